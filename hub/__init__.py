@@ -1,0 +1,1 @@
+"""The network hub: collect, compare and consolidate the figures of the Smart network."""

@@ -1,0 +1,90 @@
+"""Per-request GraphQL context: the caller, the hub, and fresh DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from litestar import Request
+from litestar.exceptions import NotAuthorizedException
+from strawberry.dataloader import DataLoader
+from strawberry.litestar import BaseContext
+
+from hub.auth.policy import Principal
+from hub.auth.users import principal_for_token
+from hub.reporting.loaders import KpiValueKey, load_kpi_values, load_submissions
+from hub.reporting.model import KpiValue, Submission
+from hub.services import Hub
+
+
+@dataclass(slots=True)
+class Loaders:
+    """Created for each request, so that no cache outlives it."""
+
+    kpi_values: DataLoader[KpiValueKey, list[KpiValue]]
+    submissions: DataLoader[int, Submission]
+
+
+def make_loaders(hub: Hub) -> Loaders:
+    async def kpi_values(keys: list[KpiValueKey]) -> list[list[KpiValue]]:
+        return await load_kpi_values(hub.db, keys)
+
+    async def submissions(ids: list[int]) -> list[Submission]:
+        return await load_submissions(hub.db, ids)
+
+    return Loaders(DataLoader(load_fn=kpi_values), DataLoader(load_fn=submissions))
+
+
+class HubContext(BaseContext, kw_only=True):
+    hub: Hub
+    principal: Principal | None
+    loaders: Loaders
+
+    @property
+    def caller(self) -> Principal:
+        if self.principal is None:  # only the GraphiQL page is served without a token
+            raise NotAuthorizedException("a bearer token is required")
+        return self.principal
+
+
+Info = strawberry.Info[HubContext, None]
+
+
+def _bearer(request: Request[Any, Any, Any]) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _is_ide_page(request: Request[Any, Any, Any]) -> bool:
+    return (
+        request.method == "GET"
+        and "query" not in request.query_params
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+async def authenticate(request: Request[Any, Any, Any], hub: Hub) -> Principal | None:
+    """The caller behind the request's bearer token; 401 when there is none or it is unknown."""
+    token = _bearer(request)
+    if token is None:
+        if _is_ide_page(request):
+            return None
+        raise NotAuthorizedException(
+            "missing bearer token: send 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    async with hub.db.pool.acquire() as connection:
+        principal = await principal_for_token(connection, token)
+    if principal is None:
+        raise NotAuthorizedException(
+            "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return principal
+
+
+async def get_context(request: Request[Any, Any, Any]) -> HubContext:
+    hub: Hub = request.app.state.hub
+    principal = await authenticate(request, hub)
+    return HubContext(hub=hub, principal=principal, loaders=make_loaders(hub))

@@ -1,0 +1,50 @@
+"""The `Decimal` scalar: exact numbers as strings, so that no float ever touches an amount."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, NewType
+
+import strawberry
+from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
+
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
+DecimalString = NewType("DecimalString", Decimal)
+
+
+def parse_decimal(value: object) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(f"{value} is not a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        raise ValueError(
+            f"{value} was sent as a JSON number with a fraction; send amounts as strings, "
+            f'e.g. "{value}", so that they stay exact'
+        )
+    if isinstance(value, str) and _DECIMAL.match(value.strip()):
+        return Decimal(value.strip())
+    raise ValueError(f"{value!r} is not a number: expected digits with an optional '.' fraction")
+
+
+def _parse_literal(node: ValueNode, _variables: Any = None) -> Decimal:
+    if isinstance(node, (StringValueNode, IntValueNode)):
+        return parse_decimal(node.value if isinstance(node, StringValueNode) else int(node.value))
+    if isinstance(node, FloatValueNode):
+        return parse_decimal(float(node.value))
+    raise ValueError("a decimal is given as a string, e.g. \"5985000.00\"")
+
+
+DecimalScalar = strawberry.scalar(
+    DecimalString,
+    name="Decimal",
+    description=(
+        'An exact decimal number, read and written as a string such as "5985000.00". '
+        "Whole JSON numbers are accepted on input; numbers with a fraction are refused."
+    ),
+    serialize=str,
+    parse_value=parse_decimal,
+    parse_literal=_parse_literal,
+)

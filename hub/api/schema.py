@@ -1,0 +1,24 @@
+"""The GraphQL schema: the capabilities' queries and mutations merged into one."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from strawberry.tools import merge_types
+
+from hub.api.errors import HubSchema
+from hub.api.scalars import DecimalScalar
+from hub.registry.graphql import RegistryQuery
+from hub.reporting.graphql import ReportingMutation, ReportingQuery
+
+Query = merge_types("Query", (RegistryQuery, ReportingQuery))
+Mutation = merge_types("Mutation", (ReportingMutation,))
+
+
+def build_schema() -> HubSchema:
+    return HubSchema(query=Query, mutation=Mutation, scalar_overrides={Decimal: DecimalScalar})
+
+
+def schema_sdl() -> str:
+    """The SDL committed as `graphql/schema.graphql`."""
+    return build_schema().as_str() + "\n"

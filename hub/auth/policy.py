@@ -1,0 +1,84 @@
+"""Roles, actions and the one function that decides whether a caller may act on an entity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    BOARD = "board"
+    NATIONAL = "national"
+    FINANCE = "finance"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    READ_NETWORK = "read the network registry"
+    READ_FIGURES = "read reported figures"
+    SUBMIT_FIGURES = "submit figures"
+    MANAGE_USERS = "manage users"
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    action: Action
+    own_entity_only: bool = False
+
+
+# Who may do what. A national team is bound to one entity; everyone else acts network-wide.
+POLICY: dict[Role, tuple[Grant, ...]] = {
+    Role.BOARD: (Grant(Action.READ_NETWORK), Grant(Action.READ_FIGURES)),
+    Role.NATIONAL: (
+        Grant(Action.READ_NETWORK),
+        Grant(Action.READ_FIGURES, own_entity_only=True),
+        Grant(Action.SUBMIT_FIGURES, own_entity_only=True),
+    ),
+    Role.FINANCE: (Grant(Action.READ_NETWORK), Grant(Action.READ_FIGURES)),
+    Role.ADMIN: (
+        Grant(Action.READ_NETWORK),
+        Grant(Action.READ_FIGURES),
+        Grant(Action.MANAGE_USERS),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    user_id: int
+    name: str
+    role: Role
+    entity: str | None = None
+
+
+class AccessDenied(Exception):
+    """The caller is known but may not do this. The message says what and why."""
+
+
+def _grant(principal: Principal, action: Action) -> Grant | None:
+    return next((g for g in POLICY[principal.role] if g.action == action), None)
+
+
+def allows(principal: Principal, action: Action, entity: str | None = None) -> bool:
+    grant = _grant(principal, action)
+    if grant is None:
+        return False
+    if not grant.own_entity_only:
+        return True
+    return entity is not None and entity == principal.entity
+
+
+def authorize(principal: Principal, action: Action, entity: str | None = None) -> None:
+    if allows(principal, action, entity):
+        return
+    if _grant(principal, action) is None:
+        raise AccessDenied(f"the {principal.role} role may not {action}")
+    raise AccessDenied(
+        f"{principal.name} ({principal.role} team of {principal.entity}) may not {action} "
+        f"for {entity}: only for {principal.entity}"
+    )
+
+
+def readable_entities(principal: Principal, entities: list[str]) -> list[str]:
+    """The entities whose figures the caller may read, in the order given."""
+    return [code for code in entities if allows(principal, Action.READ_FIGURES, code)]

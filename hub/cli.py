@@ -1,0 +1,220 @@
+"""The `hub` command: serve the hub, load the demo network, migrate, manage users, export the SDL."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import click
+import uvicorn
+
+from countries import UnknownCountryError
+from hub.api.app import create_app
+from hub.auth.policy import Role
+from hub.db.embedded import EmbeddedPostgres
+from hub.db.errors import DatabaseUnavailable, MigrationError
+from hub.registry.load import ConfigError
+from hub.services import open_hub
+from hub.settings import Settings
+
+T = TypeVar("T")
+
+# What stops a command with one clear line and exit status 1, instead of a traceback.
+USER_ERRORS = (ConfigError, DatabaseUnavailable, MigrationError, UnknownCountryError)
+
+EXAMPLE_QUERY = (
+    '{ entity(code: "DE") { name currency '
+    'kpiValues(period: ["2024"], kpi: ["turnover"]) { amount currency provenance } } }'
+)
+
+
+def fail(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+@contextlib.contextmanager
+def database_url(settings: Settings) -> Iterator[tuple[str, str]]:
+    """The server to use: HUB_DATABASE_URL if set, else an embedded one in the data folder."""
+    if settings.database_url is not None:
+        yield settings.database_url, "the server in HUB_DATABASE_URL"
+        return
+    embedded = EmbeddedPostgres(settings.data_dir)
+    url = embedded.start()
+    try:
+        yield url, f"embedded PostgreSQL in {embedded.pgdata}"
+    finally:
+        embedded.stop()
+
+
+def run(settings: Settings, work: Callable[[str, str], Awaitable[T]]) -> T:
+    """Run `work(url, description)` against the database, turning known failures into one line."""
+    try:
+        with database_url(settings) as (url, described):
+            return asyncio.run(work(url, described))
+    except USER_ERRORS as error:
+        fail(str(error))
+        raise  # unreachable: fail() exits
+
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the embedded PostgreSQL (default: $HUB_DATA_DIR or ./.hub-data).",
+)
+host_option = click.option("--host", default="127.0.0.1", show_default=True)
+port_option = click.option("--port", default=8000, show_default=True, type=int)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """The Smart network hub. Set HUB_DATABASE_URL to use your PostgreSQL server; without it the
+    hub runs its own, embedded one."""
+
+
+async def _serve(settings: Settings, url: str, host: str, port: int, banner: Callable[[], None]) -> None:
+    config = uvicorn.Config(create_app(settings, url), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started and not task.done():
+        await asyncio.sleep(0.05)
+    if server.started:
+        banner()
+    try:
+        await task
+    except SystemExit:
+        raise DatabaseUnavailable(f"the hub could not start on {host}:{port} (see above)") from None
+
+
+def _print_banner(host: str, port: int, described: str, tokens: dict[str, str] | None) -> None:
+    base = f"http://{host}:{port}"
+    click.secho(f"The network hub is running at {base}", fg="green", bold=True)
+    click.echo(f"  GraphiQL : {base}/graphql")
+    click.echo(f"  Health   : {base}/health")
+    click.echo(f"  Database : {described}")
+    if tokens:
+        click.echo("\nDemo users (bearer tokens, new at every start):")
+        for name, token in tokens.items():
+            click.echo(f"  {name:<12} {token}")
+        board = tokens["board"]
+        body = json.dumps({"query": EXAMPLE_QUERY})
+        click.echo("\nExample: Germany's 2024 turnover, as the board")
+        click.echo(
+            f"  curl -s {base}/graphql -H 'Authorization: Bearer {board}' "
+            f"-H 'Content-Type: application/json' -d '{body}'"
+        )
+        click.echo(
+            '\nIn GraphiQL, add the header {"Authorization": "Bearer <token>"} in the Headers tab.'
+        )
+    click.echo("\nPress Ctrl-C to stop.")
+
+
+def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None:
+    async def work(url: str, described: str) -> None:
+        tokens: dict[str, str] | None = None
+        if demo:
+            from hub.demo.load import load_demo
+
+            async with open_hub(settings, url, pool_size=2) as hub:
+                loaded = await load_demo(hub)
+            tokens = loaded.tokens
+            if loaded.submitted:
+                click.echo(f"Demo data submitted: {', '.join(loaded.submitted)}")
+            if loaded.already_there:
+                click.echo(f"Demo data already present: {', '.join(loaded.already_there)}")
+        await _serve(settings, url, host, port, lambda: _print_banner(host, port, described, tokens))
+
+    with contextlib.suppress(KeyboardInterrupt):
+        run(settings, work)
+    click.echo("Stopped.")
+
+
+@main.command()
+@host_option
+@port_option
+@data_dir_option
+def demo(host: str, port: int, data_dir: Path | None) -> None:
+    """Start the hub with the demo network loaded; print the URL, tokens and an example query."""
+    _serve_command(Settings.from_env().with_data_dir(data_dir), host, port, demo=True)
+
+
+@main.command()
+@host_option
+@port_option
+@data_dir_option
+def serve(host: str, port: int, data_dir: Path | None) -> None:
+    """Start the hub (migrations are applied at start-up)."""
+    _serve_command(Settings.from_env().with_data_dir(data_dir), host, port, demo=False)
+
+
+@main.command()
+@data_dir_option
+def migrate(data_dir: Path | None) -> None:
+    """Apply the database migrations that are not applied yet."""
+    from hub.db.migrate import apply_migrations
+    from hub.db.pool import Database
+
+    async def work(url: str, described: str) -> list[str]:
+        db = await Database.connect(url, max_size=1)
+        try:
+            async with db.pool.acquire() as connection:
+                done = await apply_migrations(connection)
+        finally:
+            await db.close()
+        return [f"{m.version:04d}_{m.name}" for m in done]
+
+    applied = run(Settings.from_env().with_data_dir(data_dir), work)
+    click.echo(f"Applied: {', '.join(applied)}" if applied else "The database is up to date.")
+
+
+@main.group()
+def user() -> None:
+    """Manage users and their bearer tokens."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--entity", default=None, help="The entity of a national team (e.g. DE).")
+@data_dir_option
+def user_add(name: str, role: str, entity: str | None, data_dir: Path | None) -> None:
+    """Create a user, or give an existing one a new token. Prints the token once."""
+    from hub.auth.users import upsert_user
+
+    settings = Settings.from_env().with_data_dir(data_dir)
+    if (role == Role.NATIONAL) != (entity is not None):
+        fail("--entity is required for the national role, and only for it")
+
+    async def work(url: str, described: str) -> str:
+        async with open_hub(settings, url, pool_size=1) as hub:
+            if entity is not None and entity not in hub.registry.entities:
+                fail(f"unknown entity {entity!r}; known: {', '.join(hub.registry.entities)}")
+            async with hub.db.transaction() as connection:
+                return await upsert_user(connection, name, Role(role), entity)
+
+    click.echo(run(settings, work))
+
+
+@main.command()
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write to this file instead of standard output (graphql/schema.graphql in the repo).",
+)
+def schema(output: Path | None) -> None:
+    """Print the GraphQL schema (SDL)."""
+    from hub.api.schema import schema_sdl
+
+    sdl = schema_sdl()
+    if output is None:
+        click.echo(sdl, nl=False)
+    else:
+        output.write_text(sdl, encoding="utf-8")
+        click.echo(f"Wrote {output}")
+
+

@@ -1,0 +1,72 @@
+"""The asyncpg pool the whole hub shares, with a count of the SQL statements it ran."""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import asyncpg
+
+from hub.db.errors import DatabaseUnavailable
+
+if TYPE_CHECKING:
+    Connection: TypeAlias = asyncpg.Connection[asyncpg.Record]
+    Pool: TypeAlias = asyncpg.Pool[asyncpg.Record]
+else:
+    Connection = asyncpg.Connection
+    Pool = asyncpg.Pool
+
+
+def redact(url: str) -> str:
+    """The URL without its password, fit for an error message."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+class Database:
+    """A pool plus a statement counter.
+
+    The counter is how tests prove that a GraphQL query costs a bounded number of statements:
+    every query that reaches PostgreSQL through this pool increments it.
+    """
+
+    def __init__(self, url: str, pool: Pool) -> None:
+        self.url = url
+        self.pool = pool
+        self.statements = 0
+
+    @classmethod
+    async def connect(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> Database:
+        database: Database | None = None
+
+        def count(_record: Any) -> None:
+            if database is not None:
+                database.statements += 1
+
+        async def setup(connection: Connection) -> None:
+            connection.add_query_logger(count)
+
+        try:
+            pool = await asyncpg.create_pool(
+                url, min_size=min_size, max_size=max_size, init=setup, timeout=10
+            )
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+            reason = str(error) or type(error).__name__
+            raise DatabaseUnavailable(
+                f"cannot connect to PostgreSQL at {redact(url)}: {reason}"
+            ) from error
+        database = cls(url, pool)
+        return database
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        async with self.pool.acquire() as connection, connection.transaction():
+            yield connection
+
+    async def close(self) -> None:
+        await self.pool.close()

@@ -1,0 +1,1 @@
+"""The network registry: entities, contribution rules and KPI definitions from config."""

@@ -1,0 +1,119 @@
+"""Typed shape of `config/network.toml`. Decoding rejects unknown keys and wrong types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, TypeAlias
+
+import msgspec
+
+EntityCode: TypeAlias = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]
+CurrencyCode: TypeAlias = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+KpiCode: TypeAlias = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$")]
+Percent: TypeAlias = Decimal  # 0..100, checked by registry.load
+
+
+
+class ConsolidationMethod(StrEnum):
+    PARENT = "parent"
+    FULL = "full"
+    EQUITY = "equity"
+    AGGREGATION = "aggregation"
+
+
+class KpiUnit(StrEnum):
+    CURRENCY = "currency"
+    PERSONS = "persons"
+    FTE = "fte"
+    PERCENT = "percent"
+    COUNT = "count"
+
+
+class KpiKind(StrEnum):
+    STOCK = "stock"
+    FLOW = "flow"
+    COUNT = "count"
+    RATIO = "ratio"
+
+
+class Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Base for every config table: immutable, and an unknown key is an error."""
+
+
+class NetworkInfo(Strict, kw_only=True):
+    name: str
+    group_currency: CurrencyCode
+    parent: EntityCode
+
+
+class EntityConfig(Strict, kw_only=True):
+    code: EntityCode
+    name: str
+    country: str
+    legal_form: str
+    legal_form_local: str
+    founded: Annotated[int, msgspec.Meta(ge=1800, le=2100)]
+    offices: tuple[str, ...]
+    currency: CurrencyCode
+    fiscal_year_start_month: Annotated[int, msgspec.Meta(ge=1, le=12)] = 1
+    parent: EntityCode | None = None
+    ownership_share: Decimal | None = None  # 0 < share <= 1, checked by registry.load
+    consolidation: ConsolidationMethod
+    ownership_illustrative: bool = False
+
+
+class CategoryRate(Strict, kw_only=True):
+    category: str
+    rate_percent: Percent
+
+
+class ContributionComponent(Strict, kw_only=True):
+    """One part of a contribution: a rate on a base, flat or by category of the base."""
+
+    name: str
+    base: str
+    rate_percent: Percent | None = None
+    by: str | None = None
+    rates: tuple[CategoryRate, ...] = ()
+    min_rate_percent: Percent | None = None
+    max_rate_percent: Percent | None = None
+    illustrative: bool = False
+
+
+class ContributionRule(Strict, kw_only=True):
+    entity: EntityCode
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    description: str
+    published_rate_percent: Percent | None = None
+    source: str | None = None
+    components: tuple[ContributionComponent, ...]
+
+    def applies_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class KpiDefinition(Strict, kw_only=True):
+    code: KpiCode
+    label: str
+    unit: KpiUnit
+    kind: KpiKind
+    required: bool = False
+    allow_negative: bool = False
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit is KpiUnit.CURRENCY
+
+    @property
+    def whole_numbers_only(self) -> bool:
+        return self.unit in (KpiUnit.PERSONS, KpiUnit.COUNT)
+
+
+class NetworkConfig(Strict, kw_only=True):
+    network: NetworkInfo
+    entities: tuple[EntityConfig, ...]
+    contribution_rules: tuple[ContributionRule, ...] = ()
+    kpis: tuple[KpiDefinition, ...]

@@ -1,0 +1,34 @@
+"""The decoded network, indexed for look-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hub.registry.model import (
+    ContributionRule,
+    EntityConfig,
+    KpiDefinition,
+    NetworkConfig,
+)
+
+
+class Registry:
+    """Immutable view of the network configuration: entities, KPIs and contribution rules."""
+
+    def __init__(self, config: NetworkConfig) -> None:
+        self.config = config
+        self.entities: dict[str, EntityConfig] = {e.code: e for e in config.entities}
+        self.kpis: dict[str, KpiDefinition] = {k.code: k for k in config.kpis}
+        self._rules: dict[str, tuple[ContributionRule, ...]] = {}
+        for rule in sorted(config.contribution_rules, key=lambda r: r.valid_from):
+            self._rules[rule.entity] = (*self._rules.get(rule.entity, ()), rule)
+
+    @property
+    def group_currency(self) -> str:
+        return self.config.network.group_currency
+
+    def contribution_rules(self, entity: str) -> tuple[ContributionRule, ...]:
+        return self._rules.get(entity, ())
+
+    def contribution_rule_on(self, entity: str, day: dt.date) -> ContributionRule | None:
+        return next((r for r in self._rules.get(entity, ()) if r.applies_on(day)), None)

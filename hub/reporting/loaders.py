@@ -1,0 +1,43 @@
+"""Batch loaders for reported figures: one statement per distinct filter, whatever the fan-out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import NamedTuple
+
+from hub.db.pool import Database
+from hub.reporting import repository
+from hub.reporting.model import KpiValue, Submission
+
+
+class KpiFilter(NamedTuple):
+    periods: tuple[str, ...] | None = None
+    kpis: tuple[str, ...] | None = None
+    version: int | None = None
+
+
+class KpiValueKey(NamedTuple):
+    entity: str
+    filter: KpiFilter
+
+
+async def load_kpi_values(db: Database, keys: list[KpiValueKey]) -> list[list[KpiValue]]:
+    entities_by_filter: dict[KpiFilter, list[str]] = defaultdict(list)
+    for key in keys:
+        entities_by_filter[key.filter].append(key.entity)
+    found: dict[KpiValueKey, list[KpiValue]] = defaultdict(list)
+    async with db.pool.acquire() as connection:
+        for kpi_filter, entities in entities_by_filter.items():
+            values = await repository.kpi_values(
+                connection, entities, kpi_filter.periods, kpi_filter.kpis, kpi_filter.version
+            )
+            for value in values:
+                found[KpiValueKey(value.entity, kpi_filter)].append(value)
+    return [found.get(key, []) for key in keys]
+
+
+async def load_submissions(db: Database, ids: list[int]) -> list[Submission]:
+    async with db.pool.acquire() as connection:
+        rows = await repository.submissions_by_id(connection, ids)
+    by_id = {row.id: row for row in rows}
+    return [by_id[i] for i in ids]
