@@ -19,7 +19,7 @@ from hub.auth.policy import Role
 from hub.db.embedded import EmbeddedPostgres
 from hub.db.errors import DatabaseUnavailable, MigrationError
 from hub.registry.load import ConfigError
-from hub.services import open_hub
+from hub.services import load_network, open_hub
 from hub.settings import Settings
 
 T = TypeVar("T")
@@ -115,7 +115,17 @@ def _print_banner(host: str, port: int, described: str, tokens: dict[str, str] |
     click.echo("\nPress Ctrl-C to stop.")
 
 
+def check_config(settings: Settings) -> None:
+    """Fail on a wrong config before any server is started."""
+    try:
+        load_network(settings)
+    except USER_ERRORS as error:
+        fail(str(error))
+
+
 def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None:
+    check_config(settings)
+
     async def work(url: str, described: str) -> None:
         tokens: dict[str, str] | None = None
         if demo:

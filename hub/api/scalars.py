@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, NewType
+from typing import Any
 
 import strawberry
 from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
 
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
-
-DecimalString = NewType("DecimalString", Decimal)
-
 
 def parse_decimal(value: object) -> Decimal:
     if isinstance(value, bool):
@@ -38,7 +35,6 @@ def _parse_literal(node: ValueNode, _variables: Any = None) -> Decimal:
 
 
 DecimalScalar = strawberry.scalar(
-    DecimalString,
     name="Decimal",
     description=(
         'An exact decimal number, read and written as a string such as "5985000.00". '

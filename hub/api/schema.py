@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from hub.api.errors import HubSchema
@@ -16,7 +17,9 @@ Mutation = merge_types("Mutation", (ReportingMutation,))
 
 
 def build_schema() -> HubSchema:
-    return HubSchema(query=Query, mutation=Mutation, scalar_overrides={Decimal: DecimalScalar})
+    return HubSchema(
+        query=Query, mutation=Mutation, config=StrawberryConfig(scalar_map={Decimal: DecimalScalar})
+    )
 
 
 def schema_sdl() -> str:

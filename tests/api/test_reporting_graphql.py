@@ -1,0 +1,308 @@
+"""Submitting and reading KPI values through GraphQL over HTTP, against a real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from hub.services import Hub
+from tests.api.graphql_client import data, error_messages, gql
+
+SUBMIT = """
+mutation Submit($input: KpiSubmissionInput!) {
+  submitKpiValues(input: $input) {
+    __typename
+    ... on KpiSubmissionAccepted { submission { id entity period version author source
+                                                values { kpi amount currency } } }
+    ... on KpiSubmissionRejected { errors { field message } }
+  }
+}
+"""
+
+VALUES = """
+query Values($entity: [String!], $period: [String!], $kpi: [String!], $version: Int) {
+  kpiValues(entity: $entity, period: $period, kpi: $kpi, version: $version) {
+    entity period kpi amount currency unit version provenance
+  }
+}
+"""
+
+
+def de_2024(**overrides: Any) -> dict[str, Any]:
+    submission: dict[str, Any] = {
+        "entity": "DE",
+        "period": "2024",
+        "values": [
+            {"kpi": "turnover", "amount": "5985000", "currency": "EUR"},
+            {"kpi": "users", "amount": "302"},
+            {"kpi": "staff_fte", "amount": "6.7"},
+        ],
+    }
+    submission.update(overrides)
+    return submission
+
+
+async def stored_values(hub: Hub) -> int:
+    async with hub.db.pool.acquire() as connection:
+        count: int = await connection.fetchval("select count(*) from kpi_value")
+        return count
+
+
+async def test_a_national_team_submits_its_figures_and_the_board_reads_them(
+    client: AsyncTestClient[Any], tokens: dict[str, str]
+) -> None:
+    body = await gql(client, tokens["national-de"], SUBMIT, input=de_2024())
+    result = data(body)["submitKpiValues"]
+    assert result["__typename"] == "KpiSubmissionAccepted"
+    submission = result["submission"]
+    assert (submission["entity"], submission["period"], submission["version"]) == ("DE", "2024", 1)
+    assert submission["author"] == "national-de"
+    assert submission["source"] == "graphql"
+
+    read = data(await gql(client, tokens["board"], VALUES, entity=["DE"], period=["2024"]))
+    assert read["kpiValues"] == [
+        {"entity": "DE", "period": "2024", "kpi": "staff_fte", "amount": "6.7", "currency": None,
+         "unit": "FTE", "version": 1, "provenance": "REPORTED"},
+        {"entity": "DE", "period": "2024", "kpi": "turnover", "amount": "5985000",
+         "currency": "EUR", "unit": "CURRENCY", "version": 1, "provenance": "REPORTED"},
+        {"entity": "DE", "period": "2024", "kpi": "users", "amount": "302", "currency": None,
+         "unit": "PERSONS", "version": 1, "provenance": "REPORTED"},
+    ]
+
+
+async def test_resubmitting_appends_a_version_and_keeps_the_old_one(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    token = tokens["national-de"]
+    data(await gql(client, token, SUBMIT, input=de_2024()))
+    corrected = de_2024(values=[{"kpi": "turnover", "amount": "5985123.45", "currency": "EUR"}])
+    second = data(await gql(client, token, SUBMIT, input=corrected))["submitKpiValues"]
+    assert second["submission"]["version"] == 2
+
+    latest = data(await gql(client, tokens["board"], VALUES, entity=["DE"], kpi=["turnover"]))
+    assert [(v["amount"], v["version"]) for v in latest["kpiValues"]] == [("5985123.45", 2)]
+    first = data(
+        await gql(client, tokens["board"], VALUES, entity=["DE"], kpi=["turnover"], version=1)
+    )
+    assert [(v["amount"], v["version"]) for v in first["kpiValues"]] == [("5985000", 1)]
+
+    async with hub.db.pool.acquire() as connection:
+        rows = await connection.fetch(
+            "select s.version, v.amount from submission s join kpi_value v on v.submission_id = s.id"
+            " where v.kpi_code = 'turnover' order by s.version"
+        )
+    assert [(r["version"], r["amount"]) for r in rows] == [
+        (1, Decimal("5985000")),
+        (2, Decimal("5985123.45")),
+    ]
+
+
+async def test_concurrent_writers_each_get_their_own_version(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    token = tokens["national-it"]
+    inputs = [
+        {"entity": "IT", "period": "2024", "values": [{"kpi": "users", "amount": str(n)}]}
+        for n in range(1800, 1808)
+    ]
+    bodies = await asyncio.gather(*(gql(client, token, SUBMIT, input=i) for i in inputs))
+    versions = sorted(data(b)["submitKpiValues"]["submission"]["version"] for b in bodies)
+    assert versions == list(range(1, 9))
+    async with hub.db.pool.acquire() as connection:
+        amounts = await connection.fetch(
+            "select v.amount from kpi_value v join submission s on s.id = v.submission_id"
+            " where s.entity_code = 'IT' order by v.amount"
+        )
+    assert [r["amount"] for r in amounts] == [Decimal(n) for n in range(1800, 1808)]
+
+
+async def test_a_national_team_cannot_write_another_entity(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    body = await gql(client, tokens["national-se"], SUBMIT, input=de_2024())
+    assert body["data"] is None
+    assert error_messages(body) == [
+        "national-se (national team of SE) may not submit figures for DE: only for SE"
+    ]
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert await stored_values(hub) == 0
+
+
+@pytest.mark.parametrize("role", ["board", "finance", "admin"])
+async def test_only_national_teams_submit_figures(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub, role: str
+) -> None:
+    body = await gql(client, tokens[role], SUBMIT, input=de_2024())
+    assert error_messages(body) == [f"the {role} role may not submit figures"]
+    assert await stored_values(hub) == 0
+
+
+async def test_a_national_team_reads_only_its_own_entity(
+    client: AsyncTestClient[Any], tokens: dict[str, str]
+) -> None:
+    data(await gql(client, tokens["national-de"], SUBMIT, input=de_2024()))
+    se = {"entity": "SE", "period": "2024", "values": [{"kpi": "users", "amount": "273"}]}
+    data(await gql(client, tokens["national-se"], SUBMIT, input=se))
+
+    own = data(await gql(client, tokens["national-se"], VALUES))
+    assert {v["entity"] for v in own["kpiValues"]} == {"SE"}
+    nested = data(
+        await gql(client, tokens["national-se"], "{ entities { code kpiValues { kpi } } }")
+    )
+    assert {e["code"]: len(e["kpiValues"]) for e in nested["entities"]} == {
+        "BE": 0, "DE": 0, "AT": 0, "IT": 0, "SE": 1,
+    }
+    asked = await gql(client, tokens["national-se"], VALUES, entity=["DE"])
+    assert error_messages(asked) == [
+        "national-se (national team of SE) may not read reported figures for DE: only for SE"
+    ]
+
+
+REJECTIONS = [
+    (
+        {"entity": "XX"},
+        [("entity", "unknown entity 'XX'; known entities: AT, BE, DE, IT, SE")],
+    ),
+    (
+        {"period": "24"},
+        [("period", "'24' is not a period: expected YYYY, YYYY-Qn or YYYY-MM "
+                    "(e.g. 2024, 2024-Q3, 2024-09)")],
+    ),
+    ({"period": "2024-13"}, [("period", "'2024-13': month must be 01 to 12")]),
+    ({"period": "2024-Q5"}, [("period", "'2024-Q5': quarter must be Q1 to Q4")]),
+    (
+        {"values": [{"kpi": "revenue", "amount": "1"}]},
+        [("values[0].kpi", "unknown KPI 'revenue'; known: advisers, contribution_income, "
+                           "contribution_rate, offices, operating_result, salaried_members, "
+                           "staff_fte, turnover, users")],
+    ),
+    (
+        {"values": [{"kpi": "users", "amount": "-3"}]},
+        [("values[0].amount", "users must not be negative, got -3")],
+    ),
+    (
+        {"values": [{"kpi": "users", "amount": "302.5"}]},
+        [("values[0].amount", "users counts persons: a whole number is required, got 302.5")],
+    ),
+    (
+        {"values": [{"kpi": "turnover", "amount": "5985000", "currency": "SEK"}]},
+        [("values[0].currency", "DE reports in EUR, not SEK")],
+    ),
+    (
+        {"values": [{"kpi": "turnover", "amount": "5985000"}]},
+        [("values[0].currency", "turnover is an amount of money: give its currency (EUR)")],
+    ),
+    (
+        {"values": [{"kpi": "users", "amount": "302", "currency": "EUR"}]},
+        [("values[0].currency", "users is measured in persons, not in a currency")],
+    ),
+    (
+        {"values": [{"kpi": "contribution_rate", "amount": "109"}]},
+        [("values[0].amount", "contribution_rate is a percentage: at most 100, got 109")],
+    ),
+    (
+        {"values": [{"kpi": "users", "amount": "1"}, {"kpi": "users", "amount": "2"}]},
+        [("values[1].kpi", "users is already given in values[0]")],
+    ),
+    ({"values": []}, [("values", "at least one KPI value is required")]),
+    (
+        {"period": "2024-99", "values": [{"kpi": "users", "amount": "-1"},
+                                         {"kpi": "offices", "amount": "1.5"}]},
+        [
+            ("period", "'2024-99': month must be 01 to 12"),
+            ("values[0].amount", "users must not be negative, got -1"),
+            ("values[1].amount", "offices counts count: a whole number is required, got 1.5"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), REJECTIONS)
+async def test_bad_input_is_rejected_with_located_errors_and_nothing_stored(
+    client: AsyncTestClient[Any],
+    tokens: dict[str, str],
+    hub: Hub,
+    change: dict[str, Any],
+    expected: list[tuple[str, str]],
+) -> None:
+    body = await gql(client, tokens["national-de"], SUBMIT, input=de_2024(**change))
+    result = data(body)["submitKpiValues"]
+    assert result["__typename"] == "KpiSubmissionRejected"
+    assert [(e["field"], e["message"]) for e in result["errors"]] == expected
+    assert await stored_values(hub) == 0
+    async with hub.db.pool.acquire() as connection:
+        assert await connection.fetchval("select count(*) from report") == 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        ("abc", "'abc' is not a number: expected digits with an optional '.' fraction"),
+        ("NaN", "'NaN' is not a number: expected digits with an optional '.' fraction"),
+        ("1e6", "'1e6' is not a number: expected digits with an optional '.' fraction"),
+        (5985000.5, "5985000.5 was sent as a JSON number with a fraction; send amounts as "
+                    'strings, e.g. "5985000.5", so that they stay exact'),
+    ],
+)
+async def test_a_value_that_is_not_an_exact_number_is_refused_before_anything_runs(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub, amount: Any, reason: str
+) -> None:
+    submission = de_2024(values=[{"kpi": "turnover", "amount": amount, "currency": "EUR"}])
+    body = await gql(client, tokens["national-de"], SUBMIT, input=submission)
+    [message] = error_messages(body)
+    assert message.startswith(
+        "Variable '$input' has invalid value at .values[0].amount: Expected value of type "
+        f"'Decimal', but encountered error '{reason}'"
+    )
+    assert await stored_values(hub) == 0
+
+
+async def test_whole_json_numbers_are_exact_and_accepted(
+    client: AsyncTestClient[Any], tokens: dict[str, str]
+) -> None:
+    submission = de_2024(values=[{"kpi": "turnover", "amount": 5985000, "currency": "EUR"}])
+    result = data(await gql(client, tokens["national-de"], SUBMIT, input=submission))
+    values = result["submitKpiValues"]["submission"]["values"]
+    assert values == [{"kpi": "turnover", "amount": "5985000", "currency": "EUR"}]
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"entity": ["XX"]}, "entity: unknown entity 'XX'; known entities: AT, BE, DE, IT, SE"),
+        ({"kpi": ["revenue"]}, "kpi: unknown KPI 'revenue'; known: advisers, contribution_income, "
+                               "contribution_rate, offices, operating_result, salaried_members, "
+                               "staff_fte, turnover, users"),
+        ({"period": ["FY24"]}, "period: 'FY24' is not a period: expected YYYY, YYYY-Qn or "
+                               "YYYY-MM (e.g. 2024, 2024-Q3, 2024-09)"),
+    ],
+)
+async def test_queries_with_unknown_codes_get_a_located_error(
+    client: AsyncTestClient[Any], tokens: dict[str, str], variables: dict[str, Any], message: str
+) -> None:
+    body = await gql(client, tokens["board"], VALUES, **variables)
+    assert error_messages(body) == [message]
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_history_lists_every_version_with_author(
+    client: AsyncTestClient[Any], tokens: dict[str, str]
+) -> None:
+    for _ in range(2):
+        data(await gql(client, tokens["national-de"], SUBMIT, input=de_2024()))
+    history = data(
+        await gql(
+            client,
+            tokens["finance"],
+            '{ submissions(entity: ["DE"], period: "2024") { version author source '
+            "values { kpi } } }",
+        )
+    )
+    assert [(s["version"], s["author"], len(s["values"])) for s in history["submissions"]] == [
+        (1, "national-de", 3),
+        (2, "national-de", 3),
+    ]

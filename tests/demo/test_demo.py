@@ -1,0 +1,55 @@
+"""The demo network: published figures in, through the national teams' own path."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hub.demo.figures import derive_previous, in_reporting_currency
+from hub.demo.load import load_demo
+from hub.services import Hub
+
+
+def test_derived_2023_turnover_from_the_published_change() -> None:
+    # 5,985,000 / 1.30 = 4,603,846.15...; 1,534,000 / 0.9024 = 1,699,911.35...
+    assert derive_previous(Decimal(5_985_000), Decimal(30)) == Decimal(4_603_846)
+    assert derive_previous(Decimal(1_534_000), Decimal("-9.76")) == Decimal(1_699_911)
+    # Sweden: 2,607,000 / 0.8058 = 3,235,294.12 EUR, at 11.4788 = 37,137,294.xx -> see below
+    assert derive_previous(Decimal(2_607_000), Decimal("-19.42")) == Decimal(3_235_294)
+
+
+def test_sweden_reports_sek_at_the_average_rate() -> None:
+    # 2,607,000 x 11.4325 = 29,804,527.5 -> half-even -> 29,804,528 (DOMAIN.md)
+    assert in_reporting_currency(Decimal(2_607_000), "SEK", 2024) == Decimal(29_804_528)
+    # 3,235,294 x 11.4788 = 37,137,292.77 -> 37,137,293
+    assert in_reporting_currency(Decimal(3_235_294), "SEK", 2023) == Decimal(37_137_293)
+
+
+async def test_the_demo_is_submitted_by_each_national_team_and_loads_once(hub: Hub) -> None:
+    first = await load_demo(hub)
+    assert first.submitted == [f"{c} {y}" for c in ("BE", "DE", "AT", "IT", "SE") for y in (2023, 2024)]
+    second = await load_demo(hub)
+    assert second.submitted == []
+    assert len(second.already_there) == 10
+    assert first.tokens["board"] != second.tokens["board"]
+
+    async with hub.db.pool.acquire() as connection:
+        rows = await connection.fetch(
+            """
+            select s.entity_code, s.period, u.name as author, v.amount, v.currency, v.provenance
+            from kpi_value v join submission s on s.id = v.submission_id
+            join app_user u on u.id = s.author_id
+            where v.kpi_code = 'turnover' order by s.entity_code, s.period
+            """
+        )
+    assert [tuple(r) for r in rows] == [
+        ("AT", "2023", "national-at", Decimal(1_699_911), "EUR", "derived"),
+        ("AT", "2024", "national-at", Decimal(1_534_000), "EUR", "published"),
+        ("BE", "2023", "national-be", Decimal(193_766_363), "EUR", "published"),
+        ("BE", "2024", "national-be", Decimal(197_677_870), "EUR", "published"),
+        ("DE", "2023", "national-de", Decimal(4_603_846), "EUR", "derived"),
+        ("DE", "2024", "national-de", Decimal(5_985_000), "EUR", "published"),
+        ("IT", "2023", "national-it", Decimal(6_600_197), "EUR", "derived"),
+        ("IT", "2024", "national-it", Decimal(6_686_000), "EUR", "published"),
+        ("SE", "2023", "national-se", Decimal(37_137_293), "SEK", "derived"),
+        ("SE", "2024", "national-se", Decimal(29_804_528), "SEK", "published"),
+    ]
