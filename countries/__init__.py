@@ -25,7 +25,7 @@ class Account:
 
 @dataclass(frozen=True, slots=True)
 class ChartOfAccounts:
-    """A national chart of accounts. The accounts and their group mapping come with consolidation."""
+    """A national chart of accounts; its accounts and group mapping come with consolidation."""
 
     name: str
     accounts: tuple[Account, ...] = ()

@@ -1,4 +1,4 @@
-"""The `hub` command: serve the hub, load the demo network, migrate, manage users, export the SDL."""
+"""The `hub` command: serve, load the demo network, migrate, manage users, export the SDL."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 import uvicorn
@@ -24,8 +24,13 @@ from hub.settings import Settings
 
 T = TypeVar("T")
 
+
+class StartupError(Exception):
+    pass
+
+
 # What stops a command with one clear line and exit status 1, instead of a traceback.
-USER_ERRORS = (ConfigError, DatabaseUnavailable, MigrationError, UnknownCountryError)
+USER_ERRORS = (ConfigError, DatabaseUnavailable, MigrationError, UnknownCountryError, StartupError)
 
 EXAMPLE_QUERY = (
     '{ entity(code: "DE") { name currency '
@@ -52,7 +57,7 @@ def database_url(settings: Settings) -> Iterator[tuple[str, str]]:
         embedded.stop()
 
 
-def run(settings: Settings, work: Callable[[str, str], Awaitable[T]]) -> T:
+def run(settings: Settings, work: Callable[[str, str], Coroutine[Any, Any, T]]) -> T:
     """Run `work(url, description)` against the database, turning known failures into one line."""
     try:
         with database_url(settings) as (url, described):
@@ -78,18 +83,21 @@ def main() -> None:
     hub runs its own, embedded one."""
 
 
-async def _serve(settings: Settings, url: str, host: str, port: int, banner: Callable[[], None]) -> None:
+async def _serve(
+    settings: Settings, url: str, host: str, port: int, banner: Callable[[], None]
+) -> None:
     config = uvicorn.Config(create_app(settings, url), host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started and not task.done():
+    # uvicorn has no start-up event to await: poll its flag until it listens or gives up.
+    while not server.started and not task.done():  # noqa: ASYNC110
         await asyncio.sleep(0.05)
     if server.started:
         banner()
     try:
         await task
-    except SystemExit:
-        raise DatabaseUnavailable(f"the hub could not start on {host}:{port} (see above)") from None
+    except SystemExit:  # uvicorn exits when it cannot bind; it has logged why
+        raise StartupError(f"the hub could not listen on {host}:{port} (see above)") from None
 
 
 def _print_banner(host: str, port: int, described: str, tokens: dict[str, str] | None) -> None:
@@ -138,7 +146,9 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
                 click.echo(f"Demo data submitted: {', '.join(loaded.submitted)}")
             if loaded.already_there:
                 click.echo(f"Demo data already present: {', '.join(loaded.already_there)}")
-        await _serve(settings, url, host, port, lambda: _print_banner(host, port, described, tokens))
+        await _serve(
+            settings, url, host, port, lambda: _print_banner(host, port, described, tokens)
+        )
 
     with contextlib.suppress(KeyboardInterrupt):
         run(settings, work)
@@ -213,7 +223,9 @@ def user_add(name: str, role: str, entity: str | None, data_dir: Path | None) ->
 
 @main.command()
 @click.option(
-    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Write to this file instead of standard output (graphql/schema.graphql in the repo).",
 )
 def schema(output: Path | None) -> None:
@@ -226,5 +238,3 @@ def schema(output: Path | None) -> None:
     else:
         output.write_text(sdl, encoding="utf-8")
         click.echo(f"Wrote {output}")
-
-

@@ -92,7 +92,9 @@ async def tokens(hub: Hub) -> dict[str, str]:
         *((f"national-{code.lower()}", Role.NATIONAL, code) for code in hub.registry.entities),
     ]
     async with hub.db.transaction() as connection:
-        return {name: await upsert_user(connection, name, role, entity) for name, role, entity in users}
+        return {
+            name: await upsert_user(connection, name, role, entity) for name, role, entity in users
+        }
 
 
 @pytest.fixture

@@ -128,7 +128,9 @@ def test_an_unreachable_database_is_one_clear_line_and_exit_1() -> None:
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: cannot connect to PostgreSQL at postgresql://hub:***@127.0.0.1:1/hub: ")
+    assert lines[0].startswith(
+        "error: cannot connect to PostgreSQL at postgresql://hub:***@127.0.0.1:1/hub: "
+    )
     assert "secret" not in result.stderr
 
 
@@ -136,7 +138,7 @@ def test_a_wrong_config_stops_start_up_naming_file_and_key(tmp_path: Path) -> No
     (tmp_path / "network.toml").write_text(
         (Path(__file__).parent.parent / "config" / "network.toml")
         .read_text(encoding="utf-8")
-        .replace('currency = "SEK"', 'currency = 752'),
+        .replace('currency = "SEK"', "currency = 752"),
         encoding="utf-8",
     )
     result = run_hub(["serve"], env(HUB_CONFIG_DIR=str(tmp_path), HUB_DATABASE_URL=None))

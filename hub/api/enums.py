@@ -1,11 +1,9 @@
-"""Domain enums exposed in GraphQL, registered once for every capability's types."""
+"""Registers the domain enums that GraphQL exposes; the types annotate with the domain classes."""
 
 import strawberry
 
-from hub.registry import model
-from hub.reporting.model import Provenance as _Provenance
+from hub.registry.model import ConsolidationMethod, KpiKind, KpiUnit
+from hub.reporting.model import Provenance
 
-ConsolidationMethod = strawberry.enum(model.ConsolidationMethod)
-KpiUnit = strawberry.enum(model.KpiUnit)
-KpiKind = strawberry.enum(model.KpiKind)
-Provenance = strawberry.enum(_Provenance)
+for _enum in (ConsolidationMethod, KpiKind, KpiUnit, Provenance):
+    strawberry.enum(_enum)

@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 
+from graphql import GraphQLError
 from hub.auth.policy import AccessDenied
 
 log = logging.getLogger("hub.api")
@@ -18,7 +18,9 @@ EXPECTED: dict[type[Exception], str] = {AccessDenied: "FORBIDDEN"}
 
 
 def bad_input(field: str, message: str) -> GraphQLError:
-    return GraphQLError(f"{field}: {message}", extensions={"code": "BAD_USER_INPUT", "field": field})
+    return GraphQLError(
+        f"{field}: {message}", extensions={"code": "BAD_USER_INPUT", "field": field}
+    )
 
 
 class HubSchema(strawberry.Schema):

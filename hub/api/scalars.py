@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import strawberry
+
 from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
 
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+
 
 def parse_decimal(value: object) -> Decimal:
     if isinstance(value, bool):
@@ -31,7 +33,7 @@ def _parse_literal(node: ValueNode, _variables: Any = None) -> Decimal:
         return parse_decimal(node.value if isinstance(node, StringValueNode) else int(node.value))
     if isinstance(node, FloatValueNode):
         return parse_decimal(float(node.value))
-    raise ValueError("a decimal is given as a string, e.g. \"5985000.00\"")
+    raise ValueError('a decimal is given as a string, e.g. "5985000.00"')
 
 
 DecimalScalar = strawberry.scalar(

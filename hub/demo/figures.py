@@ -45,8 +45,15 @@ def _published(kpi: str, amount: int, currency: str | None = None) -> KpiValueIn
 
 NETWORK_TABLE: tuple[Published, ...] = (
     Published(
-        "BE", "EUR", Decimal(197_677_870), Decimal(2), Decimal(193_766_363),
-        users=20_611, staff_fte=Decimal(236), offices=8, contribution_rate_percent=Decimal("6.5"),
+        "BE",
+        "EUR",
+        Decimal(197_677_870),
+        Decimal(2),
+        Decimal(193_766_363),
+        users=20_611,
+        staff_fte=Decimal(236),
+        offices=8,
+        contribution_rate_percent=Decimal("6.5"),
         extra_2024=(
             _published("salaried_members", 20_892),
             _published("advisers", 87),
@@ -55,20 +62,48 @@ NETWORK_TABLE: tuple[Published, ...] = (
         extra_2023=(_published("contribution_income", 27_297_504, "EUR"),),
     ),
     Published(
-        "DE", "EUR", Decimal(5_985_000), Decimal(30), None,
-        users=302, staff_fte=Decimal("6.7"), offices=1, contribution_rate_percent=Decimal(9),
+        "DE",
+        "EUR",
+        Decimal(5_985_000),
+        Decimal(30),
+        None,
+        users=302,
+        staff_fte=Decimal("6.7"),
+        offices=1,
+        contribution_rate_percent=Decimal(9),
     ),
     Published(
-        "AT", "EUR", Decimal(1_534_000), Decimal("-9.76"), None,
-        users=332, staff_fte=Decimal("2.96"), offices=1, contribution_rate_percent=Decimal(10),
+        "AT",
+        "EUR",
+        Decimal(1_534_000),
+        Decimal("-9.76"),
+        None,
+        users=332,
+        staff_fte=Decimal("2.96"),
+        offices=1,
+        contribution_rate_percent=Decimal(10),
     ),
     Published(
-        "IT", "EUR", Decimal(6_686_000), Decimal("1.30"), None,
-        users=1_800, staff_fte=Decimal(8), offices=2, contribution_rate_percent=Decimal("9.5"),
+        "IT",
+        "EUR",
+        Decimal(6_686_000),
+        Decimal("1.30"),
+        None,
+        users=1_800,
+        staff_fte=Decimal(8),
+        offices=2,
+        contribution_rate_percent=Decimal("9.5"),
     ),
     Published(
-        "SE", "SEK", Decimal(2_607_000), Decimal("-19.42"), None,
-        users=273, staff_fte=Decimal(3), offices=1, contribution_rate_percent=Decimal("7.33"),
+        "SE",
+        "SEK",
+        Decimal(2_607_000),
+        Decimal("-19.42"),
+        None,
+        users=273,
+        staff_fte=Decimal(3),
+        offices=1,
+        contribution_rate_percent=Decimal("7.33"),
     ),
 )
 
@@ -95,15 +130,21 @@ def _signed(percent: Decimal) -> str:
     return f"+ {percent}" if percent >= 0 else f"- {-percent}"
 
 
-def _money(code: str, amount: Decimal, currency: str, provenance: Provenance, note: str) -> KpiValueIn:
+def _money(
+    code: str, amount: Decimal, currency: str, provenance: Provenance, note: str
+) -> KpiValueIn:
     return KpiValueIn(kpi=code, amount=amount, currency=currency, provenance=provenance, note=note)
 
 
 def values_2024(row: Published) -> tuple[KpiValueIn, ...]:
     turnover = in_reporting_currency(row.turnover_2024_eur, row.currency, 2024)
-    note = SOURCE if row.currency == "EUR" else (
-        f"{SOURCE}: {row.turnover_2024_eur} EUR at the 2024 average rate "
-        f"{EUR_SEK_AVERAGE[2024]} {row.currency}/EUR"
+    note = (
+        SOURCE
+        if row.currency == "EUR"
+        else (
+            f"{SOURCE}: {row.turnover_2024_eur} EUR at the 2024 average rate "
+            f"{EUR_SEK_AVERAGE[2024]} {row.currency}/EUR"
+        )
     )
     published = Provenance.PUBLISHED
     return (
@@ -123,13 +164,15 @@ def values_2024(row: Published) -> tuple[KpiValueIn, ...]:
 
 def values_2023(row: Published) -> tuple[KpiValueIn, ...]:
     if row.turnover_2023_eur is not None:
-        turnover = _money("turnover", row.turnover_2023_eur, row.currency, Provenance.PUBLISHED, SOURCE)
+        turnover = _money(
+            "turnover", row.turnover_2023_eur, row.currency, Provenance.PUBLISHED, SOURCE
+        )
     else:
         eur = derive_previous(row.turnover_2024_eur, row.change_vs_2023_percent)
         amount = in_reporting_currency(eur, row.currency, 2023)
         note = (
-            f"derived: 2024 turnover {row.turnover_2024_eur} EUR / (1 {_signed(row.change_vs_2023_percent)} %)"
-            f" = {eur} EUR"
+            f"derived: 2024 turnover {row.turnover_2024_eur} EUR "
+            f"/ (1 {_signed(row.change_vs_2023_percent)} %) = {eur} EUR"
         )
         if row.currency != "EUR":
             note += f", at the 2023 average rate {EUR_SEK_AVERAGE[2023]} {row.currency}/EUR"

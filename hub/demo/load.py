@@ -59,7 +59,10 @@ async def load_demo(hub: Hub) -> DemoLoad:
                 result.already_there.append(label)
                 continue
             submission = KpiSubmissionIn(
-                entity=row.entity, period=period, values=values, source="demo",
+                entity=row.entity,
+                period=period,
+                values=values,
+                source="demo",
                 comment="Demo data: figures of the 2024 annual report",
             )
             try:

@@ -7,15 +7,15 @@ from decimal import Decimal
 
 import strawberry
 
+import hub.api.enums  # noqa: F401  (registers the enums)
 from countries import NationalEntity
 from hub.api.context import Info
-from hub.api.enums import ConsolidationMethod, KpiKind, KpiUnit
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, allows
 from hub.registry import model
+from hub.registry.model import ConsolidationMethod, KpiKind, KpiUnit
 from hub.reporting.graphql import KpiValueType, check_filter
 from hub.reporting.loaders import KpiValueKey
-
 
 
 @strawberry.type
@@ -116,7 +116,9 @@ class Entity:
     import_formats: list[str]
     national: strawberry.Private[NationalEntity]
 
-    @strawberry.field(description="The rules, oldest first; only the one in force on `on` if given.")
+    @strawberry.field(
+        description="The rules, oldest first; only the one in force on `on` if given."
+    )
     def contribution_rules(self, on: dt.date | None = None) -> list[ContributionRule]:
         rules = self.national.rules
         if on is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Iterator
@@ -149,8 +150,7 @@ def _check_component(where: str, component: ContributionComponent) -> Iterator[s
             high is not None and rate.rate_percent > high
         ):
             yield (
-                f"{where}.rates[{index}].rate_percent: {rate.rate_percent} is outside "
-                f"{low}..{high}"
+                f"{where}.rates[{index}].rate_percent: {rate.rate_percent} is outside {low}..{high}"
             )
 
 
@@ -160,7 +160,7 @@ def _overlapping_rules(rules: tuple[ContributionRule, ...]) -> Iterator[str]:
         by_entity.setdefault(rule.entity, []).append((index, rule))
     for entity, indexed in by_entity.items():
         ordered = sorted(indexed, key=lambda pair: pair[1].valid_from)
-        for (first_index, first), (second_index, second) in zip(ordered, ordered[1:], strict=False):
+        for (first_index, first), (second_index, second) in itertools.pairwise(ordered):
             if first.valid_to is None or first.valid_to >= second.valid_from:
                 yield (
                     f"contribution_rules[{second_index}].valid_from: the {entity} rule from "

@@ -15,7 +15,6 @@ KpiCode: TypeAlias = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$")]
 Percent: TypeAlias = Decimal  # 0..100, checked by registry.load
 
 
-
 class ConsolidationMethod(StrEnum):
     PARENT = "parent"
     FULL = "full"
@@ -42,13 +41,13 @@ class Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     """Base for every config table: immutable, and an unknown key is an error."""
 
 
-class NetworkInfo(Strict, kw_only=True):
+class NetworkInfo(Strict, frozen=True, kw_only=True):
     name: str
     group_currency: CurrencyCode
     parent: EntityCode
 
 
-class EntityConfig(Strict, kw_only=True):
+class EntityConfig(Strict, frozen=True, kw_only=True):
     code: EntityCode
     name: str
     country: str
@@ -64,12 +63,12 @@ class EntityConfig(Strict, kw_only=True):
     ownership_illustrative: bool = False
 
 
-class CategoryRate(Strict, kw_only=True):
+class CategoryRate(Strict, frozen=True, kw_only=True):
     category: str
     rate_percent: Percent
 
 
-class ContributionComponent(Strict, kw_only=True):
+class ContributionComponent(Strict, frozen=True, kw_only=True):
     """One part of a contribution: a rate on a base, flat or by category of the base."""
 
     name: str
@@ -82,7 +81,7 @@ class ContributionComponent(Strict, kw_only=True):
     illustrative: bool = False
 
 
-class ContributionRule(Strict, kw_only=True):
+class ContributionRule(Strict, frozen=True, kw_only=True):
     entity: EntityCode
     valid_from: dt.date
     valid_to: dt.date | None = None
@@ -95,7 +94,7 @@ class ContributionRule(Strict, kw_only=True):
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
-class KpiDefinition(Strict, kw_only=True):
+class KpiDefinition(Strict, frozen=True, kw_only=True):
     code: KpiCode
     label: str
     unit: KpiUnit
@@ -112,7 +111,7 @@ class KpiDefinition(Strict, kw_only=True):
         return self.unit in (KpiUnit.PERSONS, KpiUnit.COUNT)
 
 
-class NetworkConfig(Strict, kw_only=True):
+class NetworkConfig(Strict, frozen=True, kw_only=True):
     network: NetworkInfo
     entities: tuple[EntityConfig, ...]
     contribution_rules: tuple[ContributionRule, ...] = ()

@@ -17,6 +17,9 @@ async def sync_registry(connection: Connection, registry: Registry) -> None:
         [(e.code, e.name, e.currency) for e in registry.entities.values()],
     )
     await connection.executemany(
-        "insert into kpi (code, unit) values ($1, $2) on conflict (code) do update set unit = excluded.unit",
+        """
+        insert into kpi (code, unit) values ($1, $2)
+        on conflict (code) do update set unit = excluded.unit
+        """,
         [(k.code, k.unit) for k in registry.kpis.values()],
     )

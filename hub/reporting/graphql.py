@@ -8,10 +8,11 @@ from typing import Annotated
 
 import strawberry
 
+import hub.api.enums  # noqa: F401  (registers the enums)
 from hub.api.context import Info
-from hub.api.enums import KpiUnit, Provenance
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, Principal, authorize, readable_entities
+from hub.registry.model import KpiUnit
 from hub.registry.registry import Registry
 from hub.reporting import service
 from hub.reporting.loaders import KpiFilter, KpiValueKey
@@ -19,10 +20,10 @@ from hub.reporting.model import (
     KpiSubmissionIn,
     KpiValue,
     KpiValueIn,
+    Provenance,
     Submission,
 )
 from hub.reporting.period import PeriodError, parse_period
-
 
 
 @strawberry.type(name="KpiValue", description="One reported KPI figure of one version.")
@@ -101,7 +102,9 @@ def check_filter(
             raise bad_input("period", str(error)) from error
     for kpi in kpis or []:
         if kpi not in registry.kpis:
-            raise bad_input("kpi", f"unknown KPI {kpi!r}; known: {', '.join(sorted(registry.kpis))}")
+            raise bad_input(
+                "kpi", f"unknown KPI {kpi!r}; known: {', '.join(sorted(registry.kpis))}"
+            )
     return KpiFilter(
         periods=None if periods is None else tuple(str(parse_period(p)) for p in periods),
         kpis=None if kpis is None else tuple(kpis),
@@ -201,9 +204,7 @@ class ReportingMutation:
             "values of that version). National teams submit for their own entity only."
         )
     )
-    async def submit_kpi_values(
-        self, info: Info, input: KpiSubmissionInput
-    ) -> KpiSubmissionResult:
+    async def submit_kpi_values(self, info: Info, input: KpiSubmissionInput) -> KpiSubmissionResult:
         submission = KpiSubmissionIn(
             entity=input.entity,
             period=input.period,
@@ -222,5 +223,7 @@ class ReportingMutation:
         )
         result = await service.submit_kpi_values(info.context.hub, info.context.caller, submission)
         if isinstance(result, list):
-            return KpiSubmissionRejected(errors=[FieldError(field=e.field, message=e.message) for e in result])
+            return KpiSubmissionRejected(
+                errors=[FieldError(field=e.field, message=e.message) for e in result]
+            )
         return KpiSubmissionAccepted(submission=SubmissionType.of(result))

@@ -48,9 +48,17 @@ class Period:
     def previous(self) -> Period:
         """The same kind of period one step earlier (2024 -> 2023, 2024-Q1 -> 2023-Q4)."""
         if self.quarter is not None:
-            return Period(self.year - 1, 4) if self.quarter == 1 else Period(self.year, self.quarter - 1)
+            return (
+                Period(self.year - 1, 4)
+                if self.quarter == 1
+                else Period(self.year, self.quarter - 1)
+            )
         if self.month is not None:
-            return Period(self.year - 1, month=12) if self.month == 1 else Period(self.year, month=self.month - 1)
+            return (
+                Period(self.year - 1, month=12)
+                if self.month == 1
+                else Period(self.year, month=self.month - 1)
+            )
         return Period(self.year - 1)
 
 

@@ -71,8 +71,7 @@ async def append_kpi_submission(
         "kpi_value",
         columns=["submission_id", "kpi_code", "amount", "currency", "provenance", "note"],
         records=[
-            (submission_id, v.kpi, v.amount, v.currency, v.provenance.value, v.note)
-            for v in values
+            (submission_id, v.kpi, v.amount, v.currency, v.provenance.value, v.note) for v in values
         ],
     )
     return submission_id

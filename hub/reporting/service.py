@@ -41,9 +41,7 @@ async def submit_kpi_values(
     return stored
 
 
-async def submission_history(
-    hub: Hub, entities: list[str], period: str | None
-) -> list[Submission]:
+async def submission_history(hub: Hub, entities: list[str], period: str | None) -> list[Submission]:
     async with hub.db.pool.acquire() as connection:
         return await repository.submission_history(connection, entities, period, Dataset.KPI)
 

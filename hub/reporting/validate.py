@@ -41,7 +41,9 @@ def validate_kpi_submission(submission: KpiSubmissionIn, registry: Registry) -> 
             continue
         if value.kpi in seen:
             errors.append(
-                FieldError(f"{where}.kpi", f"{value.kpi} is already given in values[{seen[value.kpi]}]")
+                FieldError(
+                    f"{where}.kpi", f"{value.kpi} is already given in values[{seen[value.kpi]}]"
+                )
             )
         seen.setdefault(value.kpi, index)
         errors.extend(
@@ -58,7 +60,7 @@ def _value_problems(
     if not amount.is_finite():
         yield "amount", f"{amount} is not a number"
         return
-    sign, digits, exponent = amount.as_tuple()
+    _, digits, exponent = amount.as_tuple()
     assert isinstance(exponent, int)
     if -exponent > MAX_DECIMALS:
         yield "amount", f"{amount} has more than {MAX_DECIMALS} decimal places"

@@ -61,7 +61,8 @@ async def test_sweden_contribution_rule_is_by_service_between_6_5_and_10_percent
 
     before = data(
         await gql(
-            client, tokens["board"],
+            client,
+            tokens["board"],
             '{ entity(code: "SE") { contributionRules(on: "2023-12-31") { validFrom } } }',
         )
     )
@@ -89,9 +90,7 @@ async def test_unknown_entity_is_a_located_error(
     client: AsyncTestClient[Any], tokens: dict[str, str]
 ) -> None:
     body = await gql(client, tokens["board"], '{ entity(code: "FR") { name } }')
-    assert error_messages(body) == [
-        "code: unknown entity 'FR'; known entities: BE, DE, AT, IT, SE"
-    ]
+    assert error_messages(body) == ["code: unknown entity 'FR'; known entities: BE, DE, AT, IT, SE"]
 
 
 async def test_missing_or_unknown_token_gets_401(client: AsyncTestClient[Any]) -> None:
@@ -126,7 +125,7 @@ async def test_nested_lists_cost_the_same_statements_for_one_or_all_entities(
     board = (await load_demo(hub)).tokens["board"]
     app_db = client.app.state.hub.db
     nested = (
-        "{ entities(%s) { code kpiValues(period: [\"2024\"]) { kpi amount "
+        '{ entities(%s) { code kpiValues(period: ["2024"]) { kpi amount '
         "submission { version author } } } }"
     )
 
@@ -140,7 +139,7 @@ async def test_nested_lists_cost_the_same_statements_for_one_or_all_entities(
         '{ entity(code: "DE") { code kpiValues(period: ["2024"]) { kpi amount '
         "submission { version author } } } }"
     )
-    all_count, every = await statements(nested.replace('(%s)', ''))
+    all_count, every = await statements(nested.replace("(%s)", ""))
     assert len(one["entity"]["kpiValues"]) == 5
     assert sum(len(e["kpiValues"]) for e in every["entities"]) == 28
     # token look-up, KPI values, submissions: three queries, each followed by the pool's reset

@@ -65,12 +65,36 @@ async def test_a_national_team_submits_its_figures_and_the_board_reads_them(
 
     read = data(await gql(client, tokens["board"], VALUES, entity=["DE"], period=["2024"]))
     assert read["kpiValues"] == [
-        {"entity": "DE", "period": "2024", "kpi": "staff_fte", "amount": "6.7", "currency": None,
-         "unit": "FTE", "version": 1, "provenance": "REPORTED"},
-        {"entity": "DE", "period": "2024", "kpi": "turnover", "amount": "5985000",
-         "currency": "EUR", "unit": "CURRENCY", "version": 1, "provenance": "REPORTED"},
-        {"entity": "DE", "period": "2024", "kpi": "users", "amount": "302", "currency": None,
-         "unit": "PERSONS", "version": 1, "provenance": "REPORTED"},
+        {
+            "entity": "DE",
+            "period": "2024",
+            "kpi": "staff_fte",
+            "amount": "6.7",
+            "currency": None,
+            "unit": "FTE",
+            "version": 1,
+            "provenance": "REPORTED",
+        },
+        {
+            "entity": "DE",
+            "period": "2024",
+            "kpi": "turnover",
+            "amount": "5985000",
+            "currency": "EUR",
+            "unit": "CURRENCY",
+            "version": 1,
+            "provenance": "REPORTED",
+        },
+        {
+            "entity": "DE",
+            "period": "2024",
+            "kpi": "users",
+            "amount": "302",
+            "currency": None,
+            "unit": "PERSONS",
+            "version": 1,
+            "provenance": "REPORTED",
+        },
     ]
 
 
@@ -92,7 +116,8 @@ async def test_resubmitting_appends_a_version_and_keeps_the_old_one(
 
     async with hub.db.pool.acquire() as connection:
         rows = await connection.fetch(
-            "select s.version, v.amount from submission s join kpi_value v on v.submission_id = s.id"
+            "select s.version, v.amount from submission s"
+            " join kpi_value v on v.submission_id = s.id"
             " where v.kpi_code = 'turnover' order by s.version"
         )
     assert [(r["version"], r["amount"]) for r in rows] == [
@@ -154,7 +179,11 @@ async def test_a_national_team_reads_only_its_own_entity(
         await gql(client, tokens["national-se"], "{ entities { code kpiValues { kpi } } }")
     )
     assert {e["code"]: len(e["kpiValues"]) for e in nested["entities"]} == {
-        "BE": 0, "DE": 0, "AT": 0, "IT": 0, "SE": 1,
+        "BE": 0,
+        "DE": 0,
+        "AT": 0,
+        "IT": 0,
+        "SE": 1,
     }
     asked = await gql(client, tokens["national-se"], VALUES, entity=["DE"])
     assert error_messages(asked) == [
@@ -169,16 +198,26 @@ REJECTIONS = [
     ),
     (
         {"period": "24"},
-        [("period", "'24' is not a period: expected YYYY, YYYY-Qn or YYYY-MM "
-                    "(e.g. 2024, 2024-Q3, 2024-09)")],
+        [
+            (
+                "period",
+                "'24' is not a period: expected YYYY, YYYY-Qn or YYYY-MM "
+                "(e.g. 2024, 2024-Q3, 2024-09)",
+            )
+        ],
     ),
     ({"period": "2024-13"}, [("period", "'2024-13': month must be 01 to 12")]),
     ({"period": "2024-Q5"}, [("period", "'2024-Q5': quarter must be Q1 to Q4")]),
     (
         {"values": [{"kpi": "revenue", "amount": "1"}]},
-        [("values[0].kpi", "unknown KPI 'revenue'; known: advisers, contribution_income, "
-                           "contribution_rate, offices, operating_result, salaried_members, "
-                           "staff_fte, turnover, users")],
+        [
+            (
+                "values[0].kpi",
+                "unknown KPI 'revenue'; known: advisers, contribution_income, "
+                "contribution_rate, offices, operating_result, salaried_members, "
+                "staff_fte, turnover, users",
+            )
+        ],
     ),
     (
         {"values": [{"kpi": "users", "amount": "-3"}]},
@@ -210,8 +249,10 @@ REJECTIONS = [
     ),
     ({"values": []}, [("values", "at least one KPI value is required")]),
     (
-        {"period": "2024-99", "values": [{"kpi": "users", "amount": "-1"},
-                                         {"kpi": "offices", "amount": "1.5"}]},
+        {
+            "period": "2024-99",
+            "values": [{"kpi": "users", "amount": "-1"}, {"kpi": "offices", "amount": "1.5"}],
+        },
         [
             ("period", "'2024-99': month must be 01 to 12"),
             ("values[0].amount", "users must not be negative, got -1"),
@@ -244,8 +285,11 @@ async def test_bad_input_is_rejected_with_located_errors_and_nothing_stored(
         ("abc", "'abc' is not a number: expected digits with an optional '.' fraction"),
         ("NaN", "'NaN' is not a number: expected digits with an optional '.' fraction"),
         ("1e6", "'1e6' is not a number: expected digits with an optional '.' fraction"),
-        (5985000.5, "5985000.5 was sent as a JSON number with a fraction; send amounts as "
-                    'strings, e.g. "5985000.5", so that they stay exact'),
+        (
+            5985000.5,
+            "5985000.5 was sent as a JSON number with a fraction; send amounts as "
+            'strings, e.g. "5985000.5", so that they stay exact',
+        ),
     ],
 )
 async def test_a_value_that_is_not_an_exact_number_is_refused_before_anything_runs(
@@ -274,11 +318,17 @@ async def test_whole_json_numbers_are_exact_and_accepted(
     ("variables", "message"),
     [
         ({"entity": ["XX"]}, "entity: unknown entity 'XX'; known entities: AT, BE, DE, IT, SE"),
-        ({"kpi": ["revenue"]}, "kpi: unknown KPI 'revenue'; known: advisers, contribution_income, "
-                               "contribution_rate, offices, operating_result, salaried_members, "
-                               "staff_fte, turnover, users"),
-        ({"period": ["FY24"]}, "period: 'FY24' is not a period: expected YYYY, YYYY-Qn or "
-                               "YYYY-MM (e.g. 2024, 2024-Q3, 2024-09)"),
+        (
+            {"kpi": ["revenue"]},
+            "kpi: unknown KPI 'revenue'; known: advisers, contribution_income, "
+            "contribution_rate, offices, operating_result, salaried_members, "
+            "staff_fte, turnover, users",
+        ),
+        (
+            {"period": ["FY24"]},
+            "period: 'FY24' is not a period: expected YYYY, YYYY-Qn or "
+            "YYYY-MM (e.g. 2024, 2024-Q3, 2024-09)",
+        ),
     ],
 )
 async def test_queries_with_unknown_codes_get_a_located_error(

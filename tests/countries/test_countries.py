@@ -16,7 +16,11 @@ def test_every_configured_entity_binds_to_its_module() -> None:
     registry = load_registry(REPO / "config" / "network.toml")
     bound = bind_countries(registry)
     assert {code: entity.currency for code, entity in bound.items()} == {
-        "BE": "EUR", "DE": "EUR", "AT": "EUR", "IT": "EUR", "SE": "SEK",
+        "BE": "EUR",
+        "DE": "EUR",
+        "AT": "EUR",
+        "IT": "EUR",
+        "SE": "SEK",
     }
     assert bound["DE"].profile.import_formats == ("xlsx", "datev")
     assert bound["SE"].profile.import_formats == ("xlsx", "sie")
@@ -39,7 +43,9 @@ def _country_comparisons(path: Path) -> list[str]:
         if isinstance(node, ast.Compare):
             for side in (node.left, *node.comparators):
                 if isinstance(side, ast.Constant) and side.value in COUNTRY_CODES:
-                    found.append(f"{path.relative_to(REPO)}:{node.lineno} compares with {side.value!r}")
+                    found.append(
+                        f"{path.relative_to(REPO)}:{node.lineno} compares with {side.value!r}"
+                    )
     return found
 
 

@@ -26,7 +26,9 @@ def test_sweden_reports_sek_at_the_average_rate() -> None:
 
 async def test_the_demo_is_submitted_by_each_national_team_and_loads_once(hub: Hub) -> None:
     first = await load_demo(hub)
-    assert first.submitted == [f"{c} {y}" for c in ("BE", "DE", "AT", "IT", "SE") for y in (2023, 2024)]
+    assert first.submitted == [
+        f"{c} {y}" for c in ("BE", "DE", "AT", "IT", "SE") for y in (2023, 2024)
+    ]
     second = await load_demo(hub)
     assert second.submitted == []
     assert len(second.already_there) == 10

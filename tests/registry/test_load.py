@@ -25,7 +25,10 @@ def test_the_network_config_loads_as_published() -> None:
         for code in registry.entities
     }
     assert rates == {
-        "BE": Decimal("6.5"), "DE": Decimal(9), "AT": Decimal(10), "IT": Decimal("9.5"),
+        "BE": Decimal("6.5"),
+        "DE": Decimal(9),
+        "AT": Decimal(10),
+        "IT": Decimal("9.5"),
         "SE": Decimal("7.33"),
     }
     assert registry.contribution_rule_on("DE", dt.date(2023, 12, 31)) is None
@@ -83,14 +86,18 @@ def problems(path: Path) -> list[str]:
         (
             'name = "on_turnover"\nbase = "turnover"\nrate_percent = 9\n',
             'name = "on_turnover"\nbase = "turnover"\nrate_percent = 109\n',
-            ["contribution_rules[1].components[0].rate_percent: a rate must be between 0 and "
-             "100 %, got 109"],
+            [
+                "contribution_rules[1].components[0].rate_percent: a rate must be between 0 and "
+                "100 %, got 109"
+            ],
         ),
         (
             'entity = "AT"\nvalid_from = 2024-01-01',
             'entity = "DE"\nvalid_from = 2024-06-01',
-            ["contribution_rules[2].valid_from: the DE rule from 2024-06-01 overlaps "
-             "contribution_rules[1] (valid from 2024-01-01 to open end)"],
+            [
+                "contribution_rules[2].valid_from: the DE rule from 2024-06-01 overlaps "
+                "contribution_rules[1] (valid from 2024-01-01 to open end)"
+            ],
         ),
         (
             'entity = "IT"\nvalid_from = 2024-01-01',
@@ -98,10 +105,12 @@ def problems(path: Path) -> list[str]:
             ["contribution_rules[3].valid_to: 2023-12-31 is before valid_from 2024-01-01"],
         ),
         (
-            "name = \"on_turnover\"\nbase = \"turnover\"\nrate_percent = 10\n",
-            "name = \"on_turnover\"\nbase = \"turnover\"\n",
-            ["contribution_rules[2].components[0]: give either rate_percent or rates, not both "
-             "or neither"],
+            'name = "on_turnover"\nbase = "turnover"\nrate_percent = 10\n',
+            'name = "on_turnover"\nbase = "turnover"\n',
+            [
+                "contribution_rules[2].components[0]: give either rate_percent or rates, not both "
+                "or neither"
+            ],
         ),
     ],
 )
@@ -123,12 +132,11 @@ def test_a_missing_file(tmp_path: Path) -> None:
 
 def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
     text = NETWORK.replace("ownership_share = 1.00", "ownership_share = 2").replace(
-        'rate_percent = 9.5\n', 'rate_percent = 195\n'
+        "rate_percent = 9.5\n", "rate_percent = 195\n"
     )
     assert problems(write(tmp_path, text)) == [
         "entities[4].ownership_share: must be above 0 and at most 1, got 2",
-        "contribution_rules[3].published_rate_percent: a rate must be between 0 and 100 %, "
-        "got 195",
+        "contribution_rules[3].published_rate_percent: a rate must be between 0 and 100 %, got 195",
         "contribution_rules[3].components[0].rate_percent: a rate must be between 0 and 100 %, "
         "got 195",
     ]

@@ -6,6 +6,8 @@ import pytest
 
 from hub.reporting.period import Period, PeriodError, parse_period
 
+EXPECTED = "expected YYYY, YYYY-Qn or YYYY-MM (e.g. 2024, 2024-Q3, 2024-09)"
+
 
 @pytest.mark.parametrize(
     ("text", "period", "start", "end"),
@@ -39,8 +41,14 @@ def test_previous_periods() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("24", "'24' is not a period: expected YYYY, YYYY-Qn or YYYY-MM (e.g. 2024, 2024-Q3, 2024-09)"),
-        ("2024-1", "'2024-1' is not a period: expected YYYY, YYYY-Qn or YYYY-MM (e.g. 2024, 2024-Q3, 2024-09)"),
+        (
+            "24",
+            f"'24' is not a period: {EXPECTED}",
+        ),
+        (
+            "2024-1",
+            f"'2024-1' is not a period: {EXPECTED}",
+        ),
         ("2024-00", "'2024-00': month must be 01 to 12"),
         ("2024-Q0", "'2024-Q0': quarter must be Q1 to Q4"),
         ("0024", "'0024': year 24 is out of range 1900..2200"),
