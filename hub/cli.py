@@ -25,12 +25,10 @@ from hub.settings import Settings
 T = TypeVar("T")
 
 
-class StartupError(Exception):
-    pass
-
-
 # What stops a command with one clear line and exit status 1, instead of a traceback.
-USER_ERRORS = (ConfigError, DatabaseUnavailable, MigrationError, UnknownCountryError, StartupError)
+USER_ERRORS = (ConfigError, DatabaseUnavailable, MigrationError, UnknownCountryError)
+
+UVICORN_STARTUP_FAILURE = 3  # uvicorn's exit status when it cannot bind
 
 EXAMPLE_QUERY = (
     '{ entity(code: "DE") { name currency '
@@ -94,10 +92,7 @@ async def _serve(
         await asyncio.sleep(0.05)
     if server.started:
         banner()
-    try:
-        await task
-    except SystemExit:  # uvicorn exits when it cannot bind; it has logged why
-        raise StartupError(f"the hub could not listen on {host}:{port} (see above)") from None
+    await task
 
 
 def _print_banner(host: str, port: int, described: str, tokens: dict[str, str] | None) -> None:
@@ -150,8 +145,14 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
             settings, url, host, port, lambda: _print_banner(host, port, described, tokens)
         )
 
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         run(settings, work)
+    except KeyboardInterrupt:
+        pass
+    except SystemExit as stop:
+        if stop.code != UVICORN_STARTUP_FAILURE:
+            raise
+        fail(f"the hub could not start listening on {host}:{port} (uvicorn's reason is above)")
     click.echo("Stopped.")
 
 

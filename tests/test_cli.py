@@ -176,3 +176,16 @@ async def test_user_add_prints_a_token_that_identifies_the_user(database_url: st
         await connection.close()
     assert principal is not None
     assert (principal.name, principal.role, principal.entity) == ("anna", Role.NATIONAL, "AT")
+
+
+def test_a_port_in_use_is_a_clear_error(database_url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_hub(["serve", "--port", str(port)], env(HUB_DATABASE_URL=database_url))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: the hub could not start listening on 127.0.0.1:{port} (uvicorn's reason is above)"
+    )
+    assert "address already in use" in result.stderr
