@@ -13,22 +13,9 @@ import importlib
 from dataclasses import dataclass
 from typing import Protocol
 
+from countries.charts import ChartOfAccounts
 from hub.registry.model import ContributionRule, EntityConfig
 from hub.registry.registry import Registry
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    code: str
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChartOfAccounts:
-    """A national chart of accounts; its accounts and group mapping come with consolidation."""
-
-    name: str
-    accounts: tuple[Account, ...] = ()
 
 
 class CountryProfile(Protocol):

@@ -1,8 +1,9 @@
 """Austria: Smart Genossenschaft, Vienna. Books under the Austrian uniform chart (EKR)."""
 
-from countries import ChartOfAccounts, Profile
+from countries import Profile
+from countries.charts import CHARTS, load_chart
 
 PROFILE = Profile(
     code="AT",
-    chart_of_accounts=ChartOfAccounts(name="EKR (Einheitskontenrahmen)"),
+    chart_of_accounts=load_chart(CHARTS / "at.toml"),
 )

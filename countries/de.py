@@ -1,9 +1,10 @@
 """Germany: Smart eG, Berlin. Books under DATEV's SKR04 and exports DATEV files."""
 
-from countries import ChartOfAccounts, Profile
+from countries import Profile
+from countries.charts import CHARTS, load_chart
 
 PROFILE = Profile(
     code="DE",
-    chart_of_accounts=ChartOfAccounts(name="SKR04 (DATEV standard chart)"),
+    chart_of_accounts=load_chart(CHARTS / "de.toml"),
     import_formats=("xlsx", "datev"),
 )

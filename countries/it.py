@@ -1,8 +1,9 @@
 """Italy: Smart Cooperativa Impresa Sociale, Rome and Milan. Civil-code statement schema."""
 
-from countries import ChartOfAccounts, Profile
+from countries import Profile
+from countries.charts import CHARTS, load_chart
 
 PROFILE = Profile(
     code="IT",
-    chart_of_accounts=ChartOfAccounts(name="Civil-code schema (art. 2424 and 2425 c.c.)"),
+    chart_of_accounts=load_chart(CHARTS / "it.toml"),
 )

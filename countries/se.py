@@ -1,9 +1,10 @@
 """Sweden: Smart AB (not-for-profit statutes), Stockholm. Books in SEK under BAS; exports SIE."""
 
-from countries import ChartOfAccounts, Profile
+from countries import Profile
+from countries.charts import CHARTS, load_chart
 
 PROFILE = Profile(
     code="SE",
-    chart_of_accounts=ChartOfAccounts(name="BAS (Swedish standard chart)"),
+    chart_of_accounts=load_chart(CHARTS / "se.toml"),
     import_formats=("xlsx", "sie"),
 )

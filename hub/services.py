@@ -9,22 +9,41 @@ from dataclasses import dataclass
 from countries import NationalEntity, bind_countries
 from hub.db.migrate import apply_migrations
 from hub.db.pool import Database
+from hub.registry.group_chart import GroupChart, load_group_chart
 from hub.registry.load import load_registry
 from hub.registry.registry import Registry
 from hub.registry.repository import sync_registry
+from hub.reporting.rules import ReportingRules, load_reporting_rules
 from hub.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """Everything the config says: the registry, the country modules, the charts, the rules."""
+
+    registry: Registry
+    countries: dict[str, NationalEntity]
+    group_chart: GroupChart
+    rules: ReportingRules
 
 
 @dataclass(frozen=True, slots=True)
 class Hub:
     registry: Registry
     countries: dict[str, NationalEntity]
+    group_chart: GroupChart
+    rules: ReportingRules
     db: Database
 
 
-def load_network(settings: Settings) -> tuple[Registry, dict[str, NationalEntity]]:
+def load_network(settings: Settings) -> Network:
     registry = load_registry(settings.network_file)
-    return registry, bind_countries(registry)
+    return Network(
+        registry=registry,
+        countries=bind_countries(registry),
+        group_chart=load_group_chart(settings.config_dir / "group_chart.toml"),
+        rules=load_reporting_rules(settings.config_dir / "reporting.toml"),
+    )
 
 
 @asynccontextmanager
@@ -32,12 +51,12 @@ async def open_hub(
     settings: Settings, database_url: str, *, pool_size: int = 10
 ) -> AsyncIterator[Hub]:
     """Load the config, connect, migrate and sync the registry; close the pool on exit."""
-    registry, countries = load_network(settings)
+    network = load_network(settings)
     db = await Database.connect(database_url, max_size=pool_size)
     try:
         async with db.pool.acquire() as connection:
             await apply_migrations(connection)
-            await sync_registry(connection, registry)
-        yield Hub(registry, countries, db)
+            await sync_registry(connection, network.registry)
+        yield Hub(network.registry, network.countries, network.group_chart, network.rules, db)
     finally:
         await db.close()

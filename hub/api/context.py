@@ -11,10 +11,15 @@ from litestar.exceptions import NotAuthorizedException
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 
-from hub.auth.policy import Principal
+from hub.auth.policy import Principal, draft_readers
 from hub.auth.users import principal_for_token
-from hub.reporting.loaders import KpiValueKey, load_kpi_values, load_submissions
-from hub.reporting.model import KpiValue, Submission
+from hub.reporting.loaders import (
+    KpiValueKey,
+    load_findings,
+    load_kpi_values,
+    load_submissions,
+)
+from hub.reporting.model import KpiValue, StoredFinding, Submission
 from hub.services import Hub
 
 
@@ -24,16 +29,26 @@ class Loaders:
 
     kpi_values: DataLoader[KpiValueKey, list[KpiValue]]
     submissions: DataLoader[int, Submission]
+    findings: DataLoader[int, list[StoredFinding]]
 
 
-def make_loaders(hub: Hub) -> Loaders:
+def make_loaders(hub: Hub, principal: Principal | None) -> Loaders:
+    drafts = [] if principal is None else draft_readers(principal, list(hub.registry.entities))
+
     async def kpi_values(keys: list[KpiValueKey]) -> list[list[KpiValue]]:
-        return await load_kpi_values(hub.db, keys)
+        return await load_kpi_values(hub.db, drafts, keys)
 
     async def submissions(ids: list[int]) -> list[Submission]:
         return await load_submissions(hub.db, ids)
 
-    return Loaders(DataLoader(load_fn=kpi_values), DataLoader(load_fn=submissions))
+    async def findings(ids: list[int]) -> list[list[StoredFinding]]:
+        return await load_findings(hub.db, ids)
+
+    return Loaders(
+        DataLoader(load_fn=kpi_values),
+        DataLoader(load_fn=submissions),
+        DataLoader(load_fn=findings),
+    )
 
 
 class HubContext(BaseContext, kw_only=True):
@@ -87,4 +102,4 @@ async def authenticate(request: Request[Any, Any, Any], hub: Hub) -> Principal |
 async def get_context(request: Request[Any, Any, Any]) -> HubContext:
     hub: Hub = request.app.state.hub
     principal = await authenticate(request, hub)
-    return HubContext(hub=hub, principal=principal, loaders=make_loaders(hub))
+    return HubContext(hub=hub, principal=principal, loaders=make_loaders(hub, principal))

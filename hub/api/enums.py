@@ -2,8 +2,20 @@
 
 import strawberry
 
+from hub.registry.group_chart import Statement
 from hub.registry.model import ConsolidationMethod, KpiKind, KpiUnit
-from hub.reporting.model import Provenance
+from hub.reporting.model import Dataset, Provenance, Severity, Status
+from hub.reporting.workflow import ReportAction
 
-for _enum in (ConsolidationMethod, KpiKind, KpiUnit, Provenance):
+for _enum in (
+    ConsolidationMethod,
+    Dataset,
+    KpiKind,
+    KpiUnit,
+    Provenance,
+    ReportAction,
+    Severity,
+    Statement,
+    Status,
+):
     strawberry.enum(_enum)

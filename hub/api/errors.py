@@ -9,12 +9,13 @@ import strawberry
 
 from graphql import GraphQLError
 from hub.auth.policy import AccessDenied
+from hub.reporting.workflow import WorkflowRefusal
 
 log = logging.getLogger("hub.api")
 
 # Exceptions a caller caused, and the code their GraphQL error carries. Anything else is a bug:
 # it is logged with its traceback.
-EXPECTED: dict[type[Exception], str] = {AccessDenied: "FORBIDDEN"}
+EXPECTED: dict[type[Exception], str] = {AccessDenied: "FORBIDDEN", WorkflowRefusal: "WORKFLOW"}
 
 
 def bad_input(field: str, message: str) -> GraphQLError:

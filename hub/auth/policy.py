@@ -15,8 +15,11 @@ class Role(StrEnum):
 
 class Action(StrEnum):
     READ_NETWORK = "read the network registry"
-    READ_FIGURES = "read reported figures"
-    SUBMIT_FIGURES = "submit figures"
+    READ_FIGURES = "read published figures"
+    READ_DRAFTS = "read unpublished figures"
+    SUBMIT_FIGURES = "report figures"
+    REVIEW_FIGURES = "approve or return reports"
+    LOCK_PERIODS = "lock or reopen reports"
     MANAGE_USERS = "manage users"
 
 
@@ -27,17 +30,26 @@ class Grant:
 
 
 # Who may do what. A national team is bound to one entity; everyone else acts network-wide.
+# Published figures are those of an approved (or locked) version; everything else is a draft.
 POLICY: dict[Role, tuple[Grant, ...]] = {
     Role.BOARD: (Grant(Action.READ_NETWORK), Grant(Action.READ_FIGURES)),
     Role.NATIONAL: (
         Grant(Action.READ_NETWORK),
-        Grant(Action.READ_FIGURES, own_entity_only=True),
+        Grant(Action.READ_FIGURES),
+        Grant(Action.READ_DRAFTS, own_entity_only=True),
         Grant(Action.SUBMIT_FIGURES, own_entity_only=True),
     ),
-    Role.FINANCE: (Grant(Action.READ_NETWORK), Grant(Action.READ_FIGURES)),
+    Role.FINANCE: (
+        Grant(Action.READ_NETWORK),
+        Grant(Action.READ_FIGURES),
+        Grant(Action.READ_DRAFTS),
+        Grant(Action.REVIEW_FIGURES),
+        Grant(Action.LOCK_PERIODS),
+    ),
     Role.ADMIN: (
         Grant(Action.READ_NETWORK),
         Grant(Action.READ_FIGURES),
+        Grant(Action.READ_DRAFTS),
         Grant(Action.MANAGE_USERS),
     ),
 }
@@ -79,6 +91,6 @@ def authorize(principal: Principal, action: Action, entity: str | None = None) -
     )
 
 
-def readable_entities(principal: Principal, entities: list[str]) -> list[str]:
-    """The entities whose figures the caller may read, in the order given."""
-    return [code for code in entities if allows(principal, Action.READ_FIGURES, code)]
+def draft_readers(principal: Principal, entities: list[str]) -> list[str]:
+    """The entities whose unpublished figures the caller may read."""
+    return [code for code in entities if allows(principal, Action.READ_DRAFTS, code)]

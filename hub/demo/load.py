@@ -3,13 +3,17 @@ submitted by its own national team through the same service a team's GraphQL cal
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
-from hub.auth.policy import AccessDenied, Principal, Role
+from hub.auth.policy import Principal, Role
 from hub.auth.users import principal_for_token, upsert_user
 from hub.demo.figures import NETWORK_TABLE, values_2023, values_2024
+from hub.demo.statements import belgian_lines
 from hub.reporting import service
-from hub.reporting.model import KpiSubmissionIn
+from hub.reporting.model import Dataset, KpiSubmissionIn, StatementsIn
+from hub.reporting.service import Saved, SaveOutcome
+from hub.reporting.workflow import ReportAction
 from hub.services import Hub
 
 
@@ -40,6 +44,38 @@ class DemoLoadError(Exception):
     pass
 
 
+async def _publish(
+    hub: Hub,
+    national: Principal,
+    finance: Principal,
+    label: str,
+    dataset: Dataset,
+    period: str,
+    save: Awaitable[SaveOutcome],
+) -> None:
+    """Save as the national team, submit, approve as finance, and lock years before the last."""
+    outcome = await save
+    if not isinstance(outcome, Saved):
+        raise DemoLoadError(f"{label} was refused: {outcome}")
+    steps = [(national, ReportAction.SUBMIT), (finance, ReportAction.APPROVE)]
+    if period != LAST_YEAR:
+        steps.append((finance, ReportAction.LOCK))
+    for actor, action in steps:
+        await service.transition_report(
+            hub,
+            actor,
+            entity=national.entity or "",
+            period=period,
+            dataset=dataset,
+            action=action,
+            reason=DEMO_REASON,
+        )
+
+
+LAST_YEAR = "2024"
+DEMO_REASON = "Demo: the published figures of the annual report, changes as published"
+
+
 async def load_demo(hub: Hub) -> DemoLoad:
     """Idempotent: reports already present are left alone; demo users get fresh tokens."""
     result = DemoLoad()
@@ -50,12 +86,13 @@ async def load_demo(hub: Hub) -> DemoLoad:
             result.tokens[user.name] = token
             principal = await principal_for_token(connection, token)
             assert principal is not None
-            if user.entity is not None:
-                principals[user.entity] = principal
+            principals[user.entity or user.name] = principal
+    finance = principals["finance"]
     for row in NETWORK_TABLE:
+        national = principals[row.entity]
         for period, values in (("2023", values_2023(row)), ("2024", values_2024(row))):
             label = f"{row.entity} {period}"
-            if await service.latest_version(hub, row.entity, period) is not None:
+            if await service.latest_version(hub, row.entity, period, Dataset.KPI) is not None:
                 result.already_there.append(label)
                 continue
             submission = KpiSubmissionIn(
@@ -65,12 +102,36 @@ async def load_demo(hub: Hub) -> DemoLoad:
                 source="demo",
                 comment="Demo data: figures of the 2024 annual report",
             )
-            try:
-                outcome = await service.submit_kpi_values(hub, principals[row.entity], submission)
-            except AccessDenied as error:
-                raise DemoLoadError(f"{label}: {error}") from error
-            if isinstance(outcome, list):
-                problems = "; ".join(f"{e.field}: {e.message}" for e in outcome)
-                raise DemoLoadError(f"{label} was refused: {problems}")
+            await _publish(
+                hub,
+                national,
+                finance,
+                label,
+                Dataset.KPI,
+                period,
+                service.save_kpi_values(hub, national, submission),
+            )
             result.submitted.append(label)
+    for period in ("2023", "2024"):
+        label = f"BE statements {period}"
+        if await service.latest_version(hub, "BE", period, Dataset.STATEMENTS) is not None:
+            result.already_there.append(label)
+            continue
+        statements = StatementsIn(
+            entity="BE",
+            period=period,
+            lines=belgian_lines(period),
+            source="demo",
+            comment="Published consolidated statements, annual report 2024",
+        )
+        await _publish(
+            hub,
+            principals["BE"],
+            finance,
+            label,
+            Dataset.STATEMENTS,
+            period,
+            service.save_statements(hub, principals["BE"], statements),
+        )
+        result.submitted.append(label)
     return result

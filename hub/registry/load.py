@@ -34,7 +34,7 @@ class ConfigError(Exception):
 _MSGSPEC_PATH = re.compile(r"^(?P<reason>.*?) - at `\$\.?(?P<key>[^`]*)`$")
 
 
-def _decode_error(error: msgspec.ValidationError) -> str:
+def decode_error(error: msgspec.ValidationError) -> str:
     """msgspec says 'reason - at `$.entities[2].currency`'; say 'entities[2].currency: reason'."""
     match = _MSGSPEC_PATH.match(str(error))
     if match is None:
@@ -54,7 +54,7 @@ def load_registry(path: Path) -> Registry:
     try:
         config = msgspec.convert(raw, NetworkConfig)
     except msgspec.ValidationError as error:
-        raise ConfigError(path, [_decode_error(error)]) from error
+        raise ConfigError(path, [decode_error(error)]) from error
     problems = list(check_network(config))
     if problems:
         raise ConfigError(path, problems)

@@ -1,4 +1,4 @@
-"""GraphQL for reported KPI values: queries, the submit mutation, and their types."""
+"""GraphQL for national reporting: reports and their versions, the save mutations, the workflow."""
 
 from __future__ import annotations
 
@@ -11,19 +11,60 @@ import strawberry
 import hub.api.enums  # noqa: F401  (registers the enums)
 from hub.api.context import Info
 from hub.api.errors import bad_input
-from hub.auth.policy import Action, Principal, authorize, readable_entities
+from hub.auth.policy import Action, Principal, authorize
+from hub.registry.group_chart import Statement
 from hub.registry.model import KpiUnit
 from hub.registry.registry import Registry
-from hub.reporting import service
+from hub.reporting import repository, service
 from hub.reporting.loaders import KpiFilter, KpiValueKey
 from hub.reporting.model import (
+    Change,
+    Dataset,
+    Finding,
     KpiSubmissionIn,
     KpiValue,
     KpiValueIn,
     Provenance,
+    Report,
+    ReportEvent,
+    Severity,
+    StatementLine,
+    StatementLineIn,
+    StatementsIn,
+    Status,
+    StoredFinding,
     Submission,
+    TrialBalanceLineIn,
 )
 from hub.reporting.period import PeriodError, parse_period
+from hub.reporting.workflow import ReportAction
+from hub.services import Hub
+
+
+@strawberry.type(name="Finding", description="A validation result, located by its input path.")
+class FindingType:
+    severity: Severity
+    rule: str
+    field: str
+    message: str
+
+    @classmethod
+    def of(cls, finding: Finding) -> FindingType:
+        return cls(
+            severity=finding.severity,
+            rule=finding.rule,
+            field=finding.where.path(),
+            message=finding.message,
+        )
+
+    @classmethod
+    def stored(cls, finding: StoredFinding) -> FindingType:
+        return cls(
+            severity=finding.severity,
+            rule=finding.rule,
+            field=finding.location,
+            message=finding.message,
+        )
 
 
 @strawberry.type(name="KpiValue", description="One reported KPI figure of one version.")
@@ -64,18 +105,25 @@ class SubmissionType:
     id: int
     entity: str
     period: str
-    dataset: str
+    dataset: Dataset
     version: int
     author: str
     submitted_at: dt.datetime
     source: str
     comment: str | None
 
-    @strawberry.field(description="The values of exactly this version.")
+    @strawberry.field(description="The KPI values of exactly this version (KPI reports).")
     async def values(self, info: Info) -> list[KpiValueType]:
+        if self.dataset is not Dataset.KPI:
+            return []
         key = KpiValueKey(self.entity, KpiFilter(periods=(self.period,), version=self.version))
         values = await info.context.loaders.kpi_values.load(key)
         return [KpiValueType.of(v, info.context.hub.registry) for v in values]
+
+    @strawberry.field(description="Warnings and notices found when this version was saved.")
+    async def findings(self, info: Info) -> list[FindingType]:
+        stored = await info.context.loaders.findings.load(self.id)
+        return [FindingType.stored(f) for f in stored]
 
     @classmethod
     def of(cls, submission: Submission) -> SubmissionType:
@@ -83,7 +131,7 @@ class SubmissionType:
             id=submission.id,
             entity=submission.entity,
             period=submission.period,
-            dataset=submission.dataset,
+            dataset=Dataset(submission.dataset),
             version=submission.version,
             author=submission.author,
             submitted_at=submission.submitted_at,
@@ -92,29 +140,163 @@ class SubmissionType:
         )
 
 
+@strawberry.type(name="ReportEvent", description="One step of a report's workflow: who, when, why.")
+class ReportEventType:
+    action: str
+    from_status: Status | None
+    to_status: Status
+    version: int
+    actor: str
+    at: dt.datetime
+    reason: str | None
+
+    @classmethod
+    def of(cls, event: ReportEvent) -> ReportEventType:
+        return cls(
+            action=event.action,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            version=event.version,
+            actor=event.actor,
+            at=event.at,
+            reason=event.reason,
+        )
+
+
+@strawberry.type(name="Report", description="An entity's report (dataset) for a period.")
+class ReportType:
+    entity: str
+    period: str
+    dataset: Dataset
+    status: Status
+    latest_version: int = strawberry.field(
+        description="The newest version the caller may read (the approved one for others' drafts)."
+    )
+    approved_version: int | None
+
+    @strawberry.field(description="The workflow history, oldest first.")
+    async def events(self, info: Info) -> list[ReportEventType]:
+        rows = await service.report_events(
+            info.context.hub, [(self.entity, self.period, self.dataset.value)]
+        )
+        return [ReportEventType.of(row) for row in rows]
+
+    @strawberry.field(description="Every version the caller may read, oldest first.")
+    async def versions(self, info: Info) -> list[SubmissionType]:
+        rows = await service.submission_history(
+            info.context.hub, info.context.caller, [self.entity], self.period, self.dataset
+        )
+        return [SubmissionType.of(row) for row in rows]
+
+    @classmethod
+    def of(cls, report: Report, caller_reads_drafts: bool) -> ReportType:
+        visible = report.latest_version if caller_reads_drafts else report.approved_version
+        return cls(
+            entity=report.entity,
+            period=report.period,
+            dataset=report.dataset,
+            status=report.status,
+            latest_version=visible or 0,
+            approved_version=report.approved_version,
+        )
+
+
+@strawberry.type(name="Change", description="An item that differs between two versions.")
+class ChangeType:
+    item: str
+    before: Decimal | None
+    after: Decimal | None
+    delta: Decimal | None
+
+    @classmethod
+    def of(cls, change: Change) -> ChangeType:
+        return cls(item=change.item, before=change.before, after=change.after, delta=change.delta)
+
+
+@strawberry.type(name="StatementLine")
+class StatementLineType:
+    line: str
+    label: str
+    statement: Statement
+    depth: int
+    is_total: bool
+    amount: Decimal | None
+    currency: str
+
+
+@strawberry.type(name="TrialBalanceLine")
+class TrialBalanceLineType:
+    account: str
+    label: str | None
+    amount: Decimal
+    currency: str
+    partner: str | None
+
+
+@strawberry.type(
+    description="An entity's financial statements of one version, in group-chart order."
+)
+class Statements:
+    entity: str
+    period: str
+    version: int
+    currency: str
+    lines: list[StatementLineType]
+    submission_id: strawberry.Private[int]
+
+    @strawberry.field(
+        description="Differences within tolerance between parts and their totals, as reported."
+    )
+    async def rounding_differences(self, info: Info) -> list[FindingType]:
+        stored = await info.context.loaders.findings.load(self.submission_id)
+        return [FindingType.stored(f) for f in stored if f.severity is Severity.NOTICE]
+
+    @strawberry.field
+    async def trial_balance(self, info: Info) -> list[TrialBalanceLineType]:
+        async with info.context.hub.db.pool.acquire() as connection:
+            rows = await repository.trial_balance(
+                connection, self.submission_id, self.entity, self.period, self.version
+            )
+        return [
+            TrialBalanceLineType(
+                account=r.account,
+                label=r.label,
+                amount=r.amount,
+                currency=r.currency,
+                partner=r.partner,
+            )
+            for r in rows
+        ]
+
+
+def check_periods(periods: list[str] | None) -> tuple[str, ...] | None:
+    if periods is None:
+        return None
+    normalised = []
+    for period in periods:
+        try:
+            normalised.append(str(parse_period(period)))
+        except PeriodError as error:
+            raise bad_input("period", str(error)) from error
+    return tuple(normalised)
+
+
 def check_filter(
     registry: Registry, periods: list[str] | None, kpis: list[str] | None
 ) -> KpiFilter:
-    for period in periods or []:
-        try:
-            parse_period(period)
-        except PeriodError as error:
-            raise bad_input("period", str(error)) from error
     for kpi in kpis or []:
         if kpi not in registry.kpis:
             raise bad_input(
                 "kpi", f"unknown KPI {kpi!r}; known: {', '.join(sorted(registry.kpis))}"
             )
-    return KpiFilter(
-        periods=None if periods is None else tuple(str(parse_period(p)) for p in periods),
-        kpis=None if kpis is None else tuple(kpis),
-    )
+    return KpiFilter(periods=check_periods(periods), kpis=None if kpis is None else tuple(kpis))
 
 
 def entities_to_read(registry: Registry, caller: Principal, asked: list[str] | None) -> list[str]:
-    """The entities named (each checked), or all the caller may read when none is named."""
+    """The entities named (each checked), or every entity when none is named. What the caller
+    sees of each (drafts or published versions only) is decided by the repository's filter."""
     if asked is None:
-        return readable_entities(caller, list(registry.entities))
+        return list(registry.entities)
     for code in asked:
         if code not in registry.entities:
             known = ", ".join(sorted(registry.entities))
@@ -123,10 +305,38 @@ def entities_to_read(registry: Registry, caller: Principal, asked: list[str] | N
     return list(dict.fromkeys(asked))
 
 
+def _statements(hub: Hub, entity: str, lines: list[StatementLine]) -> Statements | None:
+    if not lines:
+        return None
+    by_code = {line.line: line for line in lines}
+    first = lines[0]
+    return Statements(
+        entity=entity,
+        period=first.period,
+        version=first.version,
+        currency=first.currency,
+        submission_id=first.submission_id,
+        lines=[
+            StatementLineType(
+                line=g.code,
+                label=g.label,
+                statement=g.statement,
+                depth=g.depth,
+                is_total=g.is_total,
+                amount=by_code[g.code].amount if g.code in by_code else None,
+                currency=first.currency,
+            )
+            for g in hub.group_chart.lines.values()
+            if g.code in by_code or not g.consolidation_only
+        ],
+    )
+
+
 @strawberry.type
 class ReportingQuery:
     @strawberry.field(
-        description="Reported KPI values, latest version of each report unless `version` is given."
+        description="Reported KPI values: the latest version of each report the caller may read "
+        "(the approved one for other entities), or `version`."
     )
     async def kpi_values(
         self,
@@ -144,16 +354,89 @@ class ReportingQuery:
         )
         return [KpiValueType.of(v, registry) for batch in batches for v in batch]
 
-    @strawberry.field(description="The versions submitted, oldest first, with who and when.")
+    @strawberry.field(description="The versions the caller may read, oldest first.")
     async def submissions(
-        self, info: Info, entity: list[str] | None = None, period: str | None = None
+        self,
+        info: Info,
+        entity: list[str] | None = None,
+        period: str | None = None,
+        dataset: Dataset | None = None,
     ) -> list[SubmissionType]:
-        registry = info.context.hub.registry
-        if period is not None:
-            check_filter(registry, [period], None)
-        entities = entities_to_read(registry, info.context.caller, entity)
-        rows = await service.submission_history(info.context.hub, entities, period)
+        hub = info.context.hub
+        periods = check_periods(None if period is None else [period])
+        entities = entities_to_read(hub.registry, info.context.caller, entity)
+        rows = await service.submission_history(
+            hub, info.context.caller, entities, periods[0] if periods else None, dataset
+        )
         return [SubmissionType.of(row) for row in rows]
+
+    @strawberry.field(description="Reports with their workflow status.")
+    async def reports(
+        self,
+        info: Info,
+        entity: list[str] | None = None,
+        period: list[str] | None = None,
+        dataset: list[Dataset] | None = None,
+        status: list[Status] | None = None,
+    ) -> list[ReportType]:
+        hub, caller = info.context.hub, info.context.caller
+        entities = entities_to_read(hub.registry, caller, entity)
+        drafts = set(service.drafts_for(hub, caller))
+        async with hub.db.pool.acquire() as connection:
+            rows = await repository.reports(
+                connection,
+                entities,
+                check_periods(period),
+                None if dataset is None else [d.value for d in dataset],
+            )
+        return [
+            ReportType.of(row, row.entity in drafts)
+            for row in rows
+            if (row.entity in drafts or row.approved_version is not None)
+            and (status is None or row.status in status)
+        ]
+
+    @strawberry.field(description="What changed between two versions of a report.")
+    async def report_diff(
+        self,
+        info: Info,
+        entity: str,
+        period: str,
+        dataset: Dataset,
+        from_version: int,
+        to_version: int,
+    ) -> list[ChangeType]:
+        hub = info.context.hub
+        entities_to_read(hub.registry, info.context.caller, [entity])
+        [normalised] = check_periods([period]) or ()
+        changes = await service.diff_versions(
+            hub,
+            info.context.caller,
+            entity=entity,
+            period=normalised,
+            dataset=dataset,
+            from_version=from_version,
+            to_version=to_version,
+        )
+        return [ChangeType.of(change) for change in changes]
+
+    @strawberry.field(
+        description="An entity's financial statements (latest readable version, or `version`)."
+    )
+    async def statements(
+        self, info: Info, entity: str, period: str, version: int | None = None
+    ) -> Statements | None:
+        hub = info.context.hub
+        entities_to_read(hub.registry, info.context.caller, [entity])
+        periods = check_periods([period])
+        async with hub.db.pool.acquire() as connection:
+            lines = await repository.statement_lines(
+                connection, [entity], service.drafts_for(hub, info.context.caller), periods, version
+            )
+        return _statements(hub, entity, lines)
+
+
+# --- mutations ---------------------------------------------------------------------------------
 
 
 @strawberry.input
@@ -167,49 +450,128 @@ class KpiValueInput:
     note: str | None = None
 
 
-@strawberry.input
-class KpiSubmissionInput:
-    entity: str
-    period: str = strawberry.field(description="2024, 2024-Q3 or 2024-09")
-    values: list[KpiValueInput]
+@strawberry.input(description="What every save carries besides its content.")
+class SaveOptionsInput:
+    base_version: int | None = strawberry.field(
+        default=None,
+        description="The version this change starts from (omit for a report's first version). "
+        "A stale one is refused with ReportConflict.",
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Resending the same key returns the first result."
+    )
     comment: str | None = None
 
 
-@strawberry.type(description="A located problem with the input; nothing was stored.")
-class FieldError:
-    field: str
-    message: str
+@strawberry.input
+class KpiReportInput:
+    entity: str
+    period: str = strawberry.field(description="2024, 2024-Q3 or 2024-09")
+    values: list[KpiValueInput]
+    options: SaveOptionsInput | None = None
+
+
+@strawberry.input
+class StatementLineInput:
+    line: str = strawberry.field(description="A group-chart line code, e.g. BS.A.FA.II")
+    amount: Decimal
+    currency: str
+
+
+@strawberry.input
+class TrialBalanceLineInput:
+    account: str
+    amount: Decimal = strawberry.field(description="Debit positive, credit negative.")
+    currency: str
+    label: str | None = None
+    partner: str | None = strawberry.field(
+        default=None, description="The other network entity of an intra-network balance."
+    )
+
+
+@strawberry.input
+class StatementsInput:
+    entity: str
+    period: str
+    lines: list[StatementLineInput] = strawberry.field(default_factory=list)
+    trial_balance: list[TrialBalanceLineInput] = strawberry.field(default_factory=list)
+    options: SaveOptionsInput | None = None
+
+
+@strawberry.input
+class TransitionInput:
+    entity: str
+    period: str
+    dataset: Dataset
+    action: ReportAction
+    reason: str | None = strawberry.field(
+        default=None,
+        description="Why: required to return or reopen; the comment that explains warnings on submit.",
+    )
 
 
 @strawberry.type
-class KpiSubmissionAccepted:
+class ReportSaved:
     submission: SubmissionType
+    findings: list[FindingType]
+    unchanged: bool = strawberry.field(
+        description="Same content as the latest version: not saved again."
+    )
+    replayed: bool = strawberry.field(description="A retry of an earlier save with the same key.")
 
 
-@strawberry.type
-class KpiSubmissionRejected:
-    errors: list[FieldError]
+@strawberry.type(description="Nothing was stored: every error, located.")
+class ReportRejected:
+    errors: list[FindingType]
+    error_count: int
+    warnings: list[FindingType]
 
 
-KpiSubmissionResult = Annotated[
-    KpiSubmissionAccepted | KpiSubmissionRejected, strawberry.union("KpiSubmissionResult")
+@strawberry.type(description="The report moved on or refuses changes; nothing was stored.")
+class ReportConflict:
+    message: str
+    latest_version: int
+    status: Status
+
+
+SaveReportResult = Annotated[
+    ReportSaved | ReportRejected | ReportConflict, strawberry.union("SaveReportResult")
 ]
+
+
+def _result(outcome: service.SaveOutcome) -> ReportSaved | ReportRejected | ReportConflict:
+    if isinstance(outcome, service.Saved):
+        return ReportSaved(
+            submission=SubmissionType.of(outcome.submission),
+            findings=[FindingType.of(f) for f in outcome.findings],
+            unchanged=outcome.unchanged,
+            replayed=outcome.replayed,
+        )
+    if isinstance(outcome, service.Rejected):
+        return ReportRejected(
+            errors=[FindingType.of(f) for f in outcome.errors],
+            error_count=outcome.error_count,
+            warnings=[FindingType.of(f) for f in outcome.warnings],
+        )
+    return ReportConflict(
+        message=outcome.message, latest_version=outcome.latest_version, status=outcome.status
+    )
 
 
 @strawberry.type
 class ReportingMutation:
     @strawberry.mutation(
-        description=(
-            "Submit the entity's KPI report for a period as a new version (the complete set of "
-            "values of that version). National teams submit for their own entity only."
-        )
+        description="Save the entity's KPI report for a period as a new draft version (the "
+        "complete set of values of that version). National teams, own entity only."
     )
-    async def submit_kpi_values(self, info: Info, input: KpiSubmissionInput) -> KpiSubmissionResult:
+    async def save_kpi_values(self, info: Info, input: KpiReportInput) -> SaveReportResult:
+        options = input.options or SaveOptionsInput()
         submission = KpiSubmissionIn(
             entity=input.entity,
             period=input.period,
-            comment=input.comment,
-            source="graphql",
+            comment=options.comment,
+            base_version=options.base_version,
+            idempotency_key=options.idempotency_key,
             values=tuple(
                 KpiValueIn(
                     kpi=v.kpi,
@@ -221,9 +583,53 @@ class ReportingMutation:
                 for v in input.values
             ),
         )
-        result = await service.submit_kpi_values(info.context.hub, info.context.caller, submission)
-        if isinstance(result, list):
-            return KpiSubmissionRejected(
-                errors=[FieldError(field=e.field, message=e.message) for e in result]
-            )
-        return KpiSubmissionAccepted(submission=SubmissionType.of(result))
+        return _result(
+            await service.save_kpi_values(info.context.hub, info.context.caller, submission)
+        )
+
+    @strawberry.mutation(
+        description="Save the entity's financial statements for a period (group-chart lines "
+        "and/or the national trial balance) as a new draft version."
+    )
+    async def save_statements(self, info: Info, input: StatementsInput) -> SaveReportResult:
+        options = input.options or SaveOptionsInput()
+        statements = StatementsIn(
+            entity=input.entity,
+            period=input.period,
+            comment=options.comment,
+            base_version=options.base_version,
+            idempotency_key=options.idempotency_key,
+            lines=tuple(
+                StatementLineIn(line=l.line, amount=l.amount, currency=l.currency)
+                for l in input.lines
+            ),
+            trial_balance=tuple(
+                TrialBalanceLineIn(
+                    account=t.account,
+                    amount=t.amount,
+                    currency=t.currency,
+                    label=t.label,
+                    partner=t.partner,
+                )
+                for t in input.trial_balance
+            ),
+        )
+        return _result(
+            await service.save_statements(info.context.hub, info.context.caller, statements)
+        )
+
+    @strawberry.mutation(
+        description="Move a report along the workflow: submit, withdraw (national team); "
+        "approve, return, lock, reopen (finance)."
+    )
+    async def transition_report(self, info: Info, input: TransitionInput) -> ReportType:
+        report = await service.transition_report(
+            info.context.hub,
+            info.context.caller,
+            entity=input.entity,
+            period=input.period,
+            dataset=input.dataset,
+            action=input.action,
+            reason=input.reason,
+        )
+        return ReportType.of(report, caller_reads_drafts=True)

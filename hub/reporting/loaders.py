@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from hub.db.pool import Database
 from hub.reporting import repository
-from hub.reporting.model import KpiValue, Submission
+from hub.reporting.model import KpiValue, StoredFinding, Submission
 
 
 class KpiFilter(NamedTuple):
@@ -21,7 +21,10 @@ class KpiValueKey(NamedTuple):
     filter: KpiFilter
 
 
-async def load_kpi_values(db: Database, keys: list[KpiValueKey]) -> list[list[KpiValue]]:
+async def load_kpi_values(
+    db: Database, drafts: list[str], keys: list[KpiValueKey]
+) -> list[list[KpiValue]]:
+    """`drafts`: the entities whose unpublished versions the caller may read."""
     entities_by_filter: dict[KpiFilter, list[str]] = defaultdict(list)
     for key in keys:
         entities_by_filter[key.filter].append(key.entity)
@@ -29,7 +32,12 @@ async def load_kpi_values(db: Database, keys: list[KpiValueKey]) -> list[list[Kp
     async with db.pool.acquire() as connection:
         for kpi_filter, entities in entities_by_filter.items():
             values = await repository.kpi_values(
-                connection, entities, kpi_filter.periods, kpi_filter.kpis, kpi_filter.version
+                connection,
+                entities,
+                drafts,
+                kpi_filter.periods,
+                kpi_filter.kpis,
+                kpi_filter.version,
             )
             for value in values:
                 found[KpiValueKey(value.entity, kpi_filter)].append(value)
@@ -41,3 +49,12 @@ async def load_submissions(db: Database, ids: list[int]) -> list[Submission]:
         rows = await repository.submissions_by_id(connection, ids)
     by_id = {row.id: row for row in rows}
     return [by_id[i] for i in ids]
+
+
+async def load_findings(db: Database, ids: list[int]) -> list[list[StoredFinding]]:
+    async with db.pool.acquire() as connection:
+        rows = await repository.findings_of(connection, ids)
+    by_id: dict[int, list[StoredFinding]] = defaultdict(list)
+    for row in rows:
+        by_id[row.submission_id].append(row)
+    return [by_id.get(i, []) for i in ids]

@@ -1,72 +1,328 @@
-"""The only code of reporting that talks to PostgreSQL."""
+"""The only code of reporting that talks to PostgreSQL.
+
+Which version a caller sees: entities in `drafts` (the caller may read their unpublished figures)
+show their latest version; every other entity shows its last approved version, and nothing when
+none was approved. An explicit `version` is honoured within the same bounds.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+from collections.abc import AsyncIterable, Sequence
 
 import asyncpg
 
 from hub.db.pool import Connection
-from hub.reporting.model import Dataset, KpiValue, KpiValueIn, Provenance, Submission
+from hub.reporting.model import (
+    Dataset,
+    KpiValue,
+    KpiValueIn,
+    Provenance,
+    Report,
+    ReportEvent,
+    Severity,
+    StatementLine,
+    StatementLineIn,
+    Status,
+    StoredFinding,
+    Submission,
+    TrialBalanceLine,
+)
 
-_NEXT_VERSION = """
-insert into report (entity_code, period, dataset, period_start, period_end, latest_version)
-values ($1, $2, $3, $4, $5, 1)
-on conflict (entity_code, period, dataset)
-    do update set latest_version = report.latest_version + 1
-returning latest_version
+# The version of report r the caller may see: $drafts are the entities whose drafts they read.
+_VISIBLE = """
+case when r.entity_code = any($drafts::text[]) then r.latest_version else r.approved_version end
 """
 
-_INSERT_SUBMISSION = """
-insert into submission (entity_code, period, dataset, version, author_id, source, comment)
-values ($1, $2, $3, $4, $5, $6, $7)
-returning id
-"""
+
+def _sql(query: str, *names: str) -> str:
+    """Numbered parameters from named ones (`$entities`), numbered in the order given."""
+    for index, name in enumerate(names, start=1):
+        query = re.sub(rf"\${name}\b", f"${index}", query)
+    return query
+
+
+# --- reports and their workflow ----------------------------------------------------------------
+
+
+def _report(row: asyncpg.Record) -> Report:
+    return Report(
+        entity=row["entity_code"],
+        period=row["period"],
+        dataset=Dataset(row["dataset"]),
+        status=Status(row["status"]),
+        latest_version=row["latest_version"],
+        approved_version=row["approved_version"],
+    )
+
+
+async def lock_report(
+    connection: Connection,
+    entity: str,
+    period: str,
+    dataset: Dataset,
+    bounds: tuple[dt.date, dt.date],
+    *,
+    create: bool,
+) -> Report | None:
+    """The report's head row, locked until the transaction ends (created empty if asked)."""
+    if create:
+        await connection.execute(
+            """
+            insert into report (entity_code, period, dataset, period_start, period_end,
+                                latest_version)
+            values ($1, $2, $3, $4, $5, 0)
+            on conflict do nothing
+            """,
+            entity,
+            period,
+            dataset.value,
+            bounds[0],
+            bounds[1],
+        )
+    row = await connection.fetchrow(
+        "select * from report where entity_code = $1 and period = $2 and dataset = $3 for update",
+        entity,
+        period,
+        dataset.value,
+    )
+    return None if row is None else _report(row)
+
+
+async def set_head(
+    connection: Connection,
+    report: Report,
+    *,
+    latest_version: int,
+    status: Status,
+    approved_version: int | None,
+) -> None:
+    await connection.execute(
+        """
+        update report set latest_version = $4, status = $5, approved_version = $6
+        where entity_code = $1 and period = $2 and dataset = $3
+        """,
+        report.entity,
+        report.period,
+        report.dataset.value,
+        latest_version,
+        status.value,
+        approved_version,
+    )
+
+
+async def record_event(
+    connection: Connection,
+    report: Report,
+    *,
+    action: str,
+    from_status: Status | None,
+    to_status: Status,
+    version: int,
+    actor_id: int,
+    reason: str | None,
+) -> None:
+    await connection.execute(
+        """
+        insert into report_event (entity_code, period, dataset, action, from_status, to_status,
+                                  version, actor_id, reason)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        """,
+        report.entity,
+        report.period,
+        report.dataset.value,
+        action,
+        None if from_status is None else from_status.value,
+        to_status.value,
+        version,
+        actor_id,
+        reason,
+    )
+
+
+async def reports(
+    connection: Connection,
+    entities: Sequence[str],
+    periods: Sequence[str] | None,
+    datasets: Sequence[str] | None,
+) -> list[Report]:
+    rows = await connection.fetch(
+        """
+        select * from report
+        where entity_code = any($1::text[]) and latest_version > 0
+          and ($2::text[] is null or period = any($2::text[]))
+          and ($3::text[] is null or dataset = any($3::text[]))
+        order by entity_code, period_start, period, dataset
+        """,
+        list(entities),
+        None if periods is None else list(periods),
+        None if datasets is None else list(datasets),
+    )
+    return [_report(row) for row in rows]
+
+
+async def events(connection: Connection, keys: Sequence[tuple[str, str, str]]) -> list[ReportEvent]:
+    rows = await connection.fetch(
+        """
+        select e.*, u.name as actor
+        from report_event e join app_user u on u.id = e.actor_id
+        join unnest($1::text[], $2::text[], $3::text[]) as k(entity_code, period, dataset)
+          on (k.entity_code, k.period, k.dataset) = (e.entity_code, e.period, e.dataset)
+        order by e.id
+        """,
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [k[2] for k in keys],
+    )
+    return [
+        ReportEvent(
+            entity=row["entity_code"],
+            period=row["period"],
+            dataset=Dataset(row["dataset"]),
+            action=row["action"],
+            from_status=None if row["from_status"] is None else Status(row["from_status"]),
+            to_status=Status(row["to_status"]),
+            version=row["version"],
+            actor=row["actor"],
+            at=row["at"],
+            reason=row["reason"],
+        )
+        for row in rows
+    ]
+
+
+# --- submissions -------------------------------------------------------------------------------
 
 _SUBMISSION_COLUMNS = """
 s.id, s.entity_code, s.period, s.dataset, s.version, u.name as author, s.submitted_at,
 s.source, s.comment
 """
 
-_KPI_VALUES = """
-select s.entity_code, s.period, s.version, s.id as submission_id,
-       v.kpi_code, v.amount, v.currency, v.provenance, v.note
-from report r
-join submission s
-  on s.entity_code = r.entity_code and s.period = r.period and s.dataset = r.dataset
- and s.version = coalesce($4::int, r.latest_version)
-join kpi_value v on v.submission_id = s.id
-where r.dataset = 'kpi'
-  and r.entity_code = any($1::text[])
-  and ($2::text[] is null or r.period = any($2::text[]))
-  and ($3::text[] is null or v.kpi_code = any($3::text[]))
-order by s.entity_code, r.period_start, s.period, v.kpi_code
-"""
+
+def _submission(row: asyncpg.Record) -> Submission:
+    return Submission(
+        id=row["id"],
+        entity=row["entity_code"],
+        period=row["period"],
+        dataset=row["dataset"],
+        version=row["version"],
+        author=row["author"],
+        submitted_at=row["submitted_at"],
+        source=row["source"],
+        comment=row["comment"],
+    )
 
 
-async def append_kpi_submission(
+async def insert_submission(
     connection: Connection,
+    report: Report,
     *,
-    entity: str,
-    period: str,
-    bounds: tuple[dt.date, dt.date],
+    version: int,
     author_id: int,
     source: str,
     comment: str | None,
-    values: Sequence[KpiValueIn],
+    idempotency_key: str | None,
 ) -> int:
-    """Append version n+1 of the entity's KPI report for the period; return the submission id.
-
-    The `report` row is the lock: two writers of the same report queue on it, and each gets its
-    own version number. Values go in with COPY.
-    """
-    version: int = await connection.fetchval(
-        _NEXT_VERSION, entity, period, Dataset.KPI.value, bounds[0], bounds[1]
-    )
     submission_id: int = await connection.fetchval(
-        _INSERT_SUBMISSION, entity, period, Dataset.KPI.value, version, author_id, source, comment
+        """
+        insert into submission (entity_code, period, dataset, version, author_id, source, comment,
+                                idempotency_key)
+        values ($1, $2, $3, $4, $5, $6, $7, $8)
+        returning id
+        """,
+        report.entity,
+        report.period,
+        report.dataset.value,
+        version,
+        author_id,
+        source,
+        comment,
+        idempotency_key,
     )
+    return submission_id
+
+
+async def set_content_hash(connection: Connection, submission_id: int, digest: bytes) -> None:
+    await connection.execute(
+        "insert into submission_digest (submission_id, content_sha256) values ($1, $2)",
+        submission_id,
+        digest,
+    )
+
+
+async def submission_by_key(
+    connection: Connection, entity: str, key: str
+) -> tuple[Submission, bytes | None] | None:
+    row = await connection.fetchrow(
+        f"select {_SUBMISSION_COLUMNS}, d.content_sha256 from submission s "
+        "join app_user u on u.id = s.author_id "
+        "left join submission_digest d on d.submission_id = s.id "
+        "where s.entity_code = $1 and s.idempotency_key = $2",
+        entity,
+        key,
+    )
+    return None if row is None else (_submission(row), row["content_sha256"])
+
+
+async def submission_of_version(
+    connection: Connection, report: Report, version: int
+) -> tuple[Submission, bytes | None] | None:
+    row = await connection.fetchrow(
+        f"select {_SUBMISSION_COLUMNS}, d.content_sha256 from submission s "
+        "join app_user u on u.id = s.author_id "
+        "left join submission_digest d on d.submission_id = s.id "
+        "where s.entity_code = $1 and s.period = $2 and s.dataset = $3 and s.version = $4",
+        report.entity,
+        report.period,
+        report.dataset.value,
+        version,
+    )
+    return None if row is None else (_submission(row), row["content_sha256"])
+
+
+async def submissions_by_id(connection: Connection, ids: Sequence[int]) -> list[Submission]:
+    rows = await connection.fetch(
+        f"select {_SUBMISSION_COLUMNS} from submission s join app_user u on u.id = s.author_id "
+        "where s.id = any($1::bigint[])",
+        list(ids),
+    )
+    return [_submission(row) for row in rows]
+
+
+async def submission_history(
+    connection: Connection,
+    entities: Sequence[str],
+    drafts: Sequence[str],
+    period: str | None,
+    dataset: Dataset | None,
+) -> list[Submission]:
+    query = f"""
+        select {_SUBMISSION_COLUMNS} from submission s
+        join app_user u on u.id = s.author_id
+        join report r on (r.entity_code, r.period, r.dataset) = (s.entity_code, s.period, s.dataset)
+        where s.entity_code = any($entities::text[])
+          and ($period::text is null or s.period = $period)
+          and ($dataset::text is null or s.dataset = $dataset)
+          and s.version <= coalesce({_VISIBLE}, 0)
+        order by s.entity_code, s.period, s.dataset, s.version
+    """
+    rows = await connection.fetch(
+        _sql(query, "entities", "period", "dataset", "drafts"),
+        list(entities),
+        period,
+        None if dataset is None else dataset.value,
+        list(drafts),
+    )
+    return [_submission(row) for row in rows]
+
+
+# --- content -----------------------------------------------------------------------------------
+
+
+async def copy_kpi_values(
+    connection: Connection, submission_id: int, values: Sequence[KpiValueIn]
+) -> None:
     await connection.copy_records_to_table(
         "kpi_value",
         columns=["submission_id", "kpi_code", "amount", "currency", "provenance", "note"],
@@ -74,19 +330,95 @@ async def append_kpi_submission(
             (submission_id, v.kpi, v.amount, v.currency, v.provenance.value, v.note) for v in values
         ],
     )
-    return submission_id
+
+
+async def copy_statement_lines(
+    connection: Connection, submission_id: int, lines: Sequence[StatementLineIn]
+) -> None:
+    await connection.copy_records_to_table(
+        "statement_line",
+        columns=["submission_id", "line_code", "amount", "currency"],
+        records=[(submission_id, line.line, line.amount, line.currency) for line in lines],
+    )
+
+
+TbRecord = tuple[int, int, str, str | None, object, str | None, str | None]
+
+
+async def copy_trial_balance(connection: Connection, records: AsyncIterable[TbRecord]) -> None:
+    await connection.copy_records_to_table(
+        "tb_line",
+        columns=[
+            "submission_id",
+            "position",
+            "account_code",
+            "label",
+            "amount",
+            "currency",
+            "partner_entity",
+        ],
+        records=records,
+    )
+
+
+async def store_findings(
+    connection: Connection, submission_id: int, findings: Sequence[tuple[Severity, str, str, str]]
+) -> None:
+    await connection.copy_records_to_table(
+        "validation_finding",
+        columns=["submission_id", "position", "severity", "rule", "location", "message"],
+        records=[
+            (submission_id, position, severity.value, rule, location, message)
+            for position, (severity, rule, location, message) in enumerate(findings)
+        ],
+    )
+
+
+async def findings_of(connection: Connection, submission_ids: Sequence[int]) -> list[StoredFinding]:
+    rows = await connection.fetch(
+        "select * from validation_finding where submission_id = any($1::bigint[]) "
+        "order by submission_id, position",
+        list(submission_ids),
+    )
+    return [
+        StoredFinding(
+            submission_id=row["submission_id"],
+            severity=Severity(row["severity"]),
+            rule=row["rule"],
+            location=row["location"],
+            message=row["message"],
+        )
+        for row in rows
+    ]
 
 
 async def kpi_values(
     connection: Connection,
     entities: Sequence[str],
+    drafts: Sequence[str],
     periods: Sequence[str] | None,
     kpis: Sequence[str] | None,
     version: int | None,
 ) -> list[KpiValue]:
+    query = f"""
+        select s.entity_code, s.period, s.version, s.id as submission_id,
+               v.kpi_code, v.amount, v.currency, v.provenance, v.note
+        from report r
+        join submission s
+          on (s.entity_code, s.period, s.dataset) = (r.entity_code, r.period, r.dataset)
+         and s.version = coalesce($version::int, {_VISIBLE})
+         and s.version <= {_VISIBLE}
+        join kpi_value v on v.submission_id = s.id
+        where r.dataset = 'kpi'
+          and r.entity_code = any($entities::text[])
+          and ($periods::text[] is null or r.period = any($periods::text[]))
+          and ($kpis::text[] is null or v.kpi_code = any($kpis::text[]))
+        order by s.entity_code, r.period_start, s.period, v.kpi_code
+    """
     rows = await connection.fetch(
-        _KPI_VALUES,
+        _sql(query, "entities", "drafts", "periods", "kpis", "version"),
         list(entities),
+        list(drafts),
         None if periods is None else list(periods),
         None if kpis is None else list(kpis),
         version,
@@ -107,50 +439,108 @@ async def kpi_values(
     ]
 
 
-def _submission(row: asyncpg.Record) -> Submission:
-    return Submission(
-        id=row["id"],
-        entity=row["entity_code"],
-        period=row["period"],
-        dataset=row["dataset"],
-        version=row["version"],
-        author=row["author"],
-        submitted_at=row["submitted_at"],
-        source=row["source"],
-        comment=row["comment"],
-    )
-
-
-async def submissions_by_id(connection: Connection, ids: Sequence[int]) -> list[Submission]:
+async def statement_lines(
+    connection: Connection,
+    entities: Sequence[str],
+    drafts: Sequence[str],
+    periods: Sequence[str] | None,
+    version: int | None,
+) -> list[StatementLine]:
+    query = f"""
+        select s.entity_code, s.period, s.version, s.id as submission_id,
+               l.line_code, l.amount, l.currency
+        from report r
+        join submission s
+          on (s.entity_code, s.period, s.dataset) = (r.entity_code, r.period, r.dataset)
+         and s.version = coalesce($version::int, {_VISIBLE})
+         and s.version <= {_VISIBLE}
+        join statement_line l on l.submission_id = s.id
+        where r.dataset = 'statements'
+          and r.entity_code = any($entities::text[])
+          and ($periods::text[] is null or r.period = any($periods::text[]))
+        order by s.entity_code, r.period_start, s.period
+    """
     rows = await connection.fetch(
-        f"select {_SUBMISSION_COLUMNS} from submission s join app_user u on u.id = s.author_id "
-        "where s.id = any($1::bigint[])",
-        list(ids),
-    )
-    return [_submission(row) for row in rows]
-
-
-async def submission_history(
-    connection: Connection, entities: Sequence[str], period: str | None, dataset: str
-) -> list[Submission]:
-    rows = await connection.fetch(
-        f"select {_SUBMISSION_COLUMNS} from submission s join app_user u on u.id = s.author_id "
-        "where s.entity_code = any($1::text[]) and ($2::text is null or s.period = $2) "
-        "and s.dataset = $3 order by s.entity_code, s.period, s.version",
+        _sql(query, "entities", "drafts", "periods", "version"),
         list(entities),
-        period,
-        dataset,
+        list(drafts),
+        None if periods is None else list(periods),
+        version,
     )
-    return [_submission(row) for row in rows]
+    return [
+        StatementLine(
+            entity=row["entity_code"],
+            period=row["period"],
+            line=row["line_code"],
+            amount=row["amount"],
+            currency=row["currency"],
+            version=row["version"],
+            submission_id=row["submission_id"],
+        )
+        for row in rows
+    ]
 
 
-async def latest_version(
-    connection: Connection, entity: str, period: str, dataset: str
-) -> int | None:
-    version: int | None = await connection.fetchval(
-        "select latest_version from report where entity_code = $1 and period = $2 and dataset = $3",
+async def trial_balance(
+    connection: Connection, submission_id: int, entity: str, period: str, version: int
+) -> list[TrialBalanceLine]:
+    rows = await connection.fetch(
+        "select * from tb_line where submission_id = $1 order by position", submission_id
+    )
+    return [
+        TrialBalanceLine(
+            entity=entity,
+            period=period,
+            position=row["position"],
+            account=row["account_code"],
+            label=row["label"],
+            amount=row["amount"],
+            currency=row["currency"],
+            partner=row["partner_entity"],
+            version=version,
+            submission_id=submission_id,
+        )
+        for row in rows
+    ]
+
+
+async def content_of(
+    connection: Connection, submission_id: int, dataset: Dataset
+) -> dict[str, object]:
+    """Item -> amount of one version, for the difference between two versions."""
+    if dataset is Dataset.KPI:
+        rows = await connection.fetch(
+            "select kpi_code as item, amount from kpi_value where submission_id = $1", submission_id
+        )
+    else:
+        rows = await connection.fetch(
+            """
+            select 'line ' || line_code as item, amount from statement_line where submission_id = $1
+            union all
+            select 'account ' || account_code || coalesce(' partner ' || partner_entity, ''),
+                   amount
+            from tb_line where submission_id = $1
+            """,
+            submission_id,
+        )
+    return {row["item"]: row["amount"] for row in rows}
+
+
+async def latest_values_of_period(
+    connection: Connection, entity: str, period: str, dataset: Dataset
+) -> dict[str, object]:
+    """The latest version's items of another period (for the change warnings)."""
+    submission_id = await connection.fetchval(
+        """
+        select s.id from report r join submission s
+          on (s.entity_code, s.period, s.dataset, s.version)
+           = (r.entity_code, r.period, r.dataset, r.latest_version)
+        where r.entity_code = $1 and r.period = $2 and r.dataset = $3
+        """,
         entity,
         period,
-        dataset,
+        dataset.value,
     )
-    return version
+    if submission_id is None:
+        return {}
+    return await content_of(connection, submission_id, dataset)

@@ -1,51 +1,520 @@
-"""Submitting KPI values: check, authorise, append a version. The one path every writer uses."""
+"""Saving and moving reports: check, authorise, append a version, record the workflow.
+
+This is the one path every writer uses (GraphQL, the Excel upload, the demo loader).
+"""
 
 from __future__ import annotations
 
-from hub.auth.policy import Action, Principal, authorize
+import asyncio
+import hashlib
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from decimal import Decimal
+
+import msgspec
+
+from hub.auth.policy import Action, Principal, authorize, draft_readers
+from hub.db.pool import Connection
 from hub.reporting import repository
-from hub.reporting.model import Dataset, FieldError, KpiSubmissionIn, Submission
+from hub.reporting.model import (
+    Change,
+    Dataset,
+    Finding,
+    KpiSubmissionIn,
+    Report,
+    ReportEvent,
+    Severity,
+    StatementsIn,
+    Status,
+    Submission,
+    TrialBalanceLineIn,
+    Where,
+)
 from hub.reporting.period import parse_period
-from hub.reporting.validate import check_entity, validate_kpi_submission
+from hub.reporting.validate import (
+    StatementsCheck,
+    check_entity,
+    check_period,
+    error,
+    errors_only,
+    validate_kpi_submission,
+)
+from hub.reporting.workflow import (
+    TRANSITIONS,
+    ReportAction,
+    WorkflowRefusal,
+    check_editable,
+    check_transition,
+)
 from hub.services import Hub
 
+TB_BATCH = 2_000
 
-async def submit_kpi_values(
-    hub: Hub, principal: Principal, submission: KpiSubmissionIn
-) -> Submission | list[FieldError]:
-    """Store the values as a new version, or return every problem and store nothing.
 
-    Raises `AccessDenied` when the caller may not report for the entity.
-    """
-    errors = check_entity(submission.entity, hub.registry)
-    if errors:
-        return errors
-    authorize(principal, Action.SUBMIT_FIGURES, submission.entity)
-    errors = validate_kpi_submission(submission, hub.registry)
-    if errors:
-        return errors
-    entity = hub.registry.entities[submission.entity]
-    period = parse_period(submission.period)
-    async with hub.db.transaction() as connection:
-        submission_id = await repository.append_kpi_submission(
-            connection,
-            entity=entity.code,
-            period=str(period),
-            bounds=period.bounds(entity.fiscal_year_start_month),
-            author_id=principal.user_id,
-            source=submission.source,
-            comment=submission.comment,
-            values=submission.values,
+class Saved(msgspec.Struct, frozen=True, kw_only=True):
+    submission: Submission
+    findings: list[Finding]
+    unchanged: bool = False  # the content equals the latest version: no new version
+    replayed: bool = False  # a retry with a known idempotency key: the earlier result
+
+
+class Rejected(msgspec.Struct, frozen=True, kw_only=True):
+    """Nothing was stored. `errors` lists at most the configured number; `error_count` is all."""
+
+    errors: list[Finding]
+    error_count: int
+    warnings: list[Finding] = []
+
+
+class Conflict(msgspec.Struct, frozen=True, kw_only=True):
+    """The report moved on, or its status refuses changes; nothing was stored."""
+
+    message: str
+    latest_version: int
+    status: Status
+
+
+SaveOutcome = Saved | Rejected | Conflict
+
+
+class _Abort(Exception):
+    """Leaves the transaction (rolling it back) with an outcome to return."""
+
+    def __init__(self, outcome: SaveOutcome) -> None:
+        self.outcome = outcome
+
+
+# Writes a version's rows; returns the findings of the content and its digest.
+Writer = Callable[[Connection, int], Awaitable[tuple[list[Finding], bytes]]]
+
+
+def _rejected(findings: list[Finding], limit: int) -> Rejected:
+    errors = errors_only(findings)
+    return Rejected(
+        errors=errors[:limit],
+        error_count=len(errors),
+        warnings=[f for f in findings if f.severity is not Severity.ERROR],
+    )
+
+
+async def _save(
+    hub: Hub,
+    principal: Principal,
+    dataset: Dataset,
+    entity_code: str,
+    period_text: str,
+    *,
+    source: str,
+    comment: str | None,
+    base_version: int | None,
+    idempotency_key: str | None,
+    write: Writer,
+    content_check: Callable[[], list[Finding]] = list,
+) -> SaveOutcome:
+    """`content_check` finds what can be found without the database: with a bad period the
+    save stops before the database, and still reports the content's errors with it."""
+    limit = hub.rules.upload.max_listed_errors
+    findings = check_entity(entity_code, hub.registry)
+    if findings:
+        return _rejected(findings, limit)
+    authorize(principal, Action.SUBMIT_FIGURES, entity_code)
+    findings = check_period(period_text)
+    if findings:
+        return _rejected(findings + content_check(), limit)
+    entity = hub.registry.entities[entity_code]
+    period = parse_period(period_text)
+    try:
+        async with hub.db.transaction() as connection:
+            report = await repository.lock_report(
+                connection,
+                entity.code,
+                str(period),
+                dataset,
+                period.bounds(entity.fiscal_year_start_month),
+                create=True,
+            )
+            assert report is not None
+            earlier = (
+                None
+                if idempotency_key is None
+                else await repository.submission_by_key(connection, entity.code, idempotency_key)
+            )
+            if earlier is None:
+                try:
+                    _check_writable(report, base_version)
+                except WorkflowRefusal as refusal:
+                    raise _Abort(
+                        Conflict(
+                            message=str(refusal),
+                            latest_version=report.latest_version,
+                            status=report.status,
+                        )
+                    ) from refusal
+            version = report.latest_version + 1
+            submission_id = await repository.insert_submission(
+                connection,
+                report,
+                version=version,
+                author_id=principal.user_id,
+                source=source,
+                comment=comment,
+                idempotency_key=None if earlier is not None else idempotency_key,
+            )
+            content_findings, digest = await write(connection, submission_id)
+            findings = content_findings
+            if errors_only(findings):
+                raise _Abort(_rejected(findings, limit))
+            if earlier is not None:
+                raise _Abort(_replay(earlier, digest, idempotency_key))
+            if report.latest_version:
+                latest = await repository.submission_of_version(
+                    connection, report, report.latest_version
+                )
+                if latest is not None and latest[1] == digest:
+                    raise _Abort(Saved(submission=latest[0], findings=findings, unchanged=True))
+            await repository.set_content_hash(connection, submission_id, digest)
+            await repository.store_findings(
+                connection,
+                submission_id,
+                [(f.severity, f.rule, f.where.path(), f.message) for f in findings],
+            )
+            await repository.set_head(
+                connection,
+                report,
+                latest_version=version,
+                status=Status.DRAFT,
+                approved_version=report.approved_version,
+            )
+            await repository.record_event(
+                connection,
+                report,
+                action="save",
+                from_status=report.status if report.latest_version else None,
+                to_status=Status.DRAFT,
+                version=version,
+                actor_id=principal.user_id,
+                reason=comment,
+            )
+            [stored] = await repository.submissions_by_id(connection, [submission_id])
+    except _Abort as abort:
+        return abort.outcome
+    return Saved(submission=stored, findings=findings)
+
+
+def _check_writable(report: Report, base_version: int | None) -> None:
+    check_editable(report.status)
+    if report.latest_version == 0:
+        if base_version not in (None, 0):
+            raise WorkflowRefusal(
+                f"baseVersion {base_version} does not exist: this is the report's first version"
+            )
+        return
+    if base_version is None:
+        raise WorkflowRefusal(
+            f"the report already has version {report.latest_version}: send the version your "
+            "change starts from as baseVersion"
         )
-        [stored] = await repository.submissions_by_id(connection, [submission_id])
-    return stored
+    if base_version != report.latest_version:
+        raise WorkflowRefusal(
+            f"version {report.latest_version} was saved since version {base_version}, which "
+            "your change starts from: reload, apply your change again and resend"
+        )
 
 
-async def submission_history(hub: Hub, entities: list[str], period: str | None) -> list[Submission]:
+def _replay(
+    earlier: tuple[Submission, bytes | None], digest: bytes, key: str | None
+) -> SaveOutcome:
+    submission, earlier_digest = earlier
+    if earlier_digest == digest:
+        return Saved(submission=submission, findings=[], replayed=True)
+    return Rejected(
+        errors=[
+            error(
+                "idempotency-key",
+                Where("idempotencyKey"),
+                f"idempotency key {key!r} was already used for version {submission.version} "
+                "with different content",
+            )
+        ],
+        error_count=1,
+    )
+
+
+def _digest(items: Iterable[object]) -> bytes:
+    sha = hashlib.sha256()
+    for item in items:
+        sha.update(msgspec.json.encode(item))
+    return sha.digest()
+
+
+async def _previous_period(
+    connection: Connection, entity: str, period_text: str, dataset: Dataset
+) -> dict[str, object]:
+    previous = str(parse_period(period_text).previous())
+    return await repository.latest_values_of_period(connection, entity, previous, dataset)
+
+
+async def save_kpi_values(
+    hub: Hub, principal: Principal, submission: KpiSubmissionIn
+) -> SaveOutcome:
+    async def write(connection: Connection, submission_id: int) -> tuple[list[Finding], bytes]:
+        previous = await _previous_period(
+            connection, submission.entity, submission.period, Dataset.KPI
+        )
+        findings = validate_kpi_submission(
+            submission,
+            hub.registry,
+            hub.rules,
+            {k: v for k, v in previous.items() if isinstance(v, Decimal)},
+        )
+        if not errors_only(findings):
+            await repository.copy_kpi_values(connection, submission_id, submission.values)
+        ordered = sorted(submission.values, key=lambda v: v.kpi)
+        return findings, _digest(
+            (v.kpi, str(v.amount), v.currency, v.provenance, v.note) for v in ordered
+        )
+
+    return await _save(
+        hub,
+        principal,
+        Dataset.KPI,
+        submission.entity,
+        submission.period,
+        source=submission.source,
+        comment=submission.comment,
+        base_version=submission.base_version,
+        idempotency_key=submission.idempotency_key,
+        write=write,
+        content_check=lambda: [
+            f
+            for f in validate_kpi_submission(submission, hub.registry, hub.rules, {})
+            if f.where.part != "period"
+        ],
+    )
+
+
+async def _in_batches(
+    rows: Iterable[TrialBalanceLineIn],
+) -> AsyncIterator[list[tuple[int, TrialBalanceLineIn]]]:
+    """Pull rows in batches on a worker thread: a workbook is parsed while the event loop
+    keeps serving other requests."""
+    numbered: Iterator[tuple[int, TrialBalanceLineIn]] = enumerate(rows)
+    while True:
+        batch = await asyncio.to_thread(lambda: list(itertools.islice(numbered, TB_BATCH)))
+        if not batch:
+            return
+        yield batch
+
+
+async def save_statements(hub: Hub, principal: Principal, statements: StatementsIn) -> SaveOutcome:
+    async def write(connection: Connection, submission_id: int) -> tuple[list[Finding], bytes]:
+        entity = hub.registry.entities[statements.entity]
+        check = StatementsCheck(
+            entity,
+            hub.countries[entity.code].profile.chart_of_accounts,
+            hub.group_chart,
+            hub.rules,
+            hub.registry.entities,
+        )
+        findings: list[Finding] = []
+        for index, line in enumerate(statements.lines):
+            findings.extend(check.line(index, line))
+        max_rows = hub.rules.upload.max_trial_balance_rows
+        sha = hashlib.sha256()
+        for line in sorted(statements.lines, key=lambda l: l.line):
+            sha.update(msgspec.json.encode(("line", line.line, str(line.amount), line.currency)))
+
+        async def records() -> AsyncIterator[repository.TbRecord]:
+            async for batch in _in_batches(statements.trial_balance):
+                for index, row in batch:
+                    if index >= max_rows:
+                        findings.append(
+                            error(
+                                "row-limit",
+                                Where("trial_balance", index),
+                                f"the trial balance has more than {max_rows} rows",
+                            )
+                        )
+                        return
+                    findings.extend(check.tb_line(index, row))
+                    sha.update(
+                        msgspec.json.encode(
+                            (row.account, row.label, str(row.amount), row.currency, row.partner)
+                        )
+                    )
+                    yield (
+                        submission_id,
+                        index,
+                        row.account,
+                        row.label,
+                        row.amount,
+                        row.currency,
+                        row.partner,
+                    )
+
+        await repository.copy_trial_balance(connection, records())
+        if not errors_only(findings):
+            await repository.copy_statement_lines(connection, submission_id, statements.lines)
+        previous = await _previous_period(
+            connection, statements.entity, statements.period, Dataset.STATEMENTS
+        )
+        previous_lines = {
+            key.removeprefix("line "): value
+            for key, value in previous.items()
+            if key.startswith("line ") and isinstance(value, Decimal)
+        }
+        findings.extend(check.finish(previous_lines))
+        return findings, sha.digest()
+
+    return await _save(
+        hub,
+        principal,
+        Dataset.STATEMENTS,
+        statements.entity,
+        statements.period,
+        source=statements.source,
+        comment=statements.comment,
+        base_version=statements.base_version,
+        idempotency_key=statements.idempotency_key,
+        write=write,
+    )
+
+
+async def transition_report(
+    hub: Hub,
+    principal: Principal,
+    *,
+    entity: str,
+    period: str,
+    dataset: Dataset,
+    action: ReportAction,
+    reason: str | None = None,
+) -> Report:
+    """Move a report along the workflow; raises `WorkflowRefusal` or `AccessDenied`."""
+    problems = check_entity(entity, hub.registry) + check_period(period)
+    if problems:
+        raise WorkflowRefusal("; ".join(f"{p.where.path()}: {p.message}" for p in problems))
+    authorize(principal, TRANSITIONS[action].permission, entity)
+    config = hub.registry.entities[entity]
+    parsed = parse_period(period)
+    async with hub.db.transaction() as connection:
+        report = await repository.lock_report(
+            connection,
+            entity,
+            str(parsed),
+            dataset,
+            parsed.bounds(config.fiscal_year_start_month),
+            create=False,
+        )
+        if report is None or report.latest_version == 0:
+            raise WorkflowRefusal(f"{entity} has no {dataset.value} report for {parsed} yet")
+        transition = check_transition(action, report.status, reason)
+        if action is ReportAction.SUBMIT:
+            await _check_warnings_explained(connection, report, reason)
+        approved = (
+            report.latest_version
+            if transition.target is Status.APPROVED
+            else report.approved_version
+        )
+        await repository.set_head(
+            connection,
+            report,
+            latest_version=report.latest_version,
+            status=transition.target,
+            approved_version=approved,
+        )
+        await repository.record_event(
+            connection,
+            report,
+            action=action.value,
+            from_status=report.status,
+            to_status=transition.target,
+            version=report.latest_version,
+            actor_id=principal.user_id,
+            reason=reason,
+        )
+    return Report(
+        entity=report.entity,
+        period=report.period,
+        dataset=report.dataset,
+        status=transition.target,
+        latest_version=report.latest_version,
+        approved_version=approved,
+    )
+
+
+async def _check_warnings_explained(
+    connection: Connection, report: Report, comment: str | None
+) -> None:
+    latest = await repository.submission_of_version(connection, report, report.latest_version)
+    assert latest is not None
+    warnings = [
+        f
+        for f in await repository.findings_of(connection, [latest[0].id])
+        if f.severity is Severity.WARNING
+    ]
+    if warnings and not (comment and comment.strip()):
+        raise WorkflowRefusal(
+            f"version {report.latest_version} has {len(warnings)} warning(s): submitting needs a "
+            f"comment that explains them (first: {warnings[0].location}: {warnings[0].message})"
+        )
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def drafts_for(hub: Hub, principal: Principal) -> list[str]:
+    return draft_readers(principal, list(hub.registry.entities))
+
+
+async def submission_history(
+    hub: Hub, principal: Principal, entities: list[str], period: str | None, dataset: Dataset | None
+) -> list[Submission]:
     async with hub.db.pool.acquire() as connection:
-        return await repository.submission_history(connection, entities, period, Dataset.KPI)
+        return await repository.submission_history(
+            connection, entities, drafts_for(hub, principal), period, dataset
+        )
 
 
-async def latest_version(hub: Hub, entity: str, period: str) -> int | None:
+async def report_events(hub: Hub, keys: list[tuple[str, str, str]]) -> list[ReportEvent]:
     async with hub.db.pool.acquire() as connection:
-        return await repository.latest_version(connection, entity, period, Dataset.KPI)
+        return await repository.events(connection, keys)
+
+
+async def latest_version(
+    hub: Hub, entity: str, period: str, dataset: Dataset = Dataset.KPI
+) -> int | None:
+    async with hub.db.pool.acquire() as connection:
+        rows = await repository.reports(connection, [entity], [period], [dataset.value])
+    return rows[0].latest_version if rows else None
+
+
+async def diff_versions(
+    hub: Hub,
+    principal: Principal,
+    *,
+    entity: str,
+    period: str,
+    dataset: Dataset,
+    from_version: int,
+    to_version: int,
+) -> list[Change]:
+    """What changed from one version to another, item by item (added, removed, changed)."""
+    history = await submission_history(hub, principal, [entity], period, dataset)
+    by_version = {s.version: s for s in history}
+    missing = [v for v in (from_version, to_version) if v not in by_version]
+    if missing:
+        raise WorkflowRefusal(
+            f"{entity} {dataset.value} {period} has no version {missing[0]} you may read"
+        )
+    async with hub.db.pool.acquire() as connection:
+        before = await repository.content_of(connection, by_version[from_version].id, dataset)
+        after = await repository.content_of(connection, by_version[to_version].id, dataset)
+    changes = []
+    for item in sorted(before.keys() | after.keys()):
+        old, new = before.get(item), after.get(item)
+        if old != new:
+            assert old is None or isinstance(old, Decimal)
+            assert new is None or isinstance(new, Decimal)
+            changes.append(Change(item=item, before=old, after=new))
+    return changes

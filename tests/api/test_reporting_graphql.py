@@ -13,13 +13,21 @@ from hub.services import Hub
 from tests.api.graphql_client import data, error_messages, gql
 
 SUBMIT = """
-mutation Submit($input: KpiSubmissionInput!) {
-  submitKpiValues(input: $input) {
+mutation Save($input: KpiReportInput!) {
+  saveKpiValues(input: $input) {
     __typename
-    ... on KpiSubmissionAccepted { submission { id entity period version author source
-                                                values { kpi amount currency } } }
-    ... on KpiSubmissionRejected { errors { field message } }
+    ... on ReportSaved { unchanged replayed
+                         submission { id entity period version author source
+                                      values { kpi amount currency } } }
+    ... on ReportRejected { errors { field message } errorCount }
+    ... on ReportConflict { message latestVersion status }
   }
+}
+"""
+
+TRANSITION = """
+mutation Move($input: TransitionInput!) {
+  transitionReport(input: $input) { status latestVersion approvedVersion }
 }
 """
 
@@ -52,19 +60,35 @@ async def stored_values(hub: Hub) -> int:
         return count
 
 
-async def test_a_national_team_submits_its_figures_and_the_board_reads_them(
+async def save(
+    client: AsyncTestClient[Any], token: str, submission: dict[str, Any]
+) -> dict[str, Any]:
+    result: dict[str, Any] = data(await gql(client, token, SUBMIT, input=submission))[
+        "saveKpiValues"
+    ]
+    return result
+
+
+async def move(
+    client: AsyncTestClient[Any], token: str, action: str, reason: str | None = None
+) -> dict[str, Any]:
+    move_input = {"entity": "DE", "period": "2024", "dataset": "KPI", "action": action}
+    body = await gql(client, token, TRANSITION, input={**move_input, "reason": reason})
+    result: dict[str, Any] = data(body)["transitionReport"]
+    return result
+
+
+async def test_a_draft_is_seen_by_its_team_and_finance_and_by_the_board_once_approved(
     client: AsyncTestClient[Any], tokens: dict[str, str]
 ) -> None:
-    body = await gql(client, tokens["national-de"], SUBMIT, input=de_2024())
-    result = data(body)["submitKpiValues"]
-    assert result["__typename"] == "KpiSubmissionAccepted"
+    result = await save(client, tokens["national-de"], de_2024())
+    assert result["__typename"] == "ReportSaved"
     submission = result["submission"]
     assert (submission["entity"], submission["period"], submission["version"]) == ("DE", "2024", 1)
     assert submission["author"] == "national-de"
     assert submission["source"] == "graphql"
 
-    read = data(await gql(client, tokens["board"], VALUES, entity=["DE"], period=["2024"]))
-    assert read["kpiValues"] == [
+    expected = [
         {
             "entity": "DE",
             "period": "2024",
@@ -96,21 +120,38 @@ async def test_a_national_team_submits_its_figures_and_the_board_reads_them(
             "provenance": "REPORTED",
         },
     ]
+    for reader in ("national-de", "finance", "admin"):
+        read = data(await gql(client, tokens[reader], VALUES, entity=["DE"], period=["2024"]))
+        assert read["kpiValues"] == expected, reader
+    for outsider in ("board", "national-se"):
+        read = data(await gql(client, tokens[outsider], VALUES, entity=["DE"]))
+        assert read["kpiValues"] == [], outsider
+        explicit = data(await gql(client, tokens[outsider], VALUES, entity=["DE"], version=1))
+        assert explicit["kpiValues"] == [], outsider
+
+    await move(client, tokens["national-de"], "SUBMIT", "offices and rate come with the audit")
+    assert (await move(client, tokens["finance"], "APPROVE"))["approvedVersion"] == 1
+    for reader in ("board", "national-se"):
+        read = data(await gql(client, tokens[reader], VALUES, entity=["DE"], period=["2024"]))
+        assert read["kpiValues"] == expected, reader
 
 
-async def test_resubmitting_appends_a_version_and_keeps_the_old_one(
+async def test_a_correction_appends_a_version_and_keeps_the_old_one(
     client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
 ) -> None:
     token = tokens["national-de"]
-    data(await gql(client, token, SUBMIT, input=de_2024()))
-    corrected = de_2024(values=[{"kpi": "turnover", "amount": "5985123.45", "currency": "EUR"}])
-    second = data(await gql(client, token, SUBMIT, input=corrected))["submitKpiValues"]
+    await save(client, token, de_2024())
+    corrected = de_2024(
+        values=[{"kpi": "turnover", "amount": "5985123.45", "currency": "EUR"}],
+        options={"baseVersion": 1},
+    )
+    second = await save(client, token, corrected)
     assert second["submission"]["version"] == 2
 
-    latest = data(await gql(client, tokens["board"], VALUES, entity=["DE"], kpi=["turnover"]))
+    latest = data(await gql(client, tokens["finance"], VALUES, entity=["DE"], kpi=["turnover"]))
     assert [(v["amount"], v["version"]) for v in latest["kpiValues"]] == [("5985123.45", 2)]
     first = data(
-        await gql(client, tokens["board"], VALUES, entity=["DE"], kpi=["turnover"], version=1)
+        await gql(client, tokens["finance"], VALUES, entity=["DE"], kpi=["turnover"], version=1)
     )
     assert [(v["amount"], v["version"]) for v in first["kpiValues"]] == [("5985000", 1)]
 
@@ -126,7 +167,33 @@ async def test_resubmitting_appends_a_version_and_keeps_the_old_one(
     ]
 
 
-async def test_concurrent_writers_each_get_their_own_version(
+async def test_a_stale_or_missing_base_version_is_a_conflict_and_stores_nothing(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    token = tokens["national-de"]
+    await save(client, token, de_2024())
+    await save(
+        client,
+        token,
+        de_2024(options={"baseVersion": 1}, values=[{"kpi": "users", "amount": "303"}]),
+    )
+    stale = await save(client, token, de_2024(options={"baseVersion": 1}))
+    assert stale == {
+        "__typename": "ReportConflict",
+        "message": "version 2 was saved since version 1, which your change starts from: "
+        "reload, apply your change again and resend",
+        "latestVersion": 2,
+        "status": "DRAFT",
+    }
+    missing = await save(client, token, de_2024())
+    assert missing["message"] == (
+        "the report already has version 2: send the version your change starts from as baseVersion"
+    )
+    async with hub.db.pool.acquire() as connection:
+        assert await connection.fetchval("select count(*) from submission") == 2
+
+
+async def test_concurrent_writers_from_the_same_version_one_wins_the_others_are_told(
     client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
 ) -> None:
     token = tokens["national-it"]
@@ -134,15 +201,71 @@ async def test_concurrent_writers_each_get_their_own_version(
         {"entity": "IT", "period": "2024", "values": [{"kpi": "users", "amount": str(n)}]}
         for n in range(1800, 1808)
     ]
-    bodies = await asyncio.gather(*(gql(client, token, SUBMIT, input=i) for i in inputs))
-    versions = sorted(data(b)["submitKpiValues"]["submission"]["version"] for b in bodies)
-    assert versions == list(range(1, 9))
+    results = await asyncio.gather(*(save(client, token, i) for i in inputs))
+    kinds = sorted(r["__typename"] for r in results)
+    assert kinds == ["ReportConflict"] * 7 + ["ReportSaved"]
+    [winner] = [i for i, r in zip(inputs, results, strict=True) if r["__typename"] == "ReportSaved"]
     async with hub.db.pool.acquire() as connection:
         amounts = await connection.fetch(
             "select v.amount from kpi_value v join submission s on s.id = v.submission_id"
-            " where s.entity_code = 'IT' order by v.amount"
+            " where s.entity_code = 'IT'"
         )
-    assert [r["amount"] for r in amounts] == [Decimal(n) for n in range(1800, 1808)]
+    assert [r["amount"] for r in amounts] == [Decimal(winner["values"][0]["amount"])]
+
+
+async def test_writers_of_different_reports_do_not_wait_for_each_other(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    inputs = [
+        (
+            tokens[f"national-{code.lower()}"],
+            {"entity": code, "period": period, "values": [{"kpi": "users", "amount": "1"}]},
+        )
+        for code in ("BE", "DE", "AT", "IT", "SE")
+        for period in ("2023", "2024")
+    ]
+    results = await asyncio.gather(*(save(client, token, i) for token, i in inputs))
+    assert {r["__typename"] for r in results} == {"ReportSaved"}
+    async with hub.db.pool.acquire() as connection:
+        assert await connection.fetchval("select count(*) from kpi_value") == 10
+
+
+async def test_a_retried_save_with_its_idempotency_key_creates_nothing_new(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    token = tokens["national-de"]
+    first = await save(client, token, de_2024(options={"idempotencyKey": "upload-42"}))
+    retry = await save(client, token, de_2024(options={"idempotencyKey": "upload-42"}))
+    assert retry["replayed"] is True
+    assert retry["submission"]["id"] == first["submission"]["id"]
+    other = await save(
+        client,
+        token,
+        de_2024(
+            options={"idempotencyKey": "upload-42", "baseVersion": 1},
+            values=[{"kpi": "users", "amount": "1"}],
+        ),
+    )
+    assert other["errors"] == [
+        {
+            "field": "idempotencyKey",
+            "message": "idempotency key 'upload-42' was already used for version 1 with different "
+            "content",
+        }
+    ]
+    async with hub.db.pool.acquire() as connection:
+        assert await connection.fetchval("select count(*) from submission") == 1
+
+
+async def test_saving_the_same_content_again_makes_no_new_version(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    token = tokens["national-de"]
+    await save(client, token, de_2024())
+    again = await save(client, token, de_2024(options={"baseVersion": 1}))
+    assert (again["unchanged"], again["submission"]["version"]) == (True, 1)
+    async with hub.db.pool.acquire() as connection:
+        assert await connection.fetchval("select count(*) from submission") == 1
 
 
 async def test_a_national_team_cannot_write_another_entity(
@@ -151,27 +274,27 @@ async def test_a_national_team_cannot_write_another_entity(
     body = await gql(client, tokens["national-se"], SUBMIT, input=de_2024())
     assert body["data"] is None
     assert error_messages(body) == [
-        "national-se (national team of SE) may not submit figures for DE: only for SE"
+        "national-se (national team of SE) may not report figures for DE: only for SE"
     ]
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await stored_values(hub) == 0
 
 
 @pytest.mark.parametrize("role", ["board", "finance", "admin"])
-async def test_only_national_teams_submit_figures(
+async def test_only_national_teams_report_figures(
     client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub, role: str
 ) -> None:
     body = await gql(client, tokens[role], SUBMIT, input=de_2024())
-    assert error_messages(body) == [f"the {role} role may not submit figures"]
+    assert error_messages(body) == [f"the {role} role may not report figures"]
     assert await stored_values(hub) == 0
 
 
-async def test_a_national_team_reads_only_its_own_entity(
+async def test_a_national_team_sees_its_own_drafts_and_nobody_elses(
     client: AsyncTestClient[Any], tokens: dict[str, str]
 ) -> None:
-    data(await gql(client, tokens["national-de"], SUBMIT, input=de_2024()))
+    await save(client, tokens["national-de"], de_2024())
     se = {"entity": "SE", "period": "2024", "values": [{"kpi": "users", "amount": "273"}]}
-    data(await gql(client, tokens["national-se"], SUBMIT, input=se))
+    await save(client, tokens["national-se"], se)
 
     own = data(await gql(client, tokens["national-se"], VALUES))
     assert {v["entity"] for v in own["kpiValues"]} == {"SE"}
@@ -185,10 +308,12 @@ async def test_a_national_team_reads_only_its_own_entity(
         "IT": 0,
         "SE": 1,
     }
-    asked = await gql(client, tokens["national-se"], VALUES, entity=["DE"])
-    assert error_messages(asked) == [
-        "national-se (national team of SE) may not read reported figures for DE: only for SE"
-    ]
+    history = data(
+        await gql(client, tokens["national-se"], '{ submissions(entity: ["DE"]) { version } }')
+    )
+    assert history["submissions"] == []
+    reports = data(await gql(client, tokens["national-se"], "{ reports { entity } }"))
+    assert reports["reports"] == [{"entity": "SE"}]
 
 
 REJECTIONS = [
@@ -270,9 +395,8 @@ async def test_bad_input_is_rejected_with_located_errors_and_nothing_stored(
     change: dict[str, Any],
     expected: list[tuple[str, str]],
 ) -> None:
-    body = await gql(client, tokens["national-de"], SUBMIT, input=de_2024(**change))
-    result = data(body)["submitKpiValues"]
-    assert result["__typename"] == "KpiSubmissionRejected"
+    result = await save(client, tokens["national-de"], de_2024(**change))
+    assert result["__typename"] == "ReportRejected"
     assert [(e["field"], e["message"]) for e in result["errors"]] == expected
     assert await stored_values(hub) == 0
     async with hub.db.pool.acquire() as connection:
@@ -309,8 +433,8 @@ async def test_whole_json_numbers_are_exact_and_accepted(
     client: AsyncTestClient[Any], tokens: dict[str, str]
 ) -> None:
     submission = de_2024(values=[{"kpi": "turnover", "amount": 5985000, "currency": "EUR"}])
-    result = data(await gql(client, tokens["national-de"], SUBMIT, input=submission))
-    values = result["submitKpiValues"]["submission"]["values"]
+    result = await save(client, tokens["national-de"], submission)
+    values = result["submission"]["values"]
     assert values == [{"kpi": "turnover", "amount": "5985000", "currency": "EUR"}]
 
 
@@ -342,8 +466,12 @@ async def test_queries_with_unknown_codes_get_a_located_error(
 async def test_history_lists_every_version_with_author(
     client: AsyncTestClient[Any], tokens: dict[str, str]
 ) -> None:
-    for _ in range(2):
-        data(await gql(client, tokens["national-de"], SUBMIT, input=de_2024()))
+    await save(client, tokens["national-de"], de_2024())
+    await save(
+        client,
+        tokens["national-de"],
+        de_2024(options={"baseVersion": 1}, values=[{"kpi": "users", "amount": "303"}]),
+    )
     history = data(
         await gql(
             client,
@@ -354,5 +482,5 @@ async def test_history_lists_every_version_with_author(
     )
     assert [(s["version"], s["author"], len(s["values"])) for s in history["submissions"]] == [
         (1, "national-de", 3),
-        (2, "national-de", 3),
+        (2, "national-de", 1),
     ]

@@ -1,0 +1,77 @@
+"""National charts of accounts and their mapping to the group chart, read from TOML data.
+
+A chart file (`countries/charts/<cc>.toml`) lists the accounts a national team reports, and maps
+them to group lines by prefix ranges (`["20", "21"]` takes every account whose code starts with
+20 or 21) or by explicit account lists. An explicit account wins over a range; a range list
+order does not matter, but two ranges of one chart must not overlap.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+CHARTS = Path(__file__).resolve().parent / "charts"
+
+
+class AccountConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    code: str
+    label: str
+    intra_network: bool = False
+
+
+class MappingConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    line: str
+    ranges: tuple[tuple[str, str], ...] = ()
+    accounts: tuple[str, ...] = ()
+
+
+class ChartConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    name: str
+    accounts: tuple[AccountConfig, ...]
+    mapping: tuple[MappingConfig, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    code: str
+    label: str
+    intra_network: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChartOfAccounts:
+    name: str
+    accounts: tuple[Account, ...] = ()
+    mapping: tuple[MappingConfig, ...] = ()
+    _by_code: dict[str, Account] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_code.update({account.code: account for account in self.accounts})
+
+    def account(self, code: str) -> Account | None:
+        return self._by_code.get(code)
+
+    def group_line(self, code: str) -> str | None:
+        """The group line an account maps to, or None when it is unmapped."""
+        for rule in self.mapping:
+            if code in rule.accounts:
+                return rule.line
+        for rule in self.mapping:
+            for low, high in rule.ranges:
+                if low <= code[: len(low)] and code[: len(high)] <= high:
+                    return rule.line
+        return None
+
+
+def load_chart(path: Path) -> ChartOfAccounts:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    config = msgspec.convert(raw, ChartConfig)
+    return ChartOfAccounts(
+        name=config.name,
+        accounts=tuple(Account(a.code, a.label, a.intra_network) for a in config.accounts),
+        mapping=config.mapping,
+    )

@@ -1,0 +1,131 @@
+"""The group chart: reporting lines of the consolidated statements, from `group_chart.toml`."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+
+import msgspec
+
+from hub.registry.load import ConfigError, decode_error
+
+
+class Statement(StrEnum):
+    BALANCE_SHEET = "balance_sheet"
+    INCOME_STATEMENT = "income_statement"
+
+
+class Side(StrEnum):
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+class GroupLineConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    code: str
+    label: str
+    statement: Statement | None = None
+    parent: str | None = None
+    side: Side
+    consolidation_only: bool = False
+
+
+class GroupChartConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    lines: tuple[GroupLineConfig, ...]
+
+
+class GroupLine(msgspec.Struct, frozen=True, kw_only=True):
+    code: str
+    label: str
+    statement: Statement
+    parent: str | None
+    side: Side
+    consolidation_only: bool
+    children: tuple[str, ...]
+    depth: int
+
+    @property
+    def is_total(self) -> bool:
+        return bool(self.children)
+
+
+class GroupChart:
+    """Lines in config order (a parent before its children), with their statement resolved."""
+
+    def __init__(self, lines: list[GroupLine]) -> None:
+        self.lines: dict[str, GroupLine] = {line.code: line for line in lines}
+
+    def statement_lines(self, statement: Statement) -> list[GroupLine]:
+        return [line for line in self.lines.values() if line.statement is statement]
+
+    def roots(self, statement: Statement) -> list[GroupLine]:
+        return [line for line in self.statement_lines(statement) if line.parent is None]
+
+    def totals_bottom_up(self) -> list[GroupLine]:
+        """Totals, deepest first, so that each is computed after the totals it contains."""
+        return sorted(
+            (line for line in self.lines.values() if line.is_total), key=lambda l: -l.depth
+        )
+
+
+def load_group_chart(path: Path) -> GroupChart:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(path, [f"cannot read the file: {error.strerror}"]) from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(path, [f"not valid TOML: {error}"]) from error
+    try:
+        config = msgspec.convert(raw, GroupChartConfig)
+    except msgspec.ValidationError as error:
+        raise ConfigError(path, [decode_error(error)]) from error
+    problems = list(_check(config))
+    if problems:
+        raise ConfigError(path, problems)
+    return _resolve(config)
+
+
+def _check(config: GroupChartConfig) -> Iterator[str]:
+    seen: dict[str, int] = {}
+    for index, line in enumerate(config.lines):
+        where = f"lines[{index}]"
+        if line.code in seen:
+            yield f"{where}.code: {line.code!r} appears more than once"
+        if line.parent is None and line.statement is None:
+            yield f"{where}.statement: a top line needs its statement"
+        if line.parent is not None:
+            if line.parent not in seen:
+                yield f"{where}.parent: {line.parent!r} must be defined before {line.code!r}"
+            if line.statement is not None:
+                yield f"{where}.statement: only top lines name their statement"
+        seen.setdefault(line.code, index)
+
+
+def _resolve(config: GroupChartConfig) -> GroupChart:
+    statements: dict[str, Statement] = {}
+    depths: dict[str, int] = {}
+    children: dict[str, list[str]] = {line.code: [] for line in config.lines}
+    for line in config.lines:
+        if line.parent is None:
+            assert line.statement is not None
+            statements[line.code], depths[line.code] = line.statement, 0
+        else:
+            statements[line.code] = statements[line.parent]
+            depths[line.code] = depths[line.parent] + 1
+            children[line.parent].append(line.code)
+    return GroupChart(
+        [
+            GroupLine(
+                code=line.code,
+                label=line.label,
+                statement=statements[line.code],
+                parent=line.parent,
+                side=line.side,
+                consolidation_only=line.consolidation_only,
+                children=tuple(children[line.code]),
+                depth=depths[line.code],
+            )
+            for line in config.lines
+        ]
+    )

@@ -1,0 +1,57 @@
+"""Reporting rules from `config/reporting.toml`: tolerances, warning thresholds, upload limits."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import msgspec
+
+from hub.registry.load import ConfigError, decode_error
+
+
+class Tolerances(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    rounding: Decimal
+    trial_balance: Decimal
+
+
+class Warnings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    change_share: Decimal
+
+
+class Upload(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    max_bytes: int
+    max_trial_balance_rows: int
+    max_listed_errors: int
+
+
+class ReportingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    tolerances: Tolerances
+    warnings: Warnings
+    upload: Upload
+
+
+def load_reporting_rules(path: Path) -> ReportingRules:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except OSError as error:
+        raise ConfigError(path, [f"cannot read the file: {error.strerror}"]) from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(path, [f"not valid TOML: {error}"]) from error
+    try:
+        rules = msgspec.convert(raw, ReportingRules)
+    except msgspec.ValidationError as error:
+        raise ConfigError(path, [decode_error(error)]) from error
+    problems = [
+        f"{key}: must not be negative"
+        for key, value in (
+            ("tolerances.rounding", rules.tolerances.rounding),
+            ("tolerances.trial_balance", rules.tolerances.trial_balance),
+            ("warnings.change_share", rules.warnings.change_share),
+        )
+        if value < 0
+    ]
+    if problems:
+        raise ConfigError(path, problems)
+    return rules
