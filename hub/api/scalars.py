@@ -42,7 +42,7 @@ DecimalScalar = strawberry.scalar(
         'An exact decimal number, read and written as a string such as "5985000.00". '
         "Whole JSON numbers are accepted on input; numbers with a fraction are refused."
     ),
-    serialize=str,
+    serialize=lambda value: format(value, "f"),
     parse_value=parse_decimal,
     parse_literal=_parse_literal,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
+from decimal import Decimal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -29,6 +30,12 @@ def redact(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def plain(amount: Decimal) -> Decimal:
+    """asyncpg decodes numeric 5000000 as Decimal("5.00E+6"); give it back as 5000000."""
+    exponent = amount.as_tuple().exponent
+    return amount.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else amount
 
 
 class Database:

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterable, Sequence
 
 import asyncpg
 
-from hub.db.pool import Connection
+from hub.db.pool import Connection, plain
 from hub.reporting.model import (
     Dataset,
     KpiValue,
@@ -428,7 +428,7 @@ async def kpi_values(
             entity=row["entity_code"],
             period=row["period"],
             kpi=row["kpi_code"],
-            amount=row["amount"],
+            amount=plain(row["amount"]),
             currency=row["currency"],
             provenance=Provenance(row["provenance"]),
             note=row["note"],
@@ -472,7 +472,7 @@ async def statement_lines(
             entity=row["entity_code"],
             period=row["period"],
             line=row["line_code"],
-            amount=row["amount"],
+            amount=plain(row["amount"]),
             currency=row["currency"],
             version=row["version"],
             submission_id=row["submission_id"],
@@ -494,7 +494,7 @@ async def trial_balance(
             position=row["position"],
             account=row["account_code"],
             label=row["label"],
-            amount=row["amount"],
+            amount=plain(row["amount"]),
             currency=row["currency"],
             partner=row["partner_entity"],
             version=version,
@@ -523,7 +523,7 @@ async def content_of(
             """,
             submission_id,
         )
-    return {row["item"]: row["amount"] for row in rows}
+    return {row["item"]: plain(row["amount"]) for row in rows}
 
 
 async def latest_values_of_period(
