@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import urllib.parse
-from decimal import Decimal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import asyncpg

@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 import msgspec
@@ -97,51 +98,63 @@ def _rejected(findings: list[Finding], limit: int) -> Rejected:
     )
 
 
-async def _save(
-    hub: Hub,
-    principal: Principal,
-    dataset: Dataset,
-    entity_code: str,
-    period_text: str,
-    *,
-    source: str,
-    comment: str | None,
-    base_version: int | None,
-    idempotency_key: str | None,
-    write: Writer,
-    content_check: Callable[[], list[Finding]] = list,
-) -> SaveOutcome:
-    """`content_check` finds what can be found without the database: with a bad period the
-    save stops before the database, and still reports the content's errors with it."""
+@dataclass(frozen=True, slots=True)
+class SaveRequest:
+    """One report to save: where it goes, and the writer of its rows."""
+
+    dataset: Dataset
+    entity: str
+    period: str
+    source: str
+    comment: str | None
+    base_version: int | None
+    idempotency_key: str | None
+    write: Writer
+    # What can be found without the database: with a bad period the save stops before the
+    # database, and still reports the content's errors with it.
+    content_check: Callable[[], list[Finding]] = list
+
+
+def _precheck(hub: Hub, principal: Principal, request: SaveRequest) -> Rejected | None:
     limit = hub.rules.upload.max_listed_errors
-    findings = check_entity(entity_code, hub.registry)
+    findings = check_entity(request.entity, hub.registry)
     if findings:
         return _rejected(findings, limit)
-    authorize(principal, Action.SUBMIT_FIGURES, entity_code)
-    findings = check_period(period_text)
+    authorize(principal, Action.SUBMIT_FIGURES, request.entity)
+    findings = check_period(request.period)
     if findings:
-        return _rejected(findings + content_check(), limit)
-    entity = hub.registry.entities[entity_code]
-    period = parse_period(period_text)
+        return _rejected(findings + request.content_check(), limit)
+    return None
+
+
+async def _save_in(
+    hub: Hub, connection: Connection, principal: Principal, request: SaveRequest
+) -> SaveOutcome:
+    """Save one report within a savepoint of the caller's transaction: whatever is not a new
+    version (refused, conflicting, unchanged, replayed) leaves nothing behind."""
+    limit = hub.rules.upload.max_listed_errors
+    entity = hub.registry.entities[request.entity]
+    period = parse_period(request.period)
     try:
-        async with hub.db.transaction() as connection:
+        async with connection.transaction():
             report = await repository.lock_report(
                 connection,
                 entity.code,
                 str(period),
-                dataset,
+                request.dataset,
                 period.bounds(entity.fiscal_year_start_month),
                 create=True,
             )
             assert report is not None
+            key = request.idempotency_key
             earlier = (
                 None
-                if idempotency_key is None
-                else await repository.submission_by_key(connection, entity.code, idempotency_key)
+                if key is None
+                else await repository.submission_by_key(connection, entity.code, key)
             )
             if earlier is None:
                 try:
-                    _check_writable(report, base_version)
+                    _check_writable(report, request.base_version)
                 except WorkflowRefusal as refusal:
                     raise _Abort(
                         Conflict(
@@ -156,16 +169,15 @@ async def _save(
                 report,
                 version=version,
                 author_id=principal.user_id,
-                source=source,
-                comment=comment,
-                idempotency_key=None if earlier is not None else idempotency_key,
+                source=request.source,
+                comment=request.comment,
+                idempotency_key=None if earlier is not None else key,
             )
-            content_findings, digest = await write(connection, submission_id)
-            findings = content_findings
+            findings, digest = await request.write(connection, submission_id)
             if errors_only(findings):
                 raise _Abort(_rejected(findings, limit))
             if earlier is not None:
-                raise _Abort(_replay(earlier, digest, idempotency_key))
+                raise _Abort(_replay(earlier, digest, key))
             if report.latest_version:
                 latest = await repository.submission_of_version(
                     connection, report, report.latest_version
@@ -193,12 +205,51 @@ async def _save(
                 to_status=Status.DRAFT,
                 version=version,
                 actor_id=principal.user_id,
-                reason=comment,
+                reason=request.comment,
             )
             [stored] = await repository.submissions_by_id(connection, [submission_id])
     except _Abort as abort:
         return abort.outcome
     return Saved(submission=stored, findings=findings)
+
+
+async def _save(hub: Hub, principal: Principal, request: SaveRequest) -> SaveOutcome:
+    refused = _precheck(hub, principal, request)
+    if refused is not None:
+        return refused
+    async with hub.db.transaction() as connection:
+        return await _save_in(hub, connection, principal, request)
+
+
+class _Rollback(Exception):
+    pass
+
+
+async def save_together(
+    hub: Hub,
+    principal: Principal,
+    requests: list[SaveRequest],
+    other_errors: Callable[[], list[Finding]],
+) -> list[SaveOutcome]:
+    """Save several reports all or nothing (one workbook). `other_errors` are problems found
+    outside the reports' own checks (a bad cell), known once the rows have been read; any of
+    them, or any report not saved, rolls everything back."""
+    outcomes: list[SaveOutcome] = []
+    try:
+        async with hub.db.transaction() as connection:
+            for request in requests:
+                refused = _precheck(hub, principal, request)
+                outcomes.append(
+                    refused
+                    if refused is not None
+                    else await _save_in(hub, connection, principal, request)
+                )
+            failed = any(not isinstance(o, Saved) for o in outcomes)
+            if failed or other_errors():
+                raise _Rollback
+    except _Rollback:
+        pass
+    return outcomes
 
 
 def _check_writable(report: Report, base_version: int | None) -> None:
@@ -254,9 +305,7 @@ async def _previous_period(
     return await repository.latest_values_of_period(connection, entity, previous, dataset)
 
 
-async def save_kpi_values(
-    hub: Hub, principal: Principal, submission: KpiSubmissionIn
-) -> SaveOutcome:
+def kpi_request(hub: Hub, submission: KpiSubmissionIn) -> SaveRequest:
     async def write(connection: Connection, submission_id: int) -> tuple[list[Finding], bytes]:
         previous = await _previous_period(
             connection, submission.entity, submission.period, Dataset.KPI
@@ -274,12 +323,10 @@ async def save_kpi_values(
             (v.kpi, str(v.amount), v.currency, v.provenance, v.note) for v in ordered
         )
 
-    return await _save(
-        hub,
-        principal,
-        Dataset.KPI,
-        submission.entity,
-        submission.period,
+    return SaveRequest(
+        dataset=Dataset.KPI,
+        entity=submission.entity,
+        period=submission.period,
         source=submission.source,
         comment=submission.comment,
         base_version=submission.base_version,
@@ -291,6 +338,12 @@ async def save_kpi_values(
             if f.where.part != "period"
         ],
     )
+
+
+async def save_kpi_values(
+    hub: Hub, principal: Principal, submission: KpiSubmissionIn
+) -> SaveOutcome:
+    return await _save(hub, principal, kpi_request(hub, submission))
 
 
 async def _in_batches(
@@ -306,7 +359,7 @@ async def _in_batches(
         yield batch
 
 
-async def save_statements(hub: Hub, principal: Principal, statements: StatementsIn) -> SaveOutcome:
+def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
     async def write(connection: Connection, submission_id: int) -> tuple[list[Finding], bytes]:
         entity = hub.registry.entities[statements.entity]
         check = StatementsCheck(
@@ -366,18 +419,20 @@ async def save_statements(hub: Hub, principal: Principal, statements: Statements
         findings.extend(check.finish(previous_lines))
         return findings, sha.digest()
 
-    return await _save(
-        hub,
-        principal,
-        Dataset.STATEMENTS,
-        statements.entity,
-        statements.period,
+    return SaveRequest(
+        dataset=Dataset.STATEMENTS,
+        entity=statements.entity,
+        period=statements.period,
         source=statements.source,
         comment=statements.comment,
         base_version=statements.base_version,
         idempotency_key=statements.idempotency_key,
         write=write,
     )
+
+
+async def save_statements(hub: Hub, principal: Principal, statements: StatementsIn) -> SaveOutcome:
+    return await _save(hub, principal, statements_request(hub, statements))
 
 
 async def transition_report(
