@@ -65,7 +65,7 @@ class GroupChart:
     def totals_bottom_up(self) -> list[GroupLine]:
         """Totals, deepest first, so that each is computed after the totals it contains."""
         return sorted(
-            (line for line in self.lines.values() if line.is_total), key=lambda l: -l.depth
+            (line for line in self.lines.values() if line.is_total), key=lambda line: -line.depth
         )
 
 

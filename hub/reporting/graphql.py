@@ -506,7 +506,8 @@ class TransitionInput:
     action: ReportAction
     reason: str | None = strawberry.field(
         default=None,
-        description="Why: required to return or reopen; the comment that explains warnings on submit.",
+        description="Why: required to return or reopen; on submit, the comment that explains "
+        "the version's warnings.",
     )
 
 
@@ -600,8 +601,8 @@ class ReportingMutation:
             base_version=options.base_version,
             idempotency_key=options.idempotency_key,
             lines=tuple(
-                StatementLineIn(line=l.line, amount=l.amount, currency=l.currency)
-                for l in input.lines
+                StatementLineIn(line=line.line, amount=line.amount, currency=line.currency)
+                for line in input.lines
             ),
             trial_balance=tuple(
                 TrialBalanceLineIn(

@@ -544,3 +544,21 @@ async def latest_values_of_period(
     if submission_id is None:
         return {}
     return await content_of(connection, submission_id, dataset)
+
+
+async def latest_submission_id(
+    connection: Connection, entity: str, period: str, dataset: Dataset
+) -> tuple[int, int] | None:
+    """(submission id, version) of the report's latest version, if any."""
+    row = await connection.fetchrow(
+        """
+        select s.id, s.version from report r join submission s
+          on (s.entity_code, s.period, s.dataset, s.version)
+           = (r.entity_code, r.period, r.dataset, r.latest_version)
+        where r.entity_code = $1 and r.period = $2 and r.dataset = $3
+        """,
+        entity,
+        period,
+        dataset.value,
+    )
+    return None if row is None else (row["id"], row["version"])

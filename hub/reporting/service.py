@@ -229,11 +229,11 @@ async def save_together(
     hub: Hub,
     principal: Principal,
     requests: list[SaveRequest],
-    other_errors: Callable[[], list[Finding]],
+    other_errors: Callable[[], bool],
 ) -> list[SaveOutcome]:
-    """Save several reports all or nothing (one workbook). `other_errors` are problems found
-    outside the reports' own checks (a bad cell), known once the rows have been read; any of
-    them, or any report not saved, rolls everything back."""
+    """Save several reports all or nothing (one workbook). `other_errors` tells whether there
+    are problems outside the reports' own checks (a bad cell), known once the rows have been
+    read; they, or any report not saved, roll everything back."""
     outcomes: list[SaveOutcome] = []
     try:
         async with hub.db.transaction() as connection:
@@ -374,7 +374,7 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
             findings.extend(check.line(index, line))
         max_rows = hub.rules.upload.max_trial_balance_rows
         sha = hashlib.sha256()
-        for line in sorted(statements.lines, key=lambda l: l.line):
+        for line in sorted(statements.lines, key=lambda item: item.line):
             sha.update(msgspec.json.encode(("line", line.line, str(line.amount), line.currency)))
 
         async def records() -> AsyncIterator[repository.TbRecord]:

@@ -269,7 +269,8 @@ class StatementsCheck:
                 error(
                     "unique-account",
                     Where("trial_balance", index, "account"),
-                    f"account {line.account}{partner} is already in trial_balance[{self._tb_seen[key]}]",
+                    f"account {line.account}{partner} is already in "
+                    f"trial_balance[{self._tb_seen[key]}]",
                 )
             )
         else:

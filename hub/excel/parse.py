@@ -1,0 +1,418 @@
+"""Read an uploaded reporting workbook: every problem located by sheet and cell.
+
+The workbook is read with openpyxl in read-only mode, so the trial balance streams row by row
+(memory does not grow with the file); two cheap passes over the raw sheet XML find what
+read-only mode cannot see: merged cells, and formulas saved without their computed value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from array import array
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from hub.excel.layout import (
+    COVER,
+    DATA_SHEETS,
+    FIRST_DATA_ROW,
+    INSTRUCTIONS,
+    KPIS,
+    META_ROWS,
+    META_SHEET,
+    PART_SHEETS,
+    STATEMENTS,
+    TEMPLATE_VERSION,
+    TRIAL_BALANCE,
+    Sheet,
+)
+from hub.registry.model import EntityConfig
+from hub.reporting.model import Finding, KpiValueIn, Severity, StatementLineIn, TrialBalanceLineIn
+from hub.reporting.period import Period
+
+ENCRYPTED_OR_XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+# A cell holding a formula and no (or an empty) cached value.
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
+)
+_CHUNK = 1 << 20
+
+
+class CellError(msgspec.Struct, frozen=True):
+    """A problem in the workbook; `cell` is None when it concerns a whole sheet or the file."""
+
+    sheet: str | None
+    cell: str | None
+    rule: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def where(self) -> str:
+        if self.sheet is None:
+            return "workbook"
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+
+def _number(value: object) -> tuple[Decimal | None, str | None]:
+    """The cell's amount, or why it is not one. Excel stores numbers as binary floats: the
+    shortest decimal that reads back as the same float is the number the user typed."""
+    if value is None:
+        return None, None
+    if isinstance(value, bool):
+        return None, f"{value} where a number is expected"
+    if isinstance(value, int):
+        return Decimal(value), None
+    if isinstance(value, float):
+        amount = Decimal(repr(value))
+        return (amount, None) if amount.is_finite() else (None, f"{value} is not a number")
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return None, f"a date ({value}) where a number is expected"
+    if isinstance(value, str):
+        if not value.strip():
+            return None, None
+        return None, f"text {value.strip()!r} where a number is expected"
+    return None, f"{value!r} where a number is expected"
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+class UploadedWorkbook:
+    """One upload. Call `open`; when it leaves no error, read the parts in order."""
+
+    def __init__(self, data: bytes, *, max_rows: int) -> None:
+        self.data = data
+        self.max_rows = max_rows
+        self.errors: list[CellError] = []
+        self.kpi_base_version = 0
+        self.statements_base_version = 0
+        self._workbook: Any = None
+        self._rows: dict[str, array[int]] = {part: array("I") for part in PART_SHEETS}
+        self._line_rows: dict[str, int] = {}
+
+    def fail(self, sheet: str | None, cell: str | None, rule: str, message: str) -> None:
+        self.errors.append(CellError(sheet, cell, rule, message))
+
+    # --- the file as a whole -------------------------------------------------------------------
+
+    def open(self, entity: EntityConfig, period: Period) -> bool:
+        """Check the file, its sheets, its cover and its columns. False when it cannot be read
+        further (the errors say why)."""
+        if not self._sniff():
+            return False
+        try:
+            self._workbook = load_workbook(
+                io.BytesIO(self.data), read_only=True, data_only=True, keep_links=False
+            )
+        except Exception as error:  # openpyxl raises many types for a damaged file
+            self.fail(
+                None,
+                None,
+                "corrupt",
+                f"the workbook cannot be read, it may be damaged ({type(error).__name__}: {error})",
+            )
+            return False
+        missing = [s.title for s in DATA_SHEETS if s.title not in self._workbook.sheetnames]
+        missing += [t for t in (INSTRUCTIONS, META_SHEET) if t not in self._workbook.sheetnames]
+        if missing:
+            for title in missing:
+                self.fail(
+                    title,
+                    None,
+                    "missing-sheet",
+                    f"the workbook has no sheet {title!r} (it has: "
+                    f"{', '.join(self._workbook.sheetnames)}); download the hub's template",
+                )
+            return False
+        if not self._meta(entity, period):
+            return False
+        self._cover(period.bounds(entity.fiscal_year_start_month)[1])
+        for layout in DATA_SHEETS:
+            self._headers(layout)
+        self._scan_xml()
+        rows = self._workbook[TRIAL_BALANCE.title].max_row or 0
+        if rows - 1 > self.max_rows:
+            self.fail(
+                TRIAL_BALANCE.title,
+                None,
+                "row-limit",
+                f"the trial balance sheet has {rows:,} rows; "
+                f"at most {self.max_rows:,} are accepted",
+            )
+        return not self.errors
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+
+    def _sniff(self) -> bool:
+        if not self.data:
+            self.fail(None, None, "not-xlsx", "the file is empty")
+            return False
+        if self.data.startswith(ENCRYPTED_OR_XLS):
+            self.fail(
+                None,
+                None,
+                "encrypted",
+                "the file is password-protected (encrypted) or an old .xls workbook: save it as "
+                ".xlsx without a password to open",
+            )
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                names = set(archive.namelist())
+                broken = archive.testzip()
+        except zipfile.BadZipFile:
+            self.fail(None, None, "not-xlsx", "not an Excel .xlsx file (it is not a zip archive)")
+            return False
+        if "xl/workbook.xml" not in names:
+            self.fail(None, None, "not-xlsx", "a zip archive, but not an Excel workbook")
+            return False
+        if broken is not None:
+            self.fail(None, None, "corrupt", f"the workbook is damaged ({broken} fails its check)")
+            return False
+        return True
+
+    def _meta(self, entity: EntityConfig, period: Period) -> bool:
+        sheet = self._workbook[META_SHEET]
+        values = {row[0]: row[1] for row in sheet.iter_rows(max_col=2, values_only=True) if row[0]}
+        template, meta_entity, meta_period = (
+            values.get(k) for k in ("template", "entity", "period")
+        )
+        if template != TEMPLATE_VERSION:
+            self.fail(
+                META_SHEET,
+                f"B{META_ROWS['template']}",
+                "template-version",
+                f"this workbook is template {template!r}, the hub reads {TEMPLATE_VERSION}: "
+                "download a new template",
+            )
+            return False
+        if meta_entity != entity.code:
+            self.fail(
+                META_SHEET,
+                f"B{META_ROWS['entity']}",
+                "template-entity",
+                f"this is {meta_entity}'s template, not {entity.code}'s: download the template "
+                f"of {entity.code}",
+            )
+        if meta_period != str(period):
+            self.fail(
+                META_SHEET,
+                f"B{META_ROWS['period']}",
+                "template-period",
+                f"this template is for period {meta_period}, not {period}",
+            )
+        for key in ("kpi_base_version", "statements_base_version"):
+            value = values.get(key)
+            if not isinstance(value, int) or value < 0:
+                self.fail(META_SHEET, f"B{META_ROWS[key]}", "template-meta", f"{key} is damaged")
+            else:
+                setattr(self, key, value)
+        return not self.errors
+
+    def _cover(self, closing: dt.date) -> None:
+        cell = COVER["closing_date"]
+        value = self._workbook[INSTRUCTIONS][cell].value
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if value is None:
+            self.fail(INSTRUCTIONS, cell, "closing-date", "the closing date is required")
+        elif isinstance(value, str):
+            self.fail(
+                INSTRUCTIONS,
+                cell,
+                "closing-date",
+                f"{value!r} is text, not a date: enter the closing date as a date ({closing})",
+            )
+        elif not isinstance(value, dt.date):
+            self.fail(INSTRUCTIONS, cell, "closing-date", f"{value!r} is not a date")
+        elif value != closing:
+            self.fail(
+                INSTRUCTIONS,
+                cell,
+                "closing-date",
+                f"the closing date {value} is not the last day of the period ({closing})",
+            )
+
+    def _headers(self, layout: Sheet) -> None:
+        sheet = self._workbook[layout.title]
+        found = next(
+            sheet.iter_rows(min_row=1, max_row=1, max_col=len(layout.columns), values_only=True), ()
+        )
+        for index, expected in enumerate(layout.headers):
+            actual = found[index] if index < len(found) else None
+            if _text(actual) != expected:
+                self.fail(
+                    layout.title,
+                    f"{get_column_letter(index + 1)}1",
+                    "columns",
+                    f"expected the column {expected!r} here, found {actual!r}: do not move, "
+                    "insert or rename columns",
+                )
+
+    def _scan_xml(self) -> None:
+        """Merged cells and formulas without values, straight from each data sheet's XML, read
+        in chunks cut after a whole row."""
+        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+            for layout in DATA_SHEETS:
+                path = self._workbook[layout.title]._worksheet_path
+                empty: set[str] = set()
+                tail = b""
+                with archive.open(path) as source:
+                    while True:
+                        chunk = source.read(_CHUNK)
+                        buffer = tail + chunk
+                        if chunk:
+                            cut = buffer.rfind(b"</row>")
+                            if cut < 0:
+                                tail = buffer
+                                continue
+                            cut += len(b"</row>")
+                            part, tail = buffer[:cut], buffer[cut:]
+                        else:
+                            part = buffer
+                        self._scan_part(layout.title, part, empty)
+                        if not chunk:
+                            break
+                for cell in sorted(empty, key=_cell_order):
+                    self.fail(
+                        layout.title,
+                        cell,
+                        "formula-without-value",
+                        "a formula whose value was never computed: open the workbook in Excel "
+                        "or LibreOffice and save it, or type the value",
+                    )
+
+    def _scan_part(self, title: str, part: bytes, empty: set[str]) -> None:
+        if b"<f" in part:
+            empty.update(m.decode() for m in _FORMULA_WITHOUT_VALUE.findall(part))
+        if b"<mergeCell " in part:
+            for ref in _MERGE.findall(part):
+                self.fail(
+                    title, ref.decode(), "merged-cells", "merged cells over the data: unmerge them"
+                )
+
+    # --- the parts ---------------------------------------------------------------------------
+
+    def _rows_of(self, layout: Sheet) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        sheet = self._workbook[layout.title]
+        width = len(layout.columns)
+        for offset, values in enumerate(
+            sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=width, values_only=True)
+        ):
+            yield FIRST_DATA_ROW + offset, tuple(values) + (None,) * (width - len(values))
+
+    def _amount(self, layout: Sheet, row: int, value: object) -> Decimal | None:
+        amount, problem = _number(value)
+        if problem is not None:
+            self.fail(layout.title, f"{layout.letter('amount')}{row}", "number", problem)
+        return amount
+
+    def kpi_values(self) -> tuple[KpiValueIn, ...]:
+        values = []
+        col = {name: KPIS.column(name) - 1 for name, _ in KPIS.columns}
+        for row, cells in self._rows_of(KPIS):
+            amount = self._amount(KPIS, row, cells[col["amount"]])
+            code = _text(cells[col["kpi"]])
+            if amount is None:
+                continue
+            if code is None:
+                self.fail(
+                    KPIS.title, f"{KPIS.letter('kpi')}{row}", "kpi", "an amount without a KPI code"
+                )
+                continue
+            self._rows["values"].append(row)
+            values.append(
+                KpiValueIn(
+                    kpi=code,
+                    amount=amount,
+                    currency=_text(cells[col["currency"]]),
+                    note=_text(cells[col["note"]]),
+                )
+            )
+        return tuple(values)
+
+    def statement_lines(self) -> tuple[StatementLineIn, ...]:
+        lines = []
+        col = {name: STATEMENTS.column(name) - 1 for name, _ in STATEMENTS.columns}
+        for row, cells in self._rows_of(STATEMENTS):
+            amount = self._amount(STATEMENTS, row, cells[col["amount"]])
+            code = _text(cells[col["line"]])
+            if code is not None:
+                self._line_rows.setdefault(code, row)
+            if amount is None:
+                continue
+            if code is None:
+                self.fail(STATEMENTS.title, f"A{row}", "line", "an amount without a line code")
+                continue
+            self._rows["lines"].append(row)
+            lines.append(
+                StatementLineIn(line=code, amount=amount, currency=_text(cells[col["currency"]]))
+            )
+        return tuple(lines)
+
+    def trial_balance(self) -> Iterator[TrialBalanceLineIn]:
+        """Rows with an amount, streamed; bad cells are recorded, not yielded."""
+        col = {name: TRIAL_BALANCE.column(name) - 1 for name, _ in TRIAL_BALANCE.columns}
+        rows = self._rows["trial_balance"]
+        for row, cells in self._rows_of(TRIAL_BALANCE):
+            amount = self._amount(TRIAL_BALANCE, row, cells[col["amount"]])
+            if amount is None:
+                continue
+            account = _text(cells[col["account"]])
+            if account is None:
+                self.fail(TRIAL_BALANCE.title, f"A{row}", "account", "an amount without an account")
+                continue
+            rows.append(row)
+            yield TrialBalanceLineIn(
+                account=account,
+                label=_text(cells[col["label"]]),
+                amount=amount,
+                currency=_text(cells[col["currency"]]),
+                partner=_text(cells[col["partner"]]),
+            )
+
+    # --- from the service's findings back to cells ------------------------------------------
+
+    def locate(self, finding: Finding) -> CellError:
+        where = finding.where
+        layout = PART_SHEETS.get(where.part)
+        cell: str | None = None
+        sheet: str | None = None
+        if where.part in ("entity", "period"):
+            sheet, cell = INSTRUCTIONS, COVER[where.part]
+        elif where.part == "statements":
+            sheet = STATEMENTS.title
+        elif layout is not None:
+            sheet = layout.title
+            row = None
+            if where.index is not None and where.index < len(self._rows[where.part]):
+                row = self._rows[where.part][where.index]
+            elif layout is STATEMENTS and where.field is not None:
+                row = self._line_rows.get(where.field)
+            if row is not None:
+                field = where.field if where.field in dict(layout.columns) else "amount"
+                cell = f"{layout.letter(field)}{row}"
+        return CellError(sheet, cell, finding.rule, finding.message, finding.severity)
+
+
+def _cell_order(cell: str) -> tuple[int, str]:
+    match = re.match(r"([A-Z]+)([0-9]+)", cell)
+    assert match is not None
+    return int(match[2]), match[1]
