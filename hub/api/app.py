@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import msgspec
-from litestar import Litestar, get
+from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
+from litestar.logging import LoggingConfig
 from strawberry.litestar import make_graphql_controller
 
 from hub.api.context import get_context
 from hub.api.schema import build_schema
-from hub.services import Hub, open_hub
+from hub.auth.policy import AccessDenied
+from hub.excel.http import WorkbookController
+from hub.reporting.workflow import WorkflowRefusal
+from hub.services import Hub, load_network, open_hub
 from hub.settings import Settings
 
 
@@ -39,7 +44,24 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             app.state.hub = hub
             yield
 
+    network = load_network(settings)
     graphql = make_graphql_controller(
         build_schema(), path="/graphql", context_getter=get_context, graphql_ide="graphiql"
     )
-    return Litestar(route_handlers=[graphql, health], lifespan=[lifespan])
+    return Litestar(
+        route_handlers=[graphql, health, WorkbookController],
+        lifespan=[lifespan],
+        logging_config=LoggingConfig(log_exceptions="always"),
+        exception_handlers={AccessDenied: _forbidden, WorkflowRefusal: _refused},
+        # Uploads are checked against the configured limit with a clear message; this is the
+        # transport's backstop for bodies sent without a length.
+        request_max_body_size=network.rules.upload.max_bytes + 1_000_000,
+    )
+
+
+def _forbidden(_request: Request[Any, Any, Any], error: AccessDenied) -> Response[Any]:
+    return Response({"detail": str(error)}, status_code=403)
+
+
+def _refused(_request: Request[Any, Any, Any], error: WorkflowRefusal) -> Response[Any]:
+    return Response({"detail": str(error)}, status_code=409)

@@ -80,12 +80,15 @@ def _is_ide_page(request: Request[Any, Any, Any]) -> bool:
     )
 
 
-async def authenticate(request: Request[Any, Any, Any], hub: Hub) -> Principal | None:
-    """The caller behind the request's bearer token; 401 when there is none or it is unknown."""
+async def authenticate(
+    request: Request[Any, Any, Any], hub: Hub, *, ide_page_allowed: bool
+) -> Principal:
+    """The caller behind the request's bearer token; 401 when there is none or it is unknown.
+    With `ide_page_allowed`, the GraphiQL page itself is served to anyone (raises `IdePage`)."""
     token = _bearer(request)
     if token is None:
-        if _is_ide_page(request):
-            return None
+        if ide_page_allowed and _is_ide_page(request):
+            raise IdePage
         raise NotAuthorizedException(
             "missing bearer token: send 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
@@ -99,7 +102,15 @@ async def authenticate(request: Request[Any, Any, Any], hub: Hub) -> Principal |
     return principal
 
 
+class IdePage(Exception):
+    """The request only asks for the GraphiQL page."""
+
+
 async def get_context(request: Request[Any, Any, Any]) -> HubContext:
     hub: Hub = request.app.state.hub
-    principal = await authenticate(request, hub)
+    principal: Principal | None
+    try:
+        principal = await authenticate(request, hub, ide_page_allowed=True)
+    except IdePage:
+        principal = None
     return HubContext(hub=hub, principal=principal, loaders=make_loaders(hub, principal))

@@ -378,6 +378,9 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
             sha.update(msgspec.json.encode(("line", line.line, str(line.amount), line.currency)))
 
         async def records() -> AsyncIterator[repository.TbRecord]:
+            """Rows for COPY while all is well; after the first error, rows are still checked
+            (every error is reported) but no longer sent: the save will be refused."""
+            failed = bool(errors_only(findings))
             async for batch in _in_batches(statements.trial_balance):
                 for index, row in batch:
                     if index >= max_rows:
@@ -389,21 +392,24 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
                             )
                         )
                         return
-                    findings.extend(check.tb_line(index, row))
+                    problems = check.tb_line(index, row)
+                    findings.extend(problems)
+                    failed = failed or any(p.severity is Severity.ERROR for p in problems)
                     sha.update(
                         msgspec.json.encode(
                             (row.account, row.label, str(row.amount), row.currency, row.partner)
                         )
                     )
-                    yield (
-                        submission_id,
-                        index,
-                        row.account,
-                        row.label,
-                        row.amount,
-                        row.currency,
-                        row.partner,
-                    )
+                    if not failed:
+                        yield (
+                            submission_id,
+                            index,
+                            row.account,
+                            row.label,
+                            row.amount,
+                            row.currency,
+                            row.partner,
+                        )
 
         await repository.copy_trial_balance(connection, records())
         if not errors_only(findings):

@@ -1,0 +1,80 @@
+"""The upload report as a workbook: the uploaded file with its bad cells highlighted and
+commented, and a first sheet listing every finding."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from hub.excel.parse import CellError
+from hub.excel.service import UploadReport
+from hub.reporting.model import Severity
+
+REPORT_SHEET = "Upload report"
+FILLS = {
+    Severity.ERROR: PatternFill("solid", fgColor="F4B6B6"),
+    Severity.WARNING: PatternFill("solid", fgColor="FFE08A"),
+    Severity.NOTICE: PatternFill("solid", fgColor="CFE2F3"),
+}
+
+
+def annotate(data: bytes, report: UploadReport) -> bytes:
+    try:
+        workbook = load_workbook(io.BytesIO(data))
+    except Exception:  # the upload could not be opened at all: the report sheet stands alone
+        workbook = Workbook()
+        assert workbook.active is not None
+        workbook.remove(workbook.active)
+    if workbook.security is not None:
+        workbook.security.lockStructure = False
+    findings = [*report.errors, *report.warnings]
+    for finding in findings:
+        _mark(workbook, finding)
+    _report_sheet(workbook, report)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _mark(workbook: Workbook, finding: CellError) -> None:
+    if finding.sheet is None or finding.cell is None or finding.sheet not in workbook.sheetnames:
+        return
+    sheet = workbook[finding.sheet]
+    cell = sheet[finding.cell.split(":")[0]]
+    cell.fill = FILLS[finding.severity]
+    text = f"{finding.severity.value}: {finding.message}"
+    cell.comment = Comment(
+        text if cell.comment is None else f"{cell.comment.text}\n{text}", "hub", width=300
+    )
+
+
+def _report_sheet(workbook: Workbook, report: UploadReport) -> None:
+    sheet = workbook.create_sheet(REPORT_SHEET, 0)
+    verdict = "accepted" if report.accepted else f"refused: {report.error_count} error(s)"
+    sheet["A1"] = f"Upload of {report.entity} {report.period}: {verdict}"
+    sheet["A1"].font = Font(bold=True, size=13)
+    for row, outcome in enumerate(report.datasets, start=2):
+        sheet.cell(row=row, column=1, value=outcome.dataset.value)
+        sheet.cell(row=row, column=2, value=outcome.outcome)
+        sheet.cell(row=row, column=3, value=outcome.version)
+        sheet.cell(row=row, column=4, value=outcome.message)
+    start = len(report.datasets) + 3
+    for column, header in enumerate(("Severity", "Sheet", "Cell", "Rule", "Message"), start=1):
+        sheet.cell(row=start, column=column, value=header).font = Font(bold=True)
+    for row, finding in enumerate([*report.errors, *report.warnings], start=start + 1):
+        values = (
+            finding.severity.value,
+            finding.sheet,
+            finding.cell,
+            finding.rule,
+            finding.message,
+        )
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=row, column=column, value=value)
+        sheet.cell(row=row, column=1).fill = FILLS[finding.severity]
+    for letter, width in zip("ABCDE", (10, 16, 10, 24, 100), strict=True):
+        sheet.column_dimensions[letter].width = width
+    workbook.active = 0
