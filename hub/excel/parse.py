@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from array import array
 from collections.abc import Iterator
 from decimal import Decimal
@@ -177,8 +178,18 @@ class UploadedWorkbook:
             with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
                 names = set(archive.namelist())
                 broken = archive.testzip()
-        except zipfile.BadZipFile:
-            self.fail(None, None, "not-xlsx", "not an Excel .xlsx file (it is not a zip archive)")
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
+            if self.data.startswith(b"PK"):
+                self.fail(
+                    None,
+                    None,
+                    "corrupt",
+                    f"the workbook is damaged or incomplete ({error}): upload it again",
+                )
+            else:
+                self.fail(
+                    None, None, "not-xlsx", "not an Excel .xlsx file (it is not a zip archive)"
+                )
             return False
         if "xl/workbook.xml" not in names:
             self.fail(None, None, "not-xlsx", "a zip archive, but not an Excel workbook")

@@ -197,7 +197,7 @@ async def test_concurrent_writers_from_the_same_version_one_wins_the_others_are_
     client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
 ) -> None:
     token = tokens["national-it"]
-    inputs = [
+    inputs: list[dict[str, Any]] = [
         {"entity": "IT", "period": "2024", "values": [{"kpi": "users", "amount": str(n)}]}
         for n in range(1800, 1808)
     ]

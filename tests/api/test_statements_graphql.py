@@ -127,7 +127,8 @@ async def test_the_published_belgian_statements_go_in_with_their_rounding_listed
                 (
                     "balance-sheet-balances",
                     "lines.BS.L",
-                    "total assets 71641420 differ from total liabilities and equity 71641320 by 100",
+                    "total assets 71641420 differ from total liabilities and equity 71641320 "
+                    "by 100",
                 ),
             ],
         ),

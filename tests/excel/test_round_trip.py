@@ -34,7 +34,7 @@ query S($period: String!) {
   reports(entity: ["BE"], period: [$period]) { dataset status approvedVersion }
 }
 """
-BELGIAN_KPIS = {
+BELGIAN_KPIS: dict[str, dict[str, object]] = {
     "2023": {"turnover": 193_766_363, "contribution_income": 27_297_504},
     "2024": {
         "turnover": 197_677_870,
@@ -181,12 +181,14 @@ async def test_unknown_accounts_and_partners_are_located(
         set_accounts(workbook, SE_BALANCED)
         sheet = workbook[TRIAL_BALANCE.title]
         last = sheet.max_row + 1
-        for column, value in zip("ABDEF", ("9999", "Mystery", 0, "SEK", None), strict=True):
-            sheet[f"{column}{last}"] = value
-        for column, value in zip("ABDEF", ("1660", "Fordran Smart", 5, "SEK", "FR"), strict=True):
-            sheet[f"{column}{last + 1}"] = value
-        for column, value in zip("ABDEF", ("1661", None, -5, "SEK", None), strict=True):
-            sheet[f"{column}{last + 2}"] = value
+        added: list[tuple[object, ...]] = [
+            ("9999", "Mystery", 0, "SEK", None),
+            ("1660", "Fordran Smart", 5, "SEK", "FR"),
+            ("1661", None, -5, "SEK", None),
+        ]
+        for offset, values in enumerate(added):
+            for column, value in zip("ABDEF", values, strict=True):
+                sheet[f"{column}{last + offset}"] = value
 
     blank = await download(client, token, "SE", "2024")
     rows = load_workbook(io.BytesIO(blank))[TRIAL_BALANCE.title].max_row

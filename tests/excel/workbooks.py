@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -56,7 +56,7 @@ def row_of(workbook: Workbook, title: str, code: str) -> int:
     raise KeyError(code)
 
 
-def set_kpis(workbook: Workbook, values: dict[str, object]) -> None:
+def set_kpis(workbook: Workbook, values: Mapping[str, object]) -> None:
     sheet = workbook[KPIS.title]
     for code, amount in values.items():
         sheet.cell(
@@ -64,14 +64,14 @@ def set_kpis(workbook: Workbook, values: dict[str, object]) -> None:
         )
 
 
-def set_lines(workbook: Workbook, values: dict[str, object]) -> None:
+def set_lines(workbook: Workbook, values: Mapping[str, object]) -> None:
     sheet = workbook[STATEMENTS.title]
     for code, amount in values.items():
         row = row_of(workbook, STATEMENTS.title, code)
         sheet.cell(row=row, column=STATEMENTS.column("amount"), value=amount)
 
 
-def set_accounts(workbook: Workbook, values: dict[str, object]) -> None:
+def set_accounts(workbook: Workbook, values: Mapping[str, object]) -> None:
     sheet = workbook[TRIAL_BALANCE.title]
     for code, amount in values.items():
         row = row_of(workbook, TRIAL_BALANCE.title, code)
