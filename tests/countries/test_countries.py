@@ -54,3 +54,24 @@ def test_hub_has_no_country_specific_branch() -> None:
     # published euro figures into each entity's reporting currency.
     sources = [p for p in (REPO / "hub").rglob("*.py") if "demo" not in p.parts]
     assert [hit for p in sources for hit in _country_comparisons(p)] == []
+
+
+@pytest.mark.parametrize(
+    ("entity", "code", "parent"),
+    [
+        ("BE", "400000123", "400000"),
+        ("SE", "19301", "1930"),
+        ("IT", "01.01.001.07", "01.01.001"),
+        ("SE", "19x", None),
+        ("SE", "9999", None),
+    ],
+)
+def test_sub_accounts_extend_a_listed_account(entity: str, code: str, parent: str | None) -> None:
+    found = load_profile(entity).chart_of_accounts.account(code)
+    assert (found.code if found else None) == parent
+
+
+def test_a_sub_account_maps_like_the_account_it_extends() -> None:
+    chart = load_profile("IT").chart_of_accounts
+    for account in chart.accounts:
+        assert chart.group_line(account.code + ".01") == chart.group_line(account.code)
