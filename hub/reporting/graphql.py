@@ -41,6 +41,11 @@ from hub.reporting.workflow import ReportAction
 from hub.services import Hub
 
 
+def _input_path(path: str) -> str:
+    """The service names parts in snake case; GraphQL inputs are camel case."""
+    return path.replace("trial_balance", "trialBalance", 1)
+
+
 @strawberry.type(name="Finding", description="A validation result, located by its input path.")
 class FindingType:
     severity: Severity
@@ -53,7 +58,7 @@ class FindingType:
         return cls(
             severity=finding.severity,
             rule=finding.rule,
-            field=finding.where.path(),
+            field=_input_path(finding.where.path()),
             message=finding.message,
         )
 
@@ -62,7 +67,7 @@ class FindingType:
         return cls(
             severity=finding.severity,
             rule=finding.rule,
-            field=finding.location,
+            field=_input_path(finding.location),
             message=finding.message,
         )
 

@@ -361,6 +361,21 @@ async def copy_trial_balance(connection: Connection, records: AsyncIterable[TbRe
     )
 
 
+async def repeated_accounts(
+    connection: Connection, submission_id: int
+) -> list[tuple[str, str | None, list[int]]]:
+    rows = await connection.fetch(
+        """
+        select account_code, partner_entity, array_agg(position order by position) as positions
+        from tb_line where submission_id = $1
+        group by account_code, partner_entity having count(*) > 1
+        order by min(position)
+        """,
+        submission_id,
+    )
+    return [(r["account_code"], r["partner_entity"], list(r["positions"])) for r in rows]
+
+
 async def store_findings(
     connection: Connection, submission_id: int, findings: Sequence[tuple[Severity, str, str, str]]
 ) -> None:

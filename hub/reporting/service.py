@@ -377,10 +377,13 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
         for line in sorted(statements.lines, key=lambda item: item.line):
             sha.update(msgspec.json.encode(("line", line.line, str(line.amount), line.currency)))
 
+        known = hub.registry.entities
+        currency = entity.currency
+
         async def records() -> AsyncIterator[repository.TbRecord]:
-            """Rows for COPY while all is well; after the first error, rows are still checked
-            (every error is reported) but no longer sent: the save will be refused."""
-            failed = bool(errors_only(findings))
+            """Every row goes to COPY, checked on the way. A value that would break a
+            constraint is replaced by a stand-in: its error is recorded, so the save is refused
+            and rolled back, but the remaining rows are still checked and counted."""
             async for batch in _in_batches(statements.trial_balance):
                 for index, row in batch:
                     if index >= max_rows:
@@ -392,26 +395,27 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
                             )
                         )
                         return
-                    problems = check.tb_line(index, row)
-                    findings.extend(problems)
-                    failed = failed or any(p.severity is Severity.ERROR for p in problems)
+                    findings.extend(check.tb_line(index, row))
                     sha.update(
                         msgspec.json.encode(
                             (row.account, row.label, str(row.amount), row.currency, row.partner)
                         )
                     )
-                    if not failed:
-                        yield (
-                            submission_id,
-                            index,
-                            row.account,
-                            row.label,
-                            row.amount,
-                            row.currency,
-                            row.partner,
-                        )
+                    yield (
+                        submission_id,
+                        index,
+                        row.account,
+                        row.label,
+                        row.amount if row.amount.is_finite() else 0,
+                        row.currency if row.currency == currency else currency,
+                        row.partner if row.partner in known else None,
+                    )
 
         await repository.copy_trial_balance(connection, records())
+        if check.tb_rows:
+            findings.extend(
+                check.duplicates(await repository.repeated_accounts(connection, submission_id))
+            )
         if not errors_only(findings):
             await repository.copy_statement_lines(connection, submission_id, statements.lines)
         previous = await _previous_period(

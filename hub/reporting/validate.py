@@ -126,7 +126,7 @@ def validate_kpi_submission(
                 error(
                     "unique-kpi",
                     Where("values", index, "kpi"),
-                    f"{value.kpi} is already given in values[{seen[value.kpi]}]",
+                    f"{value.kpi} is given more than once: one value per KPI",
                 )
             )
         seen.setdefault(value.kpi, index)
@@ -214,7 +214,6 @@ class StatementsCheck:
         self.entities = entities
         self.tb_total = Decimal(0)
         self.tb_rows = 0
-        self._tb_seen: dict[tuple[str, str | None], int] = {}
         self.lines: dict[str, Decimal] = {}
 
     def line(self, index: int, line: StatementLineIn) -> list[Finding]:
@@ -262,19 +261,6 @@ class StatementsCheck:
                     f"({self.chart.name})",
                 )
             )
-        key = (line.account, line.partner)
-        if key in self._tb_seen:
-            partner = f" with partner {line.partner}" if line.partner else ""
-            findings.append(
-                error(
-                    "unique-account",
-                    Where("trial_balance", index, "account"),
-                    f"account {line.account}{partner} is already in "
-                    f"trial_balance[{self._tb_seen[key]}]",
-                )
-            )
-        else:
-            self._tb_seen[key] = index
         amount_errors = list(amount_problems(line.amount))
         findings.extend(
             error("number", Where("trial_balance", index, "amount"), p) for p in amount_errors
@@ -313,6 +299,23 @@ class StatementsCheck:
                     f"account {line.account} holds intra-network balances: name the partner "
                     "entity so that consolidation can eliminate it",
                 )
+            )
+        return findings
+
+    def duplicates(self, repeated: list[tuple[str, str | None, list[int]]]) -> list[Finding]:
+        """Accounts given more than once (found by the database over the stored rows, so that
+        the check needs no memory per row here): each repeat after the first is an error."""
+        findings: list[Finding] = []
+        for account, partner, positions in repeated:
+            with_partner = f" with partner {partner}" if partner else ""
+            findings.extend(
+                error(
+                    "unique-account",
+                    Where("trial_balance", position, "account"),
+                    f"account {account}{with_partner} is repeated: one line per account "
+                    "and partner",
+                )
+                for position in positions[1:]
             )
         return findings
 

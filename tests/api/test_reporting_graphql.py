@@ -370,7 +370,7 @@ REJECTIONS = [
     ),
     (
         {"values": [{"kpi": "users", "amount": "1"}, {"kpi": "users", "amount": "2"}]},
-        [("values[1].kpi", "users is already given in values[0]")],
+        [("values[1].kpi", "users is given more than once: one value per KPI")],
     ),
     ({"values": []}, [("values", "at least one KPI value is required")]),
     (

@@ -178,3 +178,36 @@ async def test_bad_lines_are_named(client: AsyncTestClient[Any], tokens: dict[st
     assert [(e["field"], e["message"]) for e in empty["errors"]] == [
         ("statements", "give statement lines, a trial balance, or both")
     ]
+
+
+async def test_a_trial_balance_names_each_repeated_account(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    def row(account: str, amount: str, partner: str | None = None) -> dict[str, Any]:
+        return {"account": account, "amount": amount, "currency": "SEK", "partner": partner}
+
+    rejected = await save(
+        client,
+        tokens["national-se"],
+        {
+            "entity": "SE",
+            "period": "2024",
+            "trialBalance": [
+                row("1930", "100"),
+                row("1660", "50", "BE"),
+                row("1930", "-40"),
+                row("1660", "10", "BE"),
+                row("1660", "-5", "DE"),
+                row("2081", "-115"),
+            ],
+        },
+    )
+    assert [(e["field"], e["message"]) for e in rejected["errors"]] == [
+        ("trialBalance[2].account", "account 1930 is repeated: one line per account and partner"),
+        (
+            "trialBalance[3].account",
+            "account 1660 with partner BE is repeated: one line per account and partner",
+        ),
+    ]
+    async with hub.db.pool.acquire() as connection:
+        assert await connection.fetchval("select count(*) from tb_line") == 0
