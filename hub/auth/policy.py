@@ -20,6 +20,8 @@ class Action(StrEnum):
     SUBMIT_FIGURES = "report figures"
     REVIEW_FIGURES = "approve or return reports"
     LOCK_PERIODS = "lock or reopen reports"
+    MANAGE_RATES = "import or override exchange rates"
+    CONSOLIDATE = "run consolidations and post adjustments"
     MANAGE_USERS = "manage users"
 
 
@@ -45,6 +47,8 @@ POLICY: dict[Role, tuple[Grant, ...]] = {
         Grant(Action.READ_DRAFTS),
         Grant(Action.REVIEW_FIGURES),
         Grant(Action.LOCK_PERIODS),
+        Grant(Action.MANAGE_RATES),
+        Grant(Action.CONSOLIDATE),
     ),
     Role.ADMIN: (
         Grant(Action.READ_NETWORK),
