@@ -68,23 +68,30 @@ class UnknownCountryError(Exception):
     pass
 
 
-def load_profile(code: str) -> CountryProfile:
+def load_profile(module_name: str, entity: str | None = None) -> CountryProfile:
+    """The profile of `countries/<module_name>.py`, for `entity` (by default the module's own
+    code; several entities of one country share its module)."""
+    name = module_name.lower()
     try:
-        module = importlib.import_module(f"countries.{code.lower()}")
+        module = importlib.import_module(f"countries.{name}")
     except ModuleNotFoundError as error:
         raise UnknownCountryError(
-            f"entity {code} has no country module: add countries/{code.lower()}.py"
+            f"entity {entity or module_name} has no country module: add countries/{name}.py"
         ) from error
     profile: CountryProfile = module.PROFILE
-    if profile.code != code:
+    if entity is None and profile.code != module_name.upper():
         raise UnknownCountryError(
-            f"countries/{code.lower()}.py declares code {profile.code!r}, expected {code!r}"
+            f"countries/{name}.py declares code {profile.code!r}, expected {module_name.upper()!r}"
         )
     return profile
 
 
 def bind_countries(registry: Registry) -> dict[str, NationalEntity]:
     return {
-        code: NationalEntity(entity, load_profile(code), registry.contribution_rules(code))
+        code: NationalEntity(
+            entity,
+            load_profile(entity.country_module or code, code),
+            registry.contribution_rules(code),
+        )
         for code, entity in registry.entities.items()
     }

@@ -23,6 +23,7 @@ class AccountConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_
     code: str
     label: str
     intra_network: bool = False
+    investment: bool = False  # shares held in a network entity, offset against its equity
 
 
 class MappingConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -42,6 +43,7 @@ class Account:
     code: str
     label: str
     intra_network: bool = False
+    investment: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,8 @@ def load_chart(path: Path) -> ChartOfAccounts:
     config = msgspec.convert(raw, ChartConfig)
     return ChartOfAccounts(
         name=config.name,
-        accounts=tuple(Account(a.code, a.label, a.intra_network) for a in config.accounts),
+        accounts=tuple(
+            Account(a.code, a.label, a.intra_network, a.investment) for a in config.accounts
+        ),
         mapping=config.mapping,
     )

@@ -31,7 +31,25 @@ class GroupLineConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, k
     consolidation_only: bool = False
 
 
+class Roles(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """The lines consolidation gives a meaning to."""
+
+    assets: str
+    liabilities_and_equity: str
+    equity: str
+    reserves: str
+    result_of_the_year: str
+    translation_reserve: str
+    non_controlling_interests: str
+    eliminations_plug: str
+    goodwill: str
+    associates: str
+    share_of_associates_result: str
+    net_result: str
+
+
 class GroupChartConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    roles: Roles
     lines: tuple[GroupLineConfig, ...]
 
 
@@ -53,8 +71,22 @@ class GroupLine(msgspec.Struct, frozen=True, kw_only=True):
 class GroupChart:
     """Lines in config order (a parent before its children), with their statement resolved."""
 
-    def __init__(self, lines: list[GroupLine]) -> None:
+    def __init__(self, lines: list[GroupLine], roles: Roles) -> None:
         self.lines: dict[str, GroupLine] = {line.code: line for line in lines}
+        self.roles = roles
+
+    def ancestors(self, code: str) -> list[str]:
+        found, parent = [], self.lines[code].parent
+        while parent is not None:
+            found.append(parent)
+            parent = self.lines[parent].parent
+        return found
+
+    def is_under(self, code: str, ancestor: str) -> bool:
+        return ancestor in self.ancestors(code)
+
+    def leaves(self) -> list[GroupLine]:
+        return [line for line in self.lines.values() if not line.is_total]
 
     def statement_lines(self, statement: Statement) -> list[GroupLine]:
         return [line for line in self.lines.values() if line.statement is statement]
@@ -80,7 +112,7 @@ def load_group_chart(path: Path) -> GroupChart:
         config = msgspec.convert(raw, GroupChartConfig)
     except msgspec.ValidationError as error:
         raise ConfigError(path, [decode_error(error)]) from error
-    problems = list(_check(config))
+    problems = list(_check(config)) + list(_check_roles(config))
     if problems:
         raise ConfigError(path, problems)
     return _resolve(config)
@@ -100,6 +132,13 @@ def _check(config: GroupChartConfig) -> Iterator[str]:
             if line.statement is not None:
                 yield f"{where}.statement: only top lines name their statement"
         seen.setdefault(line.code, index)
+
+
+def _check_roles(config: GroupChartConfig) -> Iterator[str]:
+    codes = {line.code for line in config.lines}
+    for role, code in msgspec.structs.asdict(config.roles).items():
+        if code not in codes:
+            yield f"roles.{role}: unknown line {code!r}"
 
 
 def _resolve(config: GroupChartConfig) -> GroupChart:
@@ -127,5 +166,6 @@ def _resolve(config: GroupChartConfig) -> GroupChart:
                 depth=depths[line.code],
             )
             for line in config.lines
-        ]
+        ],
+        config.roles,
     )

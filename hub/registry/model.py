@@ -61,6 +61,9 @@ class EntityConfig(Strict, frozen=True, kw_only=True):
     ownership_share: Decimal | None = None  # 0 < share <= 1, checked by registry.load
     consolidation: ConsolidationMethod
     ownership_illustrative: bool = False
+    # The countries/ module of the entity; by default its code (a second Belgian entity would
+    # name "be").
+    country_module: str | None = None
 
 
 class CategoryRate(Strict, frozen=True, kw_only=True):

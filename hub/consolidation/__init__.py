@@ -1,0 +1,1 @@
+"""Consolidation: national trial balances to group statements (map, translate, eliminate)."""
