@@ -239,3 +239,8 @@ def schema(output: Path | None) -> None:
     else:
         output.write_text(sdl, encoding="utf-8")
         click.echo(f"Wrote {output}")
+
+
+from hub.fx.cli import rates  # noqa: E402  (the group imports this module lazily)
+
+main.add_command(rates)

@@ -12,7 +12,7 @@ from hub.db.pool import Database
 from hub.registry.group_chart import GroupChart, load_group_chart
 from hub.registry.load import load_registry
 from hub.registry.registry import Registry
-from hub.registry.repository import sync_registry
+from hub.registry.repository import sync_charts, sync_registry
 from hub.reporting.rules import ReportingRules, load_reporting_rules
 from hub.settings import Settings
 
@@ -57,6 +57,7 @@ async def open_hub(
         async with db.pool.acquire() as connection:
             await apply_migrations(connection)
             await sync_registry(connection, network.registry)
+            await sync_charts(connection, network.countries)
         yield Hub(network.registry, network.countries, network.group_chart, network.rules, db)
     finally:
         await db.close()

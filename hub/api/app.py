@@ -15,7 +15,9 @@ from strawberry.litestar import make_graphql_controller
 from hub.api.context import get_context
 from hub.api.schema import build_schema
 from hub.auth.policy import AccessDenied
+from hub.consolidation.http import ConsolidationController
 from hub.excel.http import WorkbookController
+from hub.fx.http import FxController
 from hub.reporting.workflow import WorkflowRefusal
 from hub.services import Hub, load_network, open_hub
 from hub.settings import Settings
@@ -49,7 +51,7 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
         build_schema(), path="/graphql", context_getter=get_context, graphql_ide="graphiql"
     )
     return Litestar(
-        route_handlers=[graphql, health, WorkbookController],
+        route_handlers=[graphql, health, WorkbookController, ConsolidationController, FxController],
         lifespan=[lifespan],
         logging_config=LoggingConfig(log_exceptions="always"),
         exception_handlers={AccessDenied: _forbidden, WorkflowRefusal: _refused},

@@ -9,13 +9,18 @@ import strawberry
 
 from graphql import GraphQLError
 from hub.auth.policy import AccessDenied
+from hub.consolidation.model import ConsolidationError
 from hub.reporting.workflow import WorkflowRefusal
 
 log = logging.getLogger("hub.api")
 
 # Exceptions a caller caused, and the code their GraphQL error carries. Anything else is a bug:
 # it is logged with its traceback.
-EXPECTED: dict[type[Exception], str] = {AccessDenied: "FORBIDDEN", WorkflowRefusal: "WORKFLOW"}
+EXPECTED: dict[type[Exception], str] = {
+    AccessDenied: "FORBIDDEN",
+    WorkflowRefusal: "WORKFLOW",
+    ConsolidationError: "CONSOLIDATION",
+}
 
 
 def bad_input(field: str, message: str) -> GraphQLError:
@@ -31,5 +36,7 @@ class HubSchema(strawberry.Schema):
             code = next((c for t, c in EXPECTED.items() if isinstance(original, t)), None)
             if code is not None:
                 error.extensions = {**(error.extensions or {}), "code": code}
+                if isinstance(original, ConsolidationError):
+                    error.extensions["problems"] = original.problems
             elif original is not None and not isinstance(original, GraphQLError):
                 log.error("unexpected error in %s", error.path, exc_info=original)

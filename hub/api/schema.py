@@ -9,11 +9,13 @@ from strawberry.tools import merge_types
 
 from hub.api.errors import HubSchema
 from hub.api.scalars import DecimalScalar
+from hub.consolidation.graphql import ConsolidationMutation, ConsolidationQuery
+from hub.fx.graphql import FxMutation, FxQuery
 from hub.registry.graphql import RegistryQuery
 from hub.reporting.graphql import ReportingMutation, ReportingQuery
 
-Query = merge_types("Query", (RegistryQuery, ReportingQuery))
-Mutation = merge_types("Mutation", (ReportingMutation,))
+Query = merge_types("Query", (RegistryQuery, ReportingQuery, FxQuery, ConsolidationQuery))
+Mutation = merge_types("Mutation", (ReportingMutation, FxMutation, ConsolidationMutation))
 
 
 def build_schema() -> HubSchema:

@@ -10,6 +10,7 @@ from hub.auth.policy import Principal, Role
 from hub.auth.users import principal_for_token, upsert_user
 from hub.demo.figures import NETWORK_TABLE, values_2023, values_2024
 from hub.demo.statements import belgian_lines
+from hub.fx.demo import load_demo_rates
 from hub.reporting import service
 from hub.reporting.model import Dataset, KpiSubmissionIn, StatementsIn
 from hub.reporting.service import Saved, SaveOutcome
@@ -112,6 +113,7 @@ async def load_demo(hub: Hub) -> DemoLoad:
                 service.save_kpi_values(hub, national, submission),
             )
             result.submitted.append(label)
+    await load_demo_rates(hub)
     for period in ("2023", "2024"):
         label = f"BE statements {period}"
         if await service.latest_version(hub, "BE", period, Dataset.STATEMENTS) is not None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from countries import NationalEntity
 from hub.db.pool import Connection
 from hub.registry.registry import Registry
 
@@ -23,3 +26,26 @@ async def sync_registry(connection: Connection, registry: Registry) -> None:
         """,
         [(k.code, k.unit) for k in registry.kpis.values()],
     )
+
+
+async def sync_charts(connection: Connection, countries: Mapping[str, NationalEntity]) -> None:
+    """Each entity's national accounts with the group line they map to (None: unmapped), as
+    the country modules say now: a mapping corrected in a chart file applies to the next
+    consolidation."""
+    async with connection.transaction():
+        await connection.execute("delete from chart_mapping")
+        await connection.copy_records_to_table(
+            "chart_mapping",
+            columns=["entity_code", "account_code", "line_code", "intra_network", "investment"],
+            records=[
+                (
+                    code,
+                    account.code,
+                    entity.profile.chart_of_accounts.group_line(account.code),
+                    account.intra_network,
+                    account.investment,
+                )
+                for code, entity in countries.items()
+                for account in entity.profile.chart_of_accounts.accounts
+            ],
+        )

@@ -342,7 +342,7 @@ async def copy_statement_lines(
     )
 
 
-TbRecord = tuple[int, int, str, str | None, object, str | None, str | None]
+TbRecord = tuple[int, int, str, str | None, object, str | None, str | None, str | None]
 
 
 async def copy_trial_balance(connection: Connection, records: AsyncIterable[TbRecord]) -> None:
@@ -356,6 +356,7 @@ async def copy_trial_balance(connection: Connection, records: AsyncIterable[TbRe
             "amount",
             "currency",
             "partner_entity",
+            "chart_account",
         ],
         records=records,
     )

@@ -362,9 +362,10 @@ async def _in_batches(
 def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
     async def write(connection: Connection, submission_id: int) -> tuple[list[Finding], bytes]:
         entity = hub.registry.entities[statements.entity]
+        chart = hub.countries[entity.code].profile.chart_of_accounts
         check = StatementsCheck(
             entity,
-            hub.countries[entity.code].profile.chart_of_accounts,
+            chart,
             hub.group_chart,
             hub.rules,
             hub.registry.entities,
@@ -396,6 +397,7 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
                         )
                         return
                     findings.extend(check.tb_line(index, row))
+                    listed = chart.account(row.account)
                     sha.update(
                         msgspec.json.encode(
                             (row.account, row.label, str(row.amount), row.currency, row.partner)
@@ -409,6 +411,7 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
                         row.amount if row.amount.is_finite() else 0,
                         row.currency if row.currency == currency else currency,
                         row.partner if row.partner in known else None,
+                        None if listed is None else listed.code,
                     )
 
         await repository.copy_trial_balance(connection, records())

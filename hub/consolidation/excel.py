@@ -1,0 +1,227 @@
+"""The consolidated statements as a workbook finance can sign: numbers as numbers, thousands
+separators, negatives in parentheses, frozen headers, one sheet per statement, and the sources
+(submission versions and rates) the figures come from."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from hub.consolidation.graphql import present
+from hub.consolidation.model import ADJUSTMENTS, ELIMINATIONS, TOTAL
+from hub.consolidation.repository import JournalRow
+from hub.consolidation.service import View
+from hub.registry.group_chart import GroupChart, Statement
+
+MONEY = "#,##0.00;(#,##0.00);-"
+PERCENT = '0.00" %";(0.00" %");-'
+HEADER = PatternFill("solid", fgColor="DDE4EE")
+TITLES = {
+    Statement.BALANCE_SHEET: "Balance sheet",
+    Statement.INCOME_STATEMENT: "Income statement",
+}
+
+
+def statements_workbook(
+    view: View, chart: GroupChart, journals: Sequence[JournalRow], currency: str
+) -> bytes:
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for statement, title in TITLES.items():
+        _statement(workbook.create_sheet(title), view, chart, statement, currency)
+    _eliminations(workbook.create_sheet("Eliminations"), view)
+    _adjustments(workbook.create_sheet("Adjustments"), journals)
+    _translation(workbook.create_sheet("Translation"), view)
+    _sources(workbook.create_sheet("Sources"), view)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _header(sheet: Worksheet, row: int, headers: Sequence[str]) -> None:
+    for column, text in enumerate(headers, start=1):
+        cell = sheet.cell(row=row, column=column, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+
+
+def _money(sheet: Worksheet, row: int, column: int, amount: Decimal | None) -> None:
+    cell = sheet.cell(row=row, column=column, value=None if amount is None else present(amount))
+    cell.number_format = MONEY
+
+
+def _statement(
+    sheet: Worksheet, view: View, chart: GroupChart, statement: Statement, currency: str
+) -> None:
+    result = view.result
+    entities = [e.entity for e in view.inputs.entities]
+    columns = [*entities, ELIMINATIONS, ADJUSTMENTS, TOTAL]
+    sheet["A1"] = f"{TITLES[statement]}, consolidated, {view.period} ({currency})"
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A2"] = f"Entities {', '.join(entities)}; prior period {view.prior_period}" + (
+        "" if view.prior is not None else " not available: " + "; ".join(view.prior_problems)
+    )
+    headers = [
+        "Line",
+        "Label",
+        *(c.capitalize() if c in (ELIMINATIONS, ADJUSTMENTS, TOTAL) else c for c in columns),
+        f"Prior ({view.prior_period})",
+        "Change",
+        "Change %",
+    ]
+    _header(sheet, 4, headers)
+    row = 5
+    for line in chart.statement_lines(statement):
+        sheet.cell(row=row, column=1, value=line.code)
+        label = sheet.cell(row=row, column=2, value=line.label)
+        label.alignment = Alignment(indent=line.depth)
+        for index, column in enumerate(columns, start=3):
+            _money(sheet, row, index, result.columns[column][line.code])
+        total = result.columns[TOTAL][line.code]
+        prior = None if view.prior is None else view.prior.columns[TOTAL][line.code]
+        _money(sheet, row, len(columns) + 3, prior)
+        _money(sheet, row, len(columns) + 4, None if prior is None else total - prior)
+        if prior:
+            cell = sheet.cell(
+                row=row, column=len(columns) + 5, value=present((total - prior) / abs(prior) * 100)
+            )
+            cell.number_format = PERCENT
+        if line.is_total:
+            for position in range(1, len(headers) + 1):
+                sheet.cell(row=row, column=position).font = Font(bold=True)
+        row += 1
+    if statement is Statement.INCOME_STATEMENT:
+        net = result.columns[TOTAL][chart.roles.net_result]
+        for text, amount in (
+            ("of which attributable to non-controlling interests", result.nci_result),
+            ("of which attributable to the group", net - result.nci_result),
+        ):
+            sheet.cell(row=row, column=2, value=text).font = Font(italic=True)
+            _money(sheet, row, len(columns) + 2, amount)
+            row += 1
+    row += 1
+    for check in result.checks:
+        sheet.cell(row=row, column=2, value=f"Check: {check.name}")
+        sheet.cell(row=row, column=3, value="ok" if check.ok else "FAILED")
+        _money(sheet, row, 4, check.difference)
+        row += 1
+    sheet.column_dimensions["A"].width = 15
+    sheet.column_dimensions["B"].width = 50
+    for index in range(3, len(headers) + 1):
+        sheet.column_dimensions[sheet.cell(row=4, column=index).column_letter].width = 16
+    sheet.freeze_panes = "C5"
+
+
+def _eliminations(sheet: Worksheet, view: View) -> None:
+    sheet["A1"] = f"Eliminations {view.period} (debit positive, credit negative)"
+    sheet["A1"].font = Font(bold=True, size=13)
+    _header(sheet, 3, ["Kind", "Entity", "Partner", "Line", "Amount", "Note"])
+    row = 4
+    for entry in view.result.eliminations:
+        for column, value in enumerate(
+            (entry.kind.value, entry.entity, entry.partner, entry.line), start=1
+        ):
+            sheet.cell(row=row, column=column, value=value)
+        _money(sheet, row, 5, entry.amount)
+        sheet.cell(row=row, column=6, value=entry.note)
+        row += 1
+    row += 1
+    sheet.cell(row=row, column=1, value="Intra-network differences").font = Font(bold=True)
+    _header(
+        sheet, row + 1, ["Entity", "Partner", "Statement", "Amount", "Cause", "Beyond tolerance"]
+    )
+    for offset, difference in enumerate(view.result.differences, start=row + 2):
+        for column, value in enumerate(
+            (difference.entity, difference.partner, difference.statement), start=1
+        ):
+            sheet.cell(row=offset, column=column, value=value)
+        _money(sheet, offset, 4, difference.amount)
+        sheet.cell(row=offset, column=5, value=difference.cause.value)
+        sheet.cell(row=offset, column=6, value="yes" if difference.beyond_tolerance else "no")
+    for letter, width in zip("ABCDEF", (26, 10, 10, 16, 16, 40), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A4"
+
+
+def _adjustments(sheet: Worksheet, journals: Sequence[JournalRow]) -> None:
+    _header(
+        sheet, 1, ["Journal", "Reason", "Author", "Posted", "Reverses", "Line", "Entity", "Amount"]
+    )
+    row = 2
+    for journal in journals:
+        for line, entity, amount in journal.entries:
+            values = (
+                journal.id,
+                journal.reason,
+                journal.author,
+                journal.created_at.replace(tzinfo=None),
+                journal.reverses,
+                line,
+                entity,
+            )
+            for column, value in enumerate(values, start=1):
+                sheet.cell(row=row, column=column, value=value)
+            sheet.cell(row=row, column=4).number_format = "yyyy-mm-dd hh:mm"
+            _money(sheet, row, 8, amount)
+            row += 1
+    sheet.freeze_panes = "A2"
+
+
+def _translation(sheet: Worksheet, view: View) -> None:
+    _header(
+        sheet,
+        1,
+        [
+            "Entity",
+            "Currency",
+            "Closing rate",
+            "Average rate",
+            "Historical rate",
+            "Reserve (CTA)",
+            f"Reserve {view.prior_period}",
+            "Movement",
+        ],
+    )
+    movements = {m.entity: m for m in view.cta}
+    for row, translation in enumerate(view.result.translations, start=2):
+        movement = movements[translation.entity]
+        values = (
+            translation.entity,
+            translation.currency,
+            translation.closing,
+            translation.average,
+            translation.historical,
+        )
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=row, column=column, value=value)
+        _money(sheet, row, 6, translation.cta)
+        _money(sheet, row, 7, movement.opening)
+        _money(sheet, row, 8, movement.movement)
+    sheet.freeze_panes = "A2"
+
+
+def _sources(sheet: Worksheet, view: View) -> None:
+    _header(sheet, 1, ["Entity", "Submission", "Version", "Status"])
+    row = 2
+    for source in view.inputs.sources:
+        for column, value in enumerate(
+            (source.entity, source.submission_id, source.version, source.status.value), start=1
+        ):
+            sheet.cell(row=row, column=column, value=value)
+        row += 1
+    row += 1
+    _header(sheet, row, ["Entity", "Currency", "Rate type", "Rate", "Line"])
+    for offset, rate in enumerate(view.inputs.rates_used, start=row + 1):
+        for position, item in enumerate(
+            (rate.entity, rate.currency, rate.type, rate.rate, rate.line), start=1
+        ):
+            sheet.cell(row=offset, column=position, value=item)
+    sheet.freeze_panes = "A2"

@@ -1,0 +1,298 @@
+"""The only code of consolidation that talks to PostgreSQL. The heavy part is one set-based
+aggregate: every approved trial-balance line, mapped to its group line, summed per entity,
+line, partner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from hub.db.pool import Connection, plain
+from hub.reporting.model import Status
+
+
+class ReportState(msgspec.Struct, frozen=True, kw_only=True):
+    entity: str
+    status: Status
+    approved_version: int | None
+    submission_id: int | None  # of the approved version
+
+
+class Aggregate(msgspec.Struct, frozen=True, kw_only=True):
+    entity: str
+    line: str | None  # None: the account is not mapped
+    partner: str | None
+    investment: bool
+    unmapped_account: str | None
+    amount: Decimal
+
+
+async def statement_reports(
+    connection: Connection, entities: Sequence[str], period: str
+) -> list[ReportState]:
+    rows = await connection.fetch(
+        """
+        select r.entity_code, r.status, r.approved_version, s.id as submission_id
+        from report r
+        left join submission s
+          on (s.entity_code, s.period, s.dataset, s.version)
+           = (r.entity_code, r.period, r.dataset, r.approved_version)
+        where r.dataset = 'statements' and r.period = $2 and r.entity_code = any($1::text[])
+          and r.latest_version > 0
+        """,
+        list(entities),
+        period,
+    )
+    return [
+        ReportState(
+            entity=row["entity_code"],
+            status=Status(row["status"]),
+            approved_version=row["approved_version"],
+            submission_id=row["submission_id"],
+        )
+        for row in rows
+    ]
+
+
+async def aggregates(connection: Connection, submission_ids: Sequence[int]) -> list[Aggregate]:
+    rows = await connection.fetch(
+        """
+        select s.entity_code, m.line_code, t.partner_entity,
+               coalesce(m.investment, false) as investment,
+               case when m.line_code is null then coalesce(t.chart_account, t.account_code) end
+                   as unmapped_account,
+               sum(t.amount) as amount
+        from tb_line t
+        join submission s on s.id = t.submission_id
+        left join chart_mapping m
+          on m.entity_code = s.entity_code
+         and m.account_code = coalesce(t.chart_account, t.account_code)
+        where t.submission_id = any($1::bigint[])
+        group by 1, 2, 3, 4, 5
+        """,
+        list(submission_ids),
+    )
+    return [
+        Aggregate(
+            entity=row["entity_code"],
+            line=row["line_code"],
+            partner=row["partner_entity"],
+            investment=row["investment"],
+            unmapped_account=row["unmapped_account"],
+            amount=plain(row["amount"]),
+        )
+        for row in rows
+    ]
+
+
+class JournalRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    period: str
+    reason: str
+    author: str
+    created_at: Any
+    reverses: int | None
+    reversed_by: int | None
+    entries: list[tuple[str, str | None, Decimal]]
+
+
+async def journals(connection: Connection, period: str) -> list[JournalRow]:
+    rows = await connection.fetch(
+        """
+        select j.id, j.period, j.reason, u.name as author, j.created_at, j.reverses,
+               (select r.id from journal r where r.reverses = j.id) as reversed_by,
+               coalesce(array_agg(l.line_code order by l.position), '{}') as lines,
+               coalesce(array_agg(l.entity_code order by l.position), '{}') as entities,
+               coalesce(array_agg(l.amount order by l.position), '{}') as amounts
+        from journal j join app_user u on u.id = j.author_id
+        join journal_line l on l.journal_id = j.id
+        where j.period = $1
+        group by j.id, u.name
+        order by j.id
+        """,
+        period,
+    )
+    return [_journal(row) for row in rows]
+
+
+def _journal(row: asyncpg.Record) -> JournalRow:
+    return JournalRow(
+        id=row["id"],
+        period=row["period"],
+        reason=row["reason"],
+        author=row["author"],
+        created_at=row["created_at"],
+        reverses=row["reverses"],
+        reversed_by=row["reversed_by"],
+        entries=[
+            (line, entity, plain(amount))
+            for line, entity, amount in zip(
+                row["lines"], row["entities"], row["amounts"], strict=True
+            )
+        ],
+    )
+
+
+async def journal(connection: Connection, journal_id: int) -> JournalRow | None:
+    rows = await connection.fetch(
+        """
+        select j.id, j.period, j.reason, u.name as author, j.created_at, j.reverses,
+               (select r.id from journal r where r.reverses = j.id) as reversed_by,
+               array_agg(l.line_code order by l.position) as lines,
+               array_agg(l.entity_code order by l.position) as entities,
+               array_agg(l.amount order by l.position) as amounts
+        from journal j join app_user u on u.id = j.author_id
+        join journal_line l on l.journal_id = j.id
+        where j.id = $1
+        group by j.id, u.name
+        """,
+        journal_id,
+    )
+    return _journal(rows[0]) if rows else None
+
+
+async def insert_journal(
+    connection: Connection,
+    *,
+    period: str,
+    reason: str,
+    author_id: int,
+    reverses: int | None,
+    entries: Sequence[tuple[str, str | None, Decimal]],
+) -> int:
+    journal_id: int = await connection.fetchval(
+        "insert into journal (period, reason, author_id, reverses) values ($1, $2, $3, $4) "
+        "returning id",
+        period,
+        reason,
+        author_id,
+        reverses,
+    )
+    await connection.copy_records_to_table(
+        "journal_line",
+        columns=["journal_id", "position", "line_code", "entity_code", "amount"],
+        records=[
+            (journal_id, position, line, entity, amount)
+            for position, (line, entity, amount) in enumerate(entries)
+        ],
+    )
+    return journal_id
+
+
+async def is_locked(connection: Connection, period: str) -> bool:
+    locked: bool | None = await connection.fetchval(
+        "select locked from consolidation_lock_event where period = $1 order by id desc limit 1",
+        period,
+    )
+    return bool(locked)
+
+
+async def record_lock(
+    connection: Connection, period: str, locked: bool, actor_id: int, reason: str | None
+) -> None:
+    await connection.execute(
+        "insert into consolidation_lock_event (period, locked, actor_id, reason) "
+        "values ($1, $2, $3, $4)",
+        period,
+        locked,
+        actor_id,
+        reason,
+    )
+
+
+async def lock_period(connection: Connection, period: str) -> None:
+    """Serialise writers of one consolidated period (journals, runs, locks)."""
+    await connection.execute(
+        "select pg_advisory_xact_lock(hashtext('consolidation:' || $1))", period
+    )
+
+
+async def store_run(
+    connection: Connection,
+    *,
+    period: str,
+    scope: Sequence[str],
+    run_by: int,
+    digest: bytes,
+    inputs: bytes,
+    result: bytes,
+) -> tuple[int, Any]:
+    row = await connection.fetchrow(
+        "insert into consolidation_run (period, scope, run_by, digest, inputs, result) "
+        "values ($1, $2, $3, $4, $5::jsonb, $6::jsonb) returning id, run_at",
+        period,
+        list(scope),
+        run_by,
+        digest,
+        inputs.decode(),
+        result.decode(),
+    )
+    assert row is not None
+    return row["id"], row["run_at"]
+
+
+class RunRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    period: str
+    scope: list[str]
+    run_by: str
+    run_at: Any
+    digest: bytes
+
+
+async def runs(connection: Connection, period: str) -> list[RunRow]:
+    rows = await connection.fetch(
+        "select r.id, r.period, r.scope, u.name as run_by, r.run_at, r.digest "
+        "from consolidation_run r join app_user u on u.id = r.run_by where r.period = $1 "
+        "order by r.id",
+        period,
+    )
+    return [
+        RunRow(
+            id=row["id"],
+            period=row["period"],
+            scope=list(row["scope"]),
+            run_by=row["run_by"],
+            run_at=row["run_at"],
+            digest=row["digest"],
+        )
+        for row in rows
+    ]
+
+
+class DetailRow(msgspec.Struct, frozen=True, kw_only=True):
+    account: str
+    label: str | None
+    partner: str | None
+    amount: Decimal
+
+
+async def account_details(
+    connection: Connection, submission_id: int, entity: str, line: str
+) -> list[DetailRow]:
+    rows = await connection.fetch(
+        """
+        select t.account_code, t.label, t.partner_entity, sum(t.amount) as amount
+        from tb_line t
+        join chart_mapping m
+          on m.entity_code = $2 and m.account_code = coalesce(t.chart_account, t.account_code)
+        where t.submission_id = $1 and m.line_code = $3
+        group by 1, 2, 3 order by 1, 3
+        """,
+        submission_id,
+        entity,
+        line,
+    )
+    return [
+        DetailRow(
+            account=row["account_code"],
+            label=row["label"],
+            partner=row["partner_entity"],
+            amount=plain(row["amount"]),
+        )
+        for row in rows
+    ]
