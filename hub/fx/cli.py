@@ -1,11 +1,5 @@
 """`hub rates import-ecb FILE`: import the ECB's eurofxref-hist.csv from the command line.
-
-To wire (hub/cli.py), at the end of the module (this one imports hub.cli lazily, so either
-order of import works):
-
-    from hub.fx.cli import rates
-    main.add_command(rates)
-"""
+hub/cli.py adds the group; this module imports hub.cli lazily, so there is no import cycle."""
 
 from __future__ import annotations
 

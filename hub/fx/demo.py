@@ -1,8 +1,5 @@
-"""The demo's exchange rates: the ECB excerpt shipped in hub/fx/data, imported like any file.
-
-To wire (hub/demo/load.py): `await load_demo_rates(hub)` once the demo users exist. Running it
-again adds nothing.
-"""
+"""The demo's exchange rates: the ECB excerpt shipped in hub/fx/data, imported like any file
+(running it again adds nothing)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,6 @@
 """GraphQL for exchange rates: the effective rates, a rate's history, and overriding a rate.
 
-To wire (hub/api/schema.py): add `FxQuery` to the `Query` merge and `FxMutation` to the
-`Mutation` merge, then regenerate graphql/schema.graphql. `RateType` is registered as a
-Strawberry enum below, since hub/api/enums.py (where the other enums are) was not this module's
-to edit. Moving it there works: the last registration wins (bring the description along).
+`RateType` is registered as a Strawberry enum here, with its description.
 """
 
 from __future__ import annotations

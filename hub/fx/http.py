@@ -1,7 +1,5 @@
 """REST for the ECB file: the file is the request body, as for the workbook upload.
-
-To wire (hub/api/app.py): add `FxController` to the app's `route_handlers`. It relies on the
-app's `AccessDenied` handler (403) like `WorkbookController` does.
+It relies on the app's `AccessDenied` handler (403) like `WorkbookController` does.
 
     curl -s -H "Authorization: Bearer $FINANCE" --data-binary @eurofxref-hist.csv \
          http://127.0.0.1:8000/api/fx/ecb

@@ -1,63 +1,19 @@
-"""The REST import and the GraphQL types over HTTP, in an app of their own: the hub's app gets
-them when they are wired (hub/fx/http.py, hub/fx/graphql.py say how)."""
+"""The REST import and the exchange-rate GraphQL types over HTTP, in the hub's app."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from decimal import Decimal
 from typing import Any
 
 import pytest
-from litestar import Litestar, Request, Response
 from litestar.testing import AsyncTestClient
-from strawberry.litestar import make_graphql_controller
-from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 
-from hub.api.context import get_context
-from hub.api.errors import HubSchema
-from hub.api.scalars import DecimalScalar
-from hub.auth.policy import AccessDenied
-from hub.fx.graphql import FxMutation, FxQuery
-from hub.fx.http import FxController
-from hub.registry.graphql import RegistryQuery
-from hub.reporting.graphql import ReportingMutation, ReportingQuery
-from hub.services import open_hub
-from hub.settings import Settings
 from tests.api.graphql_client import data, gql
 
 
-def _forbidden(_request: Request[Any, Any, Any], error: AccessDenied) -> Response[Any]:
-    return Response({"detail": str(error)}, status_code=403)
-
-
 @pytest.fixture
-async def fx_client(
-    settings: Settings, database_url: str, tokens: dict[str, str]
-) -> AsyncIterator[AsyncTestClient[Any]]:
-    """The hub's schema with the exchange-rate types merged in, and the REST controller. The
-    client runs the app on a loop of its own: the app opens its own hub, as the real one does."""
-
-    @asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        async with open_hub(settings, database_url, pool_size=2) as hub:
-            app.state.hub = hub
-            yield
-
-    schema = HubSchema(
-        query=merge_types("Query", (RegistryQuery, ReportingQuery, FxQuery)),
-        mutation=merge_types("Mutation", (ReportingMutation, FxMutation)),
-        config=StrawberryConfig(scalar_map={Decimal: DecimalScalar}),
-    )
-    graphql = make_graphql_controller(schema, path="/graphql", context_getter=get_context)
-    app = Litestar(
-        route_handlers=[graphql, FxController],
-        lifespan=[lifespan],
-        exception_handlers={AccessDenied: _forbidden},
-    )
-    async with AsyncTestClient(app=app) as client:
-        yield client
+def fx_client(client: AsyncTestClient[Any]) -> AsyncTestClient[Any]:
+    """The hub's own app: its schema and routes carry the exchange-rate types."""
+    return client
 
 
 def bearer(token: str) -> dict[str, str]:
