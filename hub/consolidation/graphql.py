@@ -280,6 +280,19 @@ class DrillDownRow:
     version: int
 
 
+@strawberry.type
+class UnmappedAccount:
+    account: str
+    balance: Decimal
+
+
+@strawberry.type
+class UnmappedAccounts:
+    entity: str
+    version: int | None
+    accounts: list[UnmappedAccount]
+
+
 def _run(run: service.Run) -> ConsolidationRun:
     return ConsolidationRun(
         id=run.id,
@@ -332,6 +345,20 @@ class ConsolidationQuery:
             )
             for r in rows
         ]
+
+    @strawberry.field(
+        description="Accounts of the entity's latest statements that map to no group line "
+        "(with a balance, they block consolidation)."
+    )
+    async def unmapped_accounts(self, info: Info, entity: str, period: str) -> UnmappedAccounts:
+        version, rows = await service.unmapped_accounts(
+            info.context.hub, info.context.caller, entity, period
+        )
+        return UnmappedAccounts(
+            entity=entity,
+            version=version,
+            accounts=[UnmappedAccount(account=r.account, balance=r.balance) for r in rows],
+        )
 
     @strawberry.field(description="Stored consolidation runs of a period, oldest first.")
     async def consolidation_runs(self, info: Info, period: str) -> list[ConsolidationRun]:

@@ -28,8 +28,9 @@ from hub.db.pool import Connection
 from hub.fx.model import RateKey
 from hub.fx.service import rates_for
 from hub.registry.group_chart import Side
-from hub.reporting.model import Status
+from hub.reporting.model import Dataset, Status
 from hub.reporting.period import PeriodError, parse_period
+from hub.reporting.repository import latest_submission_id
 from hub.services import Hub
 
 
@@ -537,3 +538,29 @@ async def drill_down(
                         )
                     )
     return rows
+
+
+class Unmapped(msgspec.Struct, frozen=True, kw_only=True):
+    account: str
+    balance: Decimal
+
+
+async def unmapped_accounts(
+    hub: Hub, principal: Principal, entity: str, period_text: str
+) -> tuple[int | None, list[Unmapped]]:
+    """The accounts of the entity's latest statements version (the caller's view: drafts for
+    its own team and finance) that map to no group line: (version, accounts with a balance)."""
+    if entity not in hub.registry.entities:
+        raise ConsolidationError([f"unknown entity {entity!r}"])
+    authorize(principal, Action.READ_DRAFTS, entity)
+    period = _period(period_text)
+    async with hub.db.pool.acquire() as connection:
+        latest = await latest_submission_id(connection, entity, period, Dataset.STATEMENTS)
+        if latest is None:
+            return None, []
+        rows = await repository.aggregates(connection, [latest[0]])
+    return latest[1], [
+        Unmapped(account=row.unmapped_account or "", balance=row.amount)
+        for row in rows
+        if row.line is None and row.amount != 0
+    ]

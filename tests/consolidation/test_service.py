@@ -275,6 +275,14 @@ async def test_what_cannot_be_consolidated_is_named(
             "update chart_mapping set line_code = null"
             " where entity_code = 'SE' and account_code = '1910'"
         )
+    report = (
+        '{ unmappedAccounts(entity: "SE", period: "2024") '
+        "{ version accounts { account balance } } }"
+    )
+    assert data(await gql(client80, worked["finance"], report))["unmappedAccounts"] == {
+        "version": 1,
+        "accounts": [{"account": "1910", "balance": "8000000"}],
+    }
     unmapped = await gql(client80, worked["finance"], QUERY, period="2024", entities=["BE", "SE"])
     assert unmapped["errors"][0]["extensions"]["problems"] == [
         "SE: accounts with a balance are not mapped to the group chart: 1910 (8000000)"
