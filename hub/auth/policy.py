@@ -22,6 +22,7 @@ class Action(StrEnum):
     LOCK_PERIODS = "lock or reopen reports"
     MANAGE_RATES = "import or override exchange rates"
     CONSOLIDATE = "run consolidations and post adjustments"
+    MANAGE_INVESTMENTS = "manage investment programmes and loans"
     MANAGE_USERS = "manage users"
 
 
@@ -49,6 +50,7 @@ POLICY: dict[Role, tuple[Grant, ...]] = {
         Grant(Action.LOCK_PERIODS),
         Grant(Action.MANAGE_RATES),
         Grant(Action.CONSOLIDATE),
+        Grant(Action.MANAGE_INVESTMENTS),
     ),
     Role.ADMIN: (
         Grant(Action.READ_NETWORK),
