@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -10,7 +10,7 @@ from countries import NationalEntity, bind_countries
 from hub.db.migrate import apply_migrations
 from hub.db.pool import Database
 from hub.registry.group_chart import GroupChart, load_group_chart
-from hub.registry.load import load_registry
+from hub.registry.load import ConfigError, load_registry
 from hub.registry.registry import Registry
 from hub.registry.repository import sync_charts, sync_registry
 from hub.reporting.rules import ReportingRules, load_reporting_rules
@@ -38,12 +38,32 @@ class Hub:
 
 def load_network(settings: Settings) -> Network:
     registry = load_registry(settings.network_file)
+    group_chart = load_group_chart(settings.config_dir / "group_chart.toml")
+    problems = list(_lines_known(registry, group_chart))
+    if problems:
+        raise ConfigError(settings.network_file, problems)
     return Network(
         registry=registry,
         countries=bind_countries(registry),
-        group_chart=load_group_chart(settings.config_dir / "group_chart.toml"),
+        group_chart=group_chart,
         rules=load_reporting_rules(settings.config_dir / "reporting.toml"),
     )
+
+
+def _lines_known(registry: Registry, chart: GroupChart) -> Iterator[str]:
+    """network.toml names group lines (contribution bases, booked contributions): they must be
+    lines of group_chart.toml."""
+    for index, base in enumerate(registry.config.contribution_bases):
+        for line in base.lines:
+            if line not in chart.lines:
+                yield f"contribution_bases[{index}].lines: unknown group line {line!r}"
+    for index, rule in enumerate(registry.config.contribution_rules):
+        for position, component in enumerate(rule.components):
+            if component.booked_line is not None and component.booked_line not in chart.lines:
+                yield (
+                    f"contribution_rules[{index}].components[{position}].booked_line: "
+                    f"unknown group line {component.booked_line!r}"
+                )
 
 
 @asynccontextmanager

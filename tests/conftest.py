@@ -4,6 +4,8 @@ database per test cloned from a migrated template, and the real Litestar app ove
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -31,15 +33,19 @@ def with_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An admin URL of the server the suite runs against."""
+def server_url() -> Iterator[str]:
+    """An admin URL of the server the suite runs against. The embedded server's folder is not
+    under pytest's temporary root: pytest prunes old roots when another session starts, which
+    would pull the data from under a server still running."""
     url = os.environ.get("HUB_DATABASE_URL")
     if url:
         yield url
         return
-    embedded = EmbeddedPostgres(tmp_path_factory.mktemp("pg"))
+    folder = Path(tempfile.mkdtemp(prefix="hub-tests-"))
+    embedded = EmbeddedPostgres(folder)
     yield embedded.start()
     embedded.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

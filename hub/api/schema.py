@@ -10,11 +10,14 @@ from strawberry.tools import merge_types
 from hub.api.errors import HubSchema
 from hub.api.scalars import DecimalScalar
 from hub.consolidation.graphql import ConsolidationMutation, ConsolidationQuery
+from hub.contributions.graphql import ContributionQuery
 from hub.fx.graphql import FxMutation, FxQuery
 from hub.registry.graphql import RegistryQuery
 from hub.reporting.graphql import ReportingMutation, ReportingQuery
 
-Query = merge_types("Query", (RegistryQuery, ReportingQuery, FxQuery, ConsolidationQuery))
+Query = merge_types(
+    "Query", (RegistryQuery, ReportingQuery, FxQuery, ConsolidationQuery, ContributionQuery)
+)
 Mutation = merge_types("Mutation", (ReportingMutation, FxMutation, ConsolidationMutation))
 
 

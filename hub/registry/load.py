@@ -83,6 +83,7 @@ def check_network(config: NetworkConfig) -> Iterator[str]:
         for position, component in enumerate(rule.components):
             yield from _check_component(f"{where}.components[{position}]", component)
     yield from _overlapping_rules(config.contribution_rules)
+    yield from _bases(config)
 
 
 def _duplicates(table: str, values: list[str], key: str) -> Iterator[str]:
@@ -152,6 +153,26 @@ def _check_component(where: str, component: ContributionComponent) -> Iterator[s
             yield (
                 f"{where}.rates[{index}].rate_percent: {rate.rate_percent} is outside {low}..{high}"
             )
+
+
+def _bases(config: NetworkConfig) -> Iterator[str]:
+    names = [base.name for base in config.contribution_bases]
+    yield from _duplicates("contribution_bases", names, "name")
+    kpis = {kpi.code for kpi in config.kpis}
+    for index, base in enumerate(config.contribution_bases):
+        if base.kpi is not None and base.lines:
+            yield f"contribution_bases[{index}]: give lines or a kpi, not both"
+        if base.kpi is not None and base.kpi not in kpis:
+            yield f"contribution_bases[{index}].kpi: unknown KPI {base.kpi!r}"
+    for index, rule in enumerate(config.contribution_rules):
+        for position, component in enumerate(rule.components):
+            where = f"contribution_rules[{index}].components[{position}]"
+            if component.base not in names:
+                yield f"{where}.base: unknown contribution base {component.base!r}"
+            if component.booked_kpi is not None and component.booked_kpi not in kpis:
+                yield f"{where}.booked_kpi: unknown KPI {component.booked_kpi!r}"
+            if component.booked_kpi is not None and component.booked_line is not None:
+                yield f"{where}: give booked_line or booked_kpi, not both"
 
 
 def _overlapping_rules(rules: tuple[ContributionRule, ...]) -> Iterator[str]:

@@ -82,6 +82,9 @@ class ContributionComponent(Strict, frozen=True, kw_only=True):
     min_rate_percent: Percent | None = None
     max_rate_percent: Percent | None = None
     illustrative: bool = False
+    # Where the contribution actually booked is read: a group line of the statements or a KPI.
+    booked_line: str | None = None
+    booked_kpi: KpiCode | None = None
 
 
 class ContributionRule(Strict, frozen=True, kw_only=True):
@@ -95,6 +98,15 @@ class ContributionRule(Strict, frozen=True, kw_only=True):
 
     def applies_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class ContributionBase(Strict, frozen=True, kw_only=True):
+    """What a contribution rate applies to: group lines of the statements, or a KPI."""
+
+    name: str
+    label: str
+    lines: tuple[str, ...] = ()
+    kpi: KpiCode | None = None
 
 
 class KpiDefinition(Strict, frozen=True, kw_only=True):
@@ -117,5 +129,6 @@ class KpiDefinition(Strict, frozen=True, kw_only=True):
 class NetworkConfig(Strict, frozen=True, kw_only=True):
     network: NetworkInfo
     entities: tuple[EntityConfig, ...]
+    contribution_bases: tuple[ContributionBase, ...] = ()
     contribution_rules: tuple[ContributionRule, ...] = ()
     kpis: tuple[KpiDefinition, ...]

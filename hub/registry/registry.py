@@ -19,6 +19,7 @@ class Registry:
         self.config = config
         self.entities: dict[str, EntityConfig] = {e.code: e for e in config.entities}
         self.kpis: dict[str, KpiDefinition] = {k.code: k for k in config.kpis}
+        self.contribution_bases = {base.name: base for base in config.contribution_bases}
         self._rules: dict[str, tuple[ContributionRule, ...]] = {}
         for rule in sorted(config.contribution_rules, key=lambda r: r.valid_from):
             self._rules[rule.entity] = (*self._rules.get(rule.entity, ()), rule)

@@ -20,6 +20,10 @@ class Warnings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     change_share: Decimal
 
 
+class Contributions(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    gap_tolerance: Decimal
+
+
 class Upload(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     max_bytes: int
     max_trial_balance_rows: int
@@ -29,6 +33,7 @@ class Upload(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
 class ReportingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     tolerances: Tolerances
     warnings: Warnings
+    contributions: Contributions
     upload: Upload
 
 

@@ -84,8 +84,10 @@ def problems(path: Path) -> list[str]:
             ["entities[4].ownership_share: must be above 0 and at most 1, got 1.5"],
         ),
         (
-            'name = "on_turnover"\nbase = "turnover"\nrate_percent = 9\n',
-            'name = "on_turnover"\nbase = "turnover"\nrate_percent = 109\n',
+            'name = "on_turnover"\nbase = "turnover"\nbooked_kpi = "contribution_income"\n'
+            "rate_percent = 9\n",
+            'name = "on_turnover"\nbase = "turnover"\nbooked_kpi = "contribution_income"\n'
+            "rate_percent = 109\n",
             [
                 "contribution_rules[1].components[0].rate_percent: a rate must be between 0 and "
                 "100 %, got 109"
@@ -105,7 +107,8 @@ def problems(path: Path) -> list[str]:
             ["contribution_rules[3].valid_to: 2023-12-31 is before valid_from 2024-01-01"],
         ),
         (
-            'name = "on_turnover"\nbase = "turnover"\nrate_percent = 10\n',
+            'name = "on_turnover"\nbase = "turnover"\nbooked_kpi = "contribution_income"\n'
+            "rate_percent = 10\n",
             'name = "on_turnover"\nbase = "turnover"\n',
             [
                 "contribution_rules[2].components[0]: give either rate_percent or rates, not both "

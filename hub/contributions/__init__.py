@@ -1,0 +1,1 @@
+"""Common contributions: what each country's rules say is due, against what was booked."""
