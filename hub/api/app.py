@@ -18,6 +18,7 @@ from hub.auth.policy import AccessDenied
 from hub.consolidation.http import ConsolidationController
 from hub.excel.http import WorkbookController
 from hub.fx.http import FxController
+from hub.monitoring.http import MonitoringController
 from hub.reporting.workflow import WorkflowRefusal
 from hub.services import Hub, load_network, open_hub
 from hub.settings import Settings
@@ -51,7 +52,14 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
         build_schema(), path="/graphql", context_getter=get_context, graphql_ide="graphiql"
     )
     return Litestar(
-        route_handlers=[graphql, health, WorkbookController, ConsolidationController, FxController],
+        route_handlers=[
+            graphql,
+            health,
+            WorkbookController,
+            ConsolidationController,
+            FxController,
+            MonitoringController,
+        ],
         lifespan=[lifespan],
         logging_config=LoggingConfig(log_exceptions="always"),
         exception_handlers={AccessDenied: _forbidden, WorkflowRefusal: _refused},

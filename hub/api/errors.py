@@ -10,6 +10,8 @@ import strawberry
 from graphql import GraphQLError
 from hub.auth.policy import AccessDenied
 from hub.consolidation.model import ConsolidationError
+from hub.contributions.service import ContributionError
+from hub.investments.model import InvestmentError
 from hub.reporting.workflow import WorkflowRefusal
 
 log = logging.getLogger("hub.api")
@@ -20,6 +22,8 @@ EXPECTED: dict[type[Exception], str] = {
     AccessDenied: "FORBIDDEN",
     WorkflowRefusal: "WORKFLOW",
     ConsolidationError: "CONSOLIDATION",
+    ContributionError: "BAD_USER_INPUT",
+    InvestmentError: "INVESTMENT",
 }
 
 

@@ -9,16 +9,29 @@ from strawberry.tools import merge_types
 
 from hub.api.errors import HubSchema
 from hub.api.scalars import DecimalScalar
+from hub.breakeven.graphql import BreakEvenQuery
 from hub.consolidation.graphql import ConsolidationMutation, ConsolidationQuery
 from hub.contributions.graphql import ContributionQuery
 from hub.fx.graphql import FxMutation, FxQuery
+from hub.investments.graphql import InvestmentMutation, InvestmentQuery
 from hub.registry.graphql import RegistryQuery
 from hub.reporting.graphql import ReportingMutation, ReportingQuery
 
 Query = merge_types(
-    "Query", (RegistryQuery, ReportingQuery, FxQuery, ConsolidationQuery, ContributionQuery)
+    "Query",
+    (
+        RegistryQuery,
+        ReportingQuery,
+        FxQuery,
+        ConsolidationQuery,
+        ContributionQuery,
+        InvestmentQuery,
+        BreakEvenQuery,
+    ),
 )
-Mutation = merge_types("Mutation", (ReportingMutation, FxMutation, ConsolidationMutation))
+Mutation = merge_types(
+    "Mutation", (ReportingMutation, FxMutation, ConsolidationMutation, InvestmentMutation)
+)
 
 
 def build_schema() -> HubSchema:

@@ -178,3 +178,29 @@ def values_2023(row: Published) -> tuple[KpiValueIn, ...]:
             note += f", at the 2023 average rate {EUR_SEK_AVERAGE[2023]} {row.currency}/EUR"
         turnover = _money("turnover", amount, row.currency, Provenance.DERIVED, note)
     return (turnover, *row.extra_2023)
+
+
+# Partners' operating results are NOT published: these are illustrative, in each entity's own
+# currency (Sweden's in SEK), so that the break-even monitor has a history to work on.
+ILLUSTRATIVE_NOTE = "Illustrative: the partners' operating results are not published"
+OPERATING_RESULTS: dict[str, dict[int, int]] = {
+    "DE": {2021: -420_000, 2022: -330_000, 2023: -190_000, 2024: -70_000},
+    "IT": {2021: -380_000, 2022: -290_000, 2023: -170_000, 2024: -50_000},
+    "AT": {2021: -260_000, 2022: -240_000, 2023: -250_000, 2024: -230_000},
+    "SE": {2021: -1_500_000, 2022: -1_900_000, 2023: -2_066_184, 2024: -2_972_450},
+}
+
+
+def operating_result(entity: str, currency: str, year: int) -> tuple[KpiValueIn, ...]:
+    amount = OPERATING_RESULTS.get(entity, {}).get(year)
+    if amount is None:
+        return ()
+    return (
+        KpiValueIn(
+            kpi="operating_result",
+            amount=Decimal(amount),
+            currency=currency,
+            provenance=Provenance.ILLUSTRATIVE,
+            note=ILLUSTRATIVE_NOTE,
+        ),
+    )

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from hub.auth.policy import Principal, Role
 from hub.auth.users import principal_for_token, upsert_user
-from hub.demo.figures import NETWORK_TABLE, values_2023, values_2024
+from hub.demo.figures import NETWORK_TABLE, operating_result, values_2023, values_2024
 from hub.demo.statements import belgian_lines
 from hub.fx.demo import load_demo_rates
+from hub.investments.demo import load_demo_programmes
 from hub.reporting import service
 from hub.reporting.model import Dataset, KpiSubmissionIn, StatementsIn
 from hub.reporting.service import Saved, SaveOutcome
@@ -91,7 +92,15 @@ async def load_demo(hub: Hub) -> DemoLoad:
     finance = principals["finance"]
     for row in NETWORK_TABLE:
         national = principals[row.entity]
-        for period, values in (("2023", values_2023(row)), ("2024", values_2024(row))):
+        reports = (
+            ("2021", operating_result(row.entity, row.currency, 2021)),
+            ("2022", operating_result(row.entity, row.currency, 2022)),
+            ("2023", values_2023(row) + operating_result(row.entity, row.currency, 2023)),
+            ("2024", values_2024(row) + operating_result(row.entity, row.currency, 2024)),
+        )
+        for period, values in reports:
+            if not values:
+                continue
             label = f"{row.entity} {period}"
             if await service.latest_version(hub, row.entity, period, Dataset.KPI) is not None:
                 result.already_there.append(label)
@@ -114,6 +123,7 @@ async def load_demo(hub: Hub) -> DemoLoad:
             )
             result.submitted.append(label)
     await load_demo_rates(hub)
+    await load_demo_programmes(hub, finance)
     for period in ("2023", "2024"):
         label = f"BE statements {period}"
         if await service.latest_version(hub, "BE", period, Dataset.STATEMENTS) is not None:

@@ -64,6 +64,9 @@ class EntityConfig(Strict, frozen=True, kw_only=True):
     # The countries/ module of the entity; by default its code (a second Belgian entity would
     # name "be").
     country_module: str | None = None
+    # Partners the network invests in: the year they should break even, or the plan they follow.
+    break_even_target: Annotated[int, msgspec.Meta(ge=2000, le=2100)] | None = None
+    break_even_plan: str | None = None
 
 
 class CategoryRate(Strict, frozen=True, kw_only=True):

@@ -27,13 +27,15 @@ def test_sweden_reports_sek_at_the_average_rate() -> None:
 async def test_the_demo_is_submitted_by_each_national_team_and_loads_once(hub: Hub) -> None:
     first = await load_demo(hub)
     assert first.submitted == [
-        *(f"{c} {y}" for c in ("BE", "DE", "AT", "IT", "SE") for y in (2023, 2024)),
+        "BE 2023",
+        "BE 2024",
+        *(f"{c} {y}" for c in ("DE", "AT", "IT", "SE") for y in (2021, 2022, 2023, 2024)),
         "BE statements 2023",
         "BE statements 2024",
     ]
     second = await load_demo(hub)
     assert second.submitted == []
-    assert len(second.already_there) == 12
+    assert len(second.already_there) == 20
     assert first.tokens["board"] != second.tokens["board"]
 
     async with hub.db.pool.acquire() as connection:
@@ -41,11 +43,18 @@ async def test_the_demo_is_submitted_by_each_national_team_and_loads_once(hub: H
             "select period, dataset, status, count(*) from report group by 1, 2, 3 order by 1, 2"
         )
         assert [tuple(r) for r in statuses] == [
+            ("2021", "kpi", "locked", 4),
+            ("2022", "kpi", "locked", 4),
             ("2023", "kpi", "locked", 5),
             ("2023", "statements", "locked", 1),
             ("2024", "kpi", "approved", 5),
             ("2024", "statements", "approved", 1),
         ]
+        illustrative = await connection.fetchval(
+            "select count(*) from kpi_value where kpi_code = 'operating_result' "
+            "and provenance = 'illustrative'"
+        )
+        assert illustrative == 16
     async with hub.db.pool.acquire() as connection:
         rows = await connection.fetch(
             """

@@ -1,0 +1,1 @@
+"""The monitoring report: contributions, investment programmes, loans and break-even together."""
