@@ -72,10 +72,10 @@ def problems(path: Path) -> list[str]:
             ["entities[4].consolidation: Invalid enum value 'proportional'"],
         ),
         (
-            'parent = "BE"\nconsolidation = "aggregation"\nownership_illustrative = true\n\n'
-            '[[entities]]\ncode = "AT"',
-            'parent = "NL"\nconsolidation = "aggregation"\nownership_illustrative = true\n\n'
-            '[[entities]]\ncode = "AT"',
+            'parent = "BE"\nconsolidation = "aggregation"\nownership_illustrative = true\n'
+            'break_even_target = 2025\n\n[[entities]]\ncode = "AT"',
+            'parent = "NL"\nconsolidation = "aggregation"\nownership_illustrative = true\n'
+            'break_even_target = 2025\n\n[[entities]]\ncode = "AT"',
             ["entities[1].parent: unknown entity 'NL'"],
         ),
         (
