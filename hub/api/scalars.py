@@ -46,3 +46,31 @@ DecimalScalar = strawberry.scalar(
     parse_value=parse_decimal,
     parse_literal=_parse_literal,
 )
+
+
+def _decimal_list(values: list[Decimal | None]) -> list[str | None]:
+    return [None if value is None else format(value, "f") for value in values]
+
+
+def _int_list(values: list[int | None]) -> list[int | None]:
+    return list(values)
+
+
+def _output_only(value: object) -> object:
+    raise ValueError("this scalar is output only")
+
+
+# Bulk figures are lists of scalars serialised in one go: thousands of values cost one
+# scalar each per series rather than one GraphQL field each.
+DecimalListScalar = strawberry.scalar(
+    name="DecimalList",
+    description="A list of exact decimals as strings (null where there is no figure).",
+    serialize=_decimal_list,
+    parse_value=_output_only,
+)
+IntListScalar = strawberry.scalar(
+    name="IntList",
+    description="A list of integers (null where there is none).",
+    serialize=_int_list,
+    parse_value=_output_only,
+)

@@ -8,7 +8,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from hub.api.errors import HubSchema
-from hub.api.scalars import DecimalScalar
+from hub.api.scalars import DecimalListScalar, DecimalScalar, IntListScalar
+from hub.board.graphql import BoardQuery, DecimalList, IntList
 from hub.breakeven.graphql import BreakEvenQuery
 from hub.consolidation.graphql import ConsolidationMutation, ConsolidationQuery
 from hub.contributions.graphql import ContributionQuery
@@ -27,6 +28,7 @@ Query = merge_types(
         ContributionQuery,
         InvestmentQuery,
         BreakEvenQuery,
+        BoardQuery,
     ),
 )
 Mutation = merge_types(
@@ -36,7 +38,15 @@ Mutation = merge_types(
 
 def build_schema() -> HubSchema:
     return HubSchema(
-        query=Query, mutation=Mutation, config=StrawberryConfig(scalar_map={Decimal: DecimalScalar})
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(
+            scalar_map={
+                Decimal: DecimalScalar,
+                DecimalList: DecimalListScalar,
+                IntList: IntListScalar,
+            }
+        ),
     )
 
 

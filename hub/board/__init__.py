@@ -1,0 +1,1 @@
+"""The board's comparison of the countries: one currency, over time, ranked."""

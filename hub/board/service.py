@@ -1,0 +1,80 @@
+"""The comparison for the board: what the caller may see (published figures; finance and a
+national team's own entity also see drafts), in two SQL statements whatever the size."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hub.auth.policy import Action, Principal, authorize
+from hub.board.calc import Comparison, Value, compare, rate_type
+from hub.fx.model import RateKey, RateType
+from hub.fx.service import rates_for
+from hub.reporting import repository
+from hub.reporting.period import PeriodError, parse_period
+from hub.reporting.service import drafts_for
+from hub.services import Hub
+
+
+class ComparisonError(Exception):
+    """A request the comparison cannot answer; the message names the argument."""
+
+
+def _periods(periods: Sequence[str]) -> tuple[list[str], str]:
+    if not periods:
+        raise ComparisonError("periods: give at least one period")
+    try:
+        unique = {parse_period(p) for p in periods}
+    except PeriodError as error:
+        raise ComparisonError(f"periods: {error}") from error
+    kinds = {(p.quarter is None, p.month is None) for p in unique}
+    if len(kinds) > 1:
+        raise ComparisonError("periods: compare periods of one kind (years, quarters or months)")
+    parsed = sorted(unique)
+    return [str(p) for p in parsed], str(parsed[0].previous())
+
+
+async def comparison(
+    hub: Hub,
+    principal: Principal,
+    periods: Sequence[str],
+    entities: Sequence[str] | None = None,
+    kpis: Sequence[str] | None = None,
+) -> Comparison:
+    authorize(principal, Action.READ_FIGURES)
+    ordered, previous = _periods(periods)
+    scope = list(hub.registry.entities) if entities is None else list(dict.fromkeys(entities))
+    for code in scope:
+        if code not in hub.registry.entities:
+            raise ComparisonError(f"entities: unknown entity {code!r}")
+    wanted = list(hub.registry.kpis) if kpis is None else list(dict.fromkeys(kpis))
+    for code in wanted:
+        if code not in hub.registry.kpis:
+            raise ComparisonError(f"kpis: unknown KPI {code!r}")
+    definitions = [hub.registry.kpis[code] for code in wanted]
+    async with hub.db.pool.acquire() as connection:
+        rows = await repository.kpi_values(
+            connection, scope, drafts_for(hub, principal), [previous, *ordered], wanted, None
+        )
+    values = [
+        Value(
+            entity=r.entity,
+            period=r.period,
+            kpi=r.kpi,
+            amount=r.amount,
+            currency=r.currency,
+            provenance=r.provenance.value,
+        )
+        for r in rows
+    ]
+    currencies = {code: hub.registry.entities[code].currency for code in scope}
+    group = hub.registry.group_currency
+    kinds = {kind for kind in (rate_type(k) for k in definitions) if kind is not None}
+    keys = [
+        RateKey(currency, RateType(kind), period)
+        for currency in set(currencies.values()) - {group}
+        for kind in kinds
+        for period in [previous, *ordered]
+    ]
+    found = await rates_for(hub, keys)
+    rates = {(key.currency, key.type.value, key.period or ""): rate for key, rate in found.items()}
+    return compare(ordered, previous, scope, currencies, definitions, values, rates, group)
