@@ -241,6 +241,44 @@ def schema(output: Path | None) -> None:
         click.echo(f"Wrote {output}")
 
 
+@main.group()
+def export() -> None:
+    """Write reports to files."""
+
+
+@export.command("board-pack")
+@click.option("--period", required=True, help="The year, e.g. 2024.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file to write (default: board-pack-PERIOD.xlsx).",
+)
+@data_dir_option
+def export_board_pack(period: str, output: Path | None, data_dir: Path | None) -> None:
+    """The board pack: the network table, a sheet per country, native charts (published
+    figures only, as the board sees them)."""
+    from hub.auth.policy import Principal
+    from hub.board.service import ComparisonError, board_pack_for
+
+    settings = Settings.from_env().with_data_dir(data_dir)
+    target = output or Path(f"board-pack-{period}.xlsx")
+    check_config(settings)
+
+    async def work(url: str, described: str) -> int:
+        async with open_hub(settings, url, pool_size=2) as hub:
+            board = Principal(user_id=0, name="hub export", role=Role.BOARD)
+            try:
+                content = await board_pack_for(hub, board, period)
+            except ComparisonError as error:
+                fail(str(error))
+        target.write_bytes(content)
+        return len(content)
+
+    size = run(settings, work)
+    click.echo(f"Wrote {target} ({size:,} bytes)")
+
+
 from hub.fx.cli import rates  # noqa: E402  (the group imports this module lazily)
 
 main.add_command(rates)

@@ -15,6 +15,7 @@ from strawberry.litestar import make_graphql_controller
 from hub.api.context import get_context
 from hub.api.schema import build_schema
 from hub.auth.policy import AccessDenied
+from hub.board.http import BoardPackController
 from hub.consolidation.http import ConsolidationController
 from hub.excel.http import WorkbookController
 from hub.fx.http import FxController
@@ -59,6 +60,7 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             ConsolidationController,
             FxController,
             MonitoringController,
+            BoardPackController,
         ],
         lifespan=[lifespan],
         logging_config=LoggingConfig(log_exceptions="always"),

@@ -3,10 +3,12 @@ national team's own entity also see drafts), in two SQL statements whatever the 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from hub.auth.policy import Action, Principal, authorize
 from hub.board.calc import Comparison, Value, compare, rate_type
+from hub.board.pack import board_pack
 from hub.fx.model import RateKey, RateType
 from hub.fx.service import rates_for
 from hub.reporting import repository
@@ -78,3 +80,21 @@ async def comparison(
     found = await rates_for(hub, keys)
     rates = {(key.currency, key.type.value, key.period or ""): rate for key, rate in found.items()}
     return compare(ordered, previous, scope, currencies, definitions, values, rates, group)
+
+
+PACK_YEARS = 10
+
+
+async def board_pack_for(hub: Hub, principal: Principal, period: str) -> bytes:
+    """The board pack of a year: its table, and series over the ten years up to it."""
+    try:
+        year = parse_period(period)
+    except PeriodError as error:
+        raise ComparisonError(f"period: {error}") from error
+    if not year.is_year:
+        raise ComparisonError("period: the board pack is made for a year, e.g. 2024")
+    span = [str(year.year - back) for back in range(PACK_YEARS - 1, -1, -1)]
+    result = await comparison(hub, principal, span)
+    return await asyncio.to_thread(
+        board_pack, result, hub.registry.entities, hub.registry.kpis, hub.registry.group_currency
+    )
