@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import shutil
 import subprocess
@@ -29,7 +30,8 @@ async def test_the_command_writes_the_pack_and_libreoffice_opens_it(
 ) -> None:
     await load_demo(hub)
     target = tmp_path / "board-pack-2024.xlsx"
-    done = subprocess.run(
+    done = await asyncio.to_thread(
+        subprocess.run,
         [
             sys.executable,
             "-m",
@@ -80,7 +82,8 @@ async def test_the_command_writes_the_pack_and_libreoffice_opens_it(
             "LibreOffice is needed to check the board pack opens: apt-get install "
             "libreoffice-calc-nogui (.ci/run installs it)"
         )
-    converted = subprocess.run(
+    converted = await asyncio.to_thread(
+        subprocess.run,
         [
             office,
             "--headless",
