@@ -48,29 +48,51 @@ DecimalScalar = strawberry.scalar(
 )
 
 
-def _decimal_list(values: list[Decimal | None]) -> list[str | None]:
-    return [None if value is None else format(value, "f") for value in values]
-
-
-def _int_list(values: list[int | None]) -> list[int | None]:
-    return list(values)
+def _as_is(value: object) -> object:
+    """The resolvers give these scalars their final form (decimal strings): serialising them
+    again would cost a Python call per value."""
+    return value
 
 
 def _output_only(value: object) -> object:
     raise ValueError("this scalar is output only")
 
 
-# Bulk figures are lists of scalars serialised in one go: thousands of values cost one
-# scalar each per series rather than one GraphQL field each.
+# Bulk figures travel as lists (and lists of lists) inside one scalar: thousands of values
+# cost one GraphQL completion per field instead of one per value.
 DecimalListScalar = strawberry.scalar(
     name="DecimalList",
     description="A list of exact decimals as strings (null where there is no figure).",
-    serialize=_decimal_list,
+    serialize=_as_is,
     parse_value=_output_only,
 )
 IntListScalar = strawberry.scalar(
     name="IntList",
     description="A list of integers (null where there is none).",
-    serialize=_int_list,
+    serialize=_as_is,
+    parse_value=_output_only,
+)
+DecimalMatrixScalar = strawberry.scalar(
+    name="DecimalMatrix",
+    description="Rows of exact decimals as strings (null where there is no figure).",
+    serialize=_as_is,
+    parse_value=_output_only,
+)
+IntMatrixScalar = strawberry.scalar(
+    name="IntMatrix",
+    description="Rows of integers (null where there is none).",
+    serialize=_as_is,
+    parse_value=_output_only,
+)
+StringListScalar = strawberry.scalar(
+    name="StringList",
+    description="A list of strings (null where there is none).",
+    serialize=_as_is,
+    parse_value=_output_only,
+)
+StringMatrixScalar = strawberry.scalar(
+    name="StringMatrix",
+    description="Rows of strings (null where there is none).",
+    serialize=_as_is,
     parse_value=_output_only,
 )

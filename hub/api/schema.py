@@ -8,8 +8,24 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from hub.api.errors import HubSchema
-from hub.api.scalars import DecimalListScalar, DecimalScalar, IntListScalar
-from hub.board.graphql import BoardQuery, DecimalList, IntList
+from hub.api.scalars import (
+    DecimalListScalar,
+    DecimalMatrixScalar,
+    DecimalScalar,
+    IntListScalar,
+    IntMatrixScalar,
+    StringListScalar,
+    StringMatrixScalar,
+)
+from hub.board.graphql import (
+    BoardQuery,
+    DecimalList,
+    DecimalMatrix,
+    IntList,
+    IntMatrix,
+    StringList,
+    StringMatrix,
+)
 from hub.breakeven.graphql import BreakEvenQuery
 from hub.consolidation.graphql import ConsolidationMutation, ConsolidationQuery
 from hub.contributions.graphql import ContributionQuery
@@ -45,6 +61,10 @@ def build_schema() -> HubSchema:
                 Decimal: DecimalScalar,
                 DecimalList: DecimalListScalar,
                 IntList: IntListScalar,
+                DecimalMatrix: DecimalMatrixScalar,
+                IntMatrix: IntMatrixScalar,
+                StringList: StringListScalar,
+                StringMatrix: StringMatrixScalar,
             }
         ),
     )

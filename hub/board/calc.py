@@ -3,11 +3,12 @@ previous period, rank per KPI, network totals and ratios.
 
 Money KPIs are translated at the period's average rate when they are flows and at its
 closing rate when they are stocks; persons, FTE, counts and percentages stay as reported.
+The result is a block per KPI: one row per entity, one column per period.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -36,48 +37,40 @@ RATIOS: tuple[tuple[str, str, str, str, Decimal], ...] = (
     ),
 )
 
+# (entity, period, KPI, amount, currency, provenance)
+Figure = tuple[str, str, str, Decimal, str | None, str]
+Row = list[Decimal | None]
 
-class Value(msgspec.Struct, frozen=True, kw_only=True):
-    entity: str
-    period: str
+
+class Block(msgspec.Struct, frozen=True, kw_only=True):
+    """One KPI: rows follow `entities`, columns follow the comparison's periods."""
+
     kpi: str
-    amount: Decimal
-    currency: str | None
-    provenance: str
-
-
-class Series(msgspec.Struct, frozen=True, kw_only=True):
-    entity: str
-    kpi: str
-    currency: str | None
-    values: list[Decimal | None]
-    values_eur: list[Decimal | None]
-    rates: list[Decimal | None]
-    rate_types: list[str | None]
-    changes: list[Decimal | None]
-    change_percents: list[Decimal | None]
-    ranks: list[int | None]
-    provenances: list[str | None]
-
-
-class Total(msgspec.Struct, frozen=True, kw_only=True):
-    kpi: str
-    values_eur: list[Decimal | None]
-    changes: list[Decimal | None]
-    change_percents: list[Decimal | None]
+    rate_type: str | None
+    entities: list[str]
+    currencies: list[str | None]
+    values: list[Row]
+    values_eur: list[Row]
+    rates: list[Row]
+    changes: list[Row]
+    change_percents: list[Row]
+    ranks: list[list[int | None]]
+    provenances: list[list[str | None]]
+    total_eur: Row | None  # None for KPIs that do not add up (percentages, ratios)
+    total_changes: Row | None
+    total_change_percents: Row | None
 
 
 class Ratio(msgspec.Struct, frozen=True, kw_only=True):
-    entity: str
     ratio: str
     label: str
-    values: list[Decimal | None]
+    entities: list[str]
+    values: list[Row]
 
 
 class Comparison(msgspec.Struct, frozen=True, kw_only=True):
     periods: list[str]
-    series: list[Series]
-    totals: list[Total]
+    blocks: list[Block]
     ratios: list[Ratio]
 
 
@@ -87,128 +80,126 @@ def rate_type(kpi: KpiDefinition) -> str | None:
     return "closing" if kpi.kind is KpiKind.STOCK else "average"
 
 
-def _change(now: Decimal | None, before: Decimal | None) -> tuple[Decimal | None, Decimal | None]:
-    if now is None or before is None:
-        return None, None
-    change = now - before
-    return change, (None if before == 0 else change / abs(before) * HUNDRED)
+def _changes(row: Row) -> tuple[Row, Row]:
+    """Change and change % of each column against the one before (the first is the period
+    before the comparison, read only for this)."""
+    changes: Row = [
+        None if before is None or now is None else now - before
+        for before, now in zip(row, row[1:], strict=False)
+    ]
+    percents: Row = [
+        None if change is None or not before else change / abs(before) * HUNDRED
+        for change, before in zip(changes, row, strict=False)
+    ]
+    return changes, percents
 
 
-def _ranks(values: Mapping[str, Decimal | None]) -> dict[str, int | None]:
+def _ranks(column: Sequence[Decimal | None]) -> list[int | None]:
     """Competition ranking, highest first: 1, 2, 2, 4."""
-    known = [v for v in values.values() if v is not None]
-    return {
-        entity: None if value is None else 1 + sum(1 for other in known if other > value)
-        for entity, value in values.items()
-    }
+    order = sorted((v for v in column if v is not None), reverse=True)
+    # walking backwards, the first position of a value is the one written last
+    first = {value: position for position, value in reversed(list(enumerate(order, start=1)))}
+    return [None if v is None else first[v] for v in column]
 
 
 def compare(
     periods: Sequence[str],
-    previous: str | None,
+    previous: str,
     entities: Sequence[str],
     currencies: Mapping[str, str],
     kpis: Sequence[KpiDefinition],
-    values: Sequence[Value],
+    figures: Sequence[Figure],
     rates: Mapping[tuple[str, str, str], Decimal],
     group_currency: str,
 ) -> Comparison:
     """`previous` is the period before the first one, read only for the first change.
     `rates`: (currency, rate type, period) -> units of currency per unit of group currency."""
-    span = [previous, *periods] if previous is not None else list(periods)
-    found = {(v.entity, v.kpi, v.period): v for v in values}
-    eur: dict[tuple[str, str, str], Decimal | None] = {}
-    series = []
+    span = [previous, *periods]
+    column_of = {period: index for index, period in enumerate(span)}
+    row_of = {entity: index for index, entity in enumerate(entities)}
+    width = len(span)
+    grids: dict[str, list[Row]] = {k.code: [[None] * width for _ in entities] for k in kpis}
+    marks: dict[str, list[list[str | None]]] = {
+        k.code: [[None] * width for _ in entities] for k in kpis
+    }
+    for entity, period, code, amount, _currency, provenance in figures:
+        grid = grids.get(code)
+        if grid is None or entity not in row_of or period not in column_of:
+            continue
+        grid[row_of[entity]][column_of[period]] = amount
+        marks[code][row_of[entity]][column_of[period]] = provenance
+    one = Decimal(1)
+    rate_rows: dict[str | None, list[Row]] = {None: [[None] * width for _ in entities]}
+    for rate_kind in ("average", "closing"):
+        rate_rows[rate_kind] = [
+            [
+                one if currencies[e] == group_currency else rates.get((currencies[e], rate_kind, p))
+                for p in span
+            ]
+            for e in entities
+        ]
+    eur_of: dict[str, list[Row]] = {}
+    blocks = []
     for kpi in kpis:
         kind = rate_type(kpi)
-        for entity in entities:
-            currency = currencies[entity]
-            row_values, row_eur, row_rates, row_types, row_provenance = [], [], [], [], []
-            for period in span:
-                value = found.get((entity, kpi.code, period))
-                amount = None if value is None else value.amount
-                rate: Decimal | None = None
-                if kind is not None:
-                    rate = (
-                        Decimal(1)
-                        if currency == group_currency
-                        else rates.get((currency, kind, period))
-                    )
-                converted = (
-                    amount
-                    if kind is None
-                    else (None if amount is None or rate is None else amount / rate)
-                )
-                eur[(entity, kpi.code, period)] = converted
-                row_values.append(amount)
-                row_eur.append(converted)
-                row_rates.append(rate)
-                row_types.append(kind)
-                row_provenance.append(None if value is None else value.provenance)
-            changes = [
-                _change(row_eur[i], row_eur[i - 1]) if i else (None, None) for i in range(len(span))
+        grid = grids[kpi.code]
+        rows = rate_rows[kind]
+        if kind is None:
+            eur = grid
+        else:
+            eur = [
+                [None if a is None or r is None else a / r for a, r in zip(g, rr, strict=True)]
+                for g, rr in zip(grid, rows, strict=True)
             ]
-            offset = 1 if previous is not None else 0
-            series.append(
-                Series(
-                    entity=entity,
-                    kpi=kpi.code,
-                    currency=currency if kpi.unit is KpiUnit.CURRENCY else None,
-                    values=row_values[offset:],
-                    values_eur=row_eur[offset:],
-                    rates=row_rates[offset:],
-                    rate_types=row_types[offset:],
-                    changes=[c for c, _ in changes[offset:]],
-                    change_percents=[p for _, p in changes[offset:]],
-                    ranks=[],
-                    provenances=row_provenance[offset:],
-                )
-            )
-    ranked = []
-    by_kpi: dict[str, list[Series]] = defaultdict(list)
-    for row in series:
-        by_kpi[row.kpi].append(row)
-    for kpi in kpis:
-        rows = by_kpi[kpi.code]
-        per_period = [
-            _ranks({r.entity: r.values_eur[i] for r in rows}) for i in range(len(periods))
-        ]
-        ranked += [
-            msgspec.structs.replace(r, ranks=[per_period[i][r.entity] for i in range(len(periods))])
-            for r in rows
-        ]
-    totals = []
-    for kpi in kpis:
-        if kpi.unit not in SUMMABLE:
-            continue
-        sums: list[Decimal | None] = []
-        for period in span:
-            known = [eur[(e, kpi.code, period)] for e in entities]
-            present = [v for v in known if v is not None]
-            sums.append(sum(present, Decimal(0)) if present else None)
-        changes = [_change(sums[i], sums[i - 1]) if i else (None, None) for i in range(len(span))]
-        offset = 1 if previous is not None else 0
-        totals.append(
-            Total(
+        eur_of[kpi.code] = eur
+        change_rows = [_changes(row) for row in eur]
+        shown = [row[1:] for row in eur]
+        columns = list(zip(*shown, strict=True)) if shown else []
+        rank_columns = [_ranks(column) for column in columns]
+        total = total_changes = total_percents = None
+        if kpi.unit in SUMMABLE:
+            sums: Row = []
+            for column_values in zip(*eur, strict=True) if eur else []:
+                present = [v for v in column_values if v is not None]
+                sums.append(sum(present, Decimal(0)) if present else None)
+            total = sums[1:]
+            total_changes, total_percents = _changes(sums)
+        blocks.append(
+            Block(
                 kpi=kpi.code,
-                values_eur=sums[offset:],
-                changes=[c for c, _ in changes[offset:]],
-                change_percents=[p for _, p in changes[offset:]],
+                rate_type=kind,
+                entities=list(entities),
+                currencies=[currencies[e] if kind is not None else None for e in entities],
+                values=[row[1:] for row in grid],
+                values_eur=shown,
+                rates=[row[1:] for row in rows],
+                changes=[c for c, _ in change_rows],
+                change_percents=[p for _, p in change_rows],
+                ranks=[list(r) for r in zip(*rank_columns, strict=True)]
+                if rank_columns
+                else [[] for _ in entities],
+                provenances=[row[1:] for row in marks[kpi.code]],
+                total_eur=total,
+                total_changes=total_changes,
+                total_change_percents=total_percents,
             )
         )
     ratios = []
     for code, label, top, bottom, factor in RATIOS:
-        for entity in entities:
-            values_of: list[Decimal | None] = []
-            for period in periods:
-                numerator, denominator = (
-                    eur.get((entity, top, period)),
-                    eur.get((entity, bottom, period)),
-                )
-                values_of.append(
-                    None
-                    if numerator is None or not denominator
-                    else numerator / denominator * factor
-                )
-            ratios.append(Ratio(entity=entity, ratio=code, label=label, values=values_of))
-    return Comparison(periods=list(periods), series=ranked, totals=totals, ratios=ratios)
+        if top not in eur_of or bottom not in eur_of:
+            continue
+        ratios.append(
+            Ratio(
+                ratio=code,
+                label=label,
+                entities=list(entities),
+                values=[
+                    [
+                        None if n is None or not d else n / d * factor
+                        for n, d in zip(nums[1:], dens[1:], strict=True)
+                    ]
+                    for nums, dens in zip(eur_of[top], eur_of[bottom], strict=True)
+                ],
+            )
+        )
+    return Comparison(periods=list(periods), blocks=blocks, ratios=ratios)

@@ -1,9 +1,12 @@
-"""GraphQL for the board's comparison, shaped for bulk numbers: one object per series
-(entity x KPI), each carrying its values over the periods as lists."""
+"""GraphQL for the board's comparison, shaped for bulk numbers.
+
+`blocks` carries one object per KPI with its figures as matrices (a row per entity, a column
+per period): thousands of values cost a handful of fields. `series` gives the same figures per
+entity and KPI, convenient for small views such as the dashboard's table.
+"""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
 from typing import NewType
 
 import strawberry
@@ -11,19 +14,33 @@ import strawberry
 import hub.api.enums  # noqa: F401  (registers the enums)
 from graphql import GraphQLError
 from hub.api.context import Info
-from hub.board import service
+from hub.board import calc, service
 from hub.board.service import ComparisonError
 from hub.registry.model import KpiKind, KpiUnit
 
-DecimalList = NewType("DecimalList", list[Decimal | None])
+DecimalList = NewType("DecimalList", list[str | None])
 IntList = NewType("IntList", list[int | None])
-CENT = Decimal("0.01")
+DecimalMatrix = NewType("DecimalMatrix", list[list[str | None]])
+IntMatrix = NewType("IntMatrix", list[list[int | None]])
+StringList = NewType("StringList", list[str | None])
+StringMatrix = NewType("StringMatrix", list[list[str | None]])
 
 
-def _cents(values: list[Decimal | None]) -> DecimalList:
-    return DecimalList(
-        [None if v is None else v.quantize(CENT, rounding=ROUND_HALF_EVEN) for v in values]
-    )
+def _cents(values: calc.Row | None) -> DecimalList:
+    """To the cent, half-even (Decimal's formatting rounds half-even), as the scalar's strings."""
+    return DecimalList([None if v is None else format(v, ".2f") for v in values or []])
+
+
+def _exact(values: calc.Row) -> DecimalList:
+    return DecimalList([None if v is None else format(v, "f") for v in values])
+
+
+def _cents_rows(rows: list[calc.Row]) -> DecimalMatrix:
+    return DecimalMatrix([_cents(row) for row in rows])
+
+
+def _exact_rows(rows: list[calc.Row]) -> DecimalMatrix:
+    return DecimalMatrix([_exact(row) for row in rows])
 
 
 @strawberry.type
@@ -77,15 +94,116 @@ class RatioSeries:
     values: DecimalList
 
 
+@strawberry.type(description="One KPI for every entity: rows follow `entities`, columns periods.")
+class KpiBlock:
+    kpi: str
+    rate_type: str | None
+    entities: StringList
+    currencies: StringList
+    values: DecimalMatrix
+    values_eur: DecimalMatrix
+    rates: DecimalMatrix
+    changes: DecimalMatrix
+    change_percents: DecimalMatrix
+    ranks: IntMatrix
+    provenances: StringMatrix
+    total_eur: DecimalList | None
+    total_changes: DecimalList | None
+    total_change_percents: DecimalList | None
+
+
+@strawberry.type
+class RatioBlock:
+    ratio: str
+    label: str
+    entities: StringList
+    values: DecimalMatrix
+
+
 @strawberry.type
 class Comparison:
     periods: list[str]
     currency: str
     entities: list[ComparedEntity]
     kpis: list[ComparedKpi]
-    series: list[KpiSeries]
-    totals: list[KpiTotal]
-    ratios: list[RatioSeries]
+    result: strawberry.Private[calc.Comparison]
+
+    @strawberry.field(description="The figures per KPI, as matrices: the shape for bulk reads.")
+    def blocks(self) -> list[KpiBlock]:
+        return [
+            KpiBlock(
+                kpi=b.kpi,
+                rate_type=b.rate_type,
+                entities=StringList(list(b.entities)),
+                currencies=StringList(b.currencies),
+                values=_exact_rows(b.values),
+                values_eur=_cents_rows(b.values_eur),
+                rates=_exact_rows(b.rates),
+                changes=_cents_rows(b.changes),
+                change_percents=_cents_rows(b.change_percents),
+                ranks=IntMatrix(b.ranks),
+                provenances=StringMatrix(b.provenances),
+                total_eur=None if b.total_eur is None else _cents(b.total_eur),
+                total_changes=None if b.total_changes is None else _cents(b.total_changes),
+                total_change_percents=None
+                if b.total_change_percents is None
+                else _cents(b.total_change_percents),
+            )
+            for b in self.result.blocks
+        ]
+
+    @strawberry.field(description="Ratios per entity as matrices.")
+    def ratio_blocks(self) -> list[RatioBlock]:
+        return [
+            RatioBlock(
+                ratio=r.ratio,
+                label=r.label,
+                entities=StringList(list(r.entities)),
+                values=_cents_rows(r.values),
+            )
+            for r in self.result.ratios
+        ]
+
+    @strawberry.field(description="The same figures per entity and KPI.")
+    def series(self) -> list[KpiSeries]:
+        return [
+            KpiSeries(
+                entity=entity,
+                kpi=b.kpi,
+                currency=b.currencies[i],
+                values=_exact(b.values[i]),
+                values_eur=_cents(b.values_eur[i]),
+                rates=_exact(b.rates[i]),
+                rate_types=[b.rate_type] * len(self.periods),
+                changes=_cents(b.changes[i]),
+                change_percents=_cents(b.change_percents[i]),
+                ranks=IntList(b.ranks[i]),
+                provenances=b.provenances[i],
+            )
+            for b in self.result.blocks
+            for i, entity in enumerate(b.entities)
+        ]
+
+    @strawberry.field(description="Network totals of the KPIs that add up.")
+    def totals(self) -> list[KpiTotal]:
+        return [
+            KpiTotal(
+                kpi=b.kpi,
+                values_eur=_cents(b.total_eur),
+                changes=_cents(b.total_changes),
+                change_percents=_cents(b.total_change_percents),
+            )
+            for b in self.result.blocks
+            if b.total_eur is not None
+        ]
+
+    @strawberry.field
+    def ratios(self) -> list[RatioSeries]:
+        return [
+            RatioSeries(entity=entity, ratio=r.ratio, label=r.label, values=_cents(r.values[i]))
+            for r in self.result.ratios
+            for i, entity in enumerate(r.entities)
+        ]
 
 
 @strawberry.type
@@ -107,8 +225,7 @@ class BoardQuery:
             result = await service.comparison(hub, info.context.caller, periods, entities, kpis)
         except ComparisonError as error:
             raise GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"}) from error
-        scope = list(dict.fromkeys(s.entity for s in result.series)) or list(entities or [])
-        wanted = list(dict.fromkeys(s.kpi for s in result.series))
+        scope = result.blocks[0].entities if result.blocks else []
         return Comparison(
             periods=result.periods,
             currency=hub.registry.group_currency,
@@ -127,35 +244,7 @@ class BoardQuery:
             ],
             kpis=[
                 ComparedKpi(code=k.code, label=k.label, unit=k.unit, kind=k.kind)
-                for k in (hub.registry.kpis[code] for code in wanted)
+                for k in (hub.registry.kpis[b.kpi] for b in result.blocks)
             ],
-            series=[
-                KpiSeries(
-                    entity=s.entity,
-                    kpi=s.kpi,
-                    currency=s.currency,
-                    values=DecimalList(s.values),
-                    values_eur=_cents(s.values_eur),
-                    rates=DecimalList(s.rates),
-                    rate_types=s.rate_types,
-                    changes=_cents(s.changes),
-                    change_percents=_cents(s.change_percents),
-                    ranks=IntList(s.ranks),
-                    provenances=s.provenances,
-                )
-                for s in result.series
-            ],
-            totals=[
-                KpiTotal(
-                    kpi=t.kpi,
-                    values_eur=_cents(t.values_eur),
-                    changes=_cents(t.changes),
-                    change_percents=_cents(t.change_percents),
-                )
-                for t in result.totals
-            ],
-            ratios=[
-                RatioSeries(entity=r.entity, ratio=r.ratio, label=r.label, values=_cents(r.values))
-                for r in result.ratios
-            ],
+            result=result,
         )

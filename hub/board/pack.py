@@ -12,7 +12,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hub.board.calc import Comparison, Series
+from hub.board.calc import Block, Comparison
 from hub.registry.model import EntityConfig, KpiDefinition, KpiUnit
 
 HEADER = PatternFill("solid", fgColor="DDE4EE")
@@ -45,37 +45,40 @@ def board_pack(
     kpis: Mapping[str, KpiDefinition],
     currency: str,
 ) -> bytes:
-    series = {(s.entity, s.kpi): s for s in comparison.series}
+    blocks = {b.kpi: b for b in comparison.blocks}
     period = comparison.periods[-1]
     last = len(comparison.periods) - 1
     workbook = Workbook()
     network = workbook.active
     assert network is not None
     network.title = "Network"
-    codes = [code for code in entities if any(e == code for e, _ in series)]
-    _network(network, codes, entities, series, period, last, currency)
-    _trend(workbook.create_sheet("Turnover trend"), codes, series, comparison.periods, currency)
+    codes = comparison.blocks[0].entities if comparison.blocks else []
+    _network(network, codes, entities, blocks, period, last, currency)
+    _trend(workbook.create_sheet("Turnover trend"), codes, blocks, comparison.periods, currency)
     for code in codes:
         _country(
-            workbook.create_sheet(code), code, entities[code], kpis, series, comparison.periods
+            workbook.create_sheet(code), code, entities[code], kpis, blocks, comparison.periods
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _value(
-    series: Mapping[tuple[str, str], Series], code: str, kpi: str, index: int
-) -> Decimal | None:
-    found = series.get((code, kpi))
-    return None if found is None else found.values_eur[index]
+def _row(blocks: Mapping[str, Block], code: str, kpi: str) -> int | None:
+    block = blocks.get(kpi)
+    return None if block is None or code not in block.entities else block.entities.index(code)
+
+
+def _value(blocks: Mapping[str, Block], code: str, kpi: str, index: int) -> Decimal | None:
+    row = _row(blocks, code, kpi)
+    return None if row is None else blocks[kpi].values_eur[row][index]
 
 
 def _network(
     sheet: Worksheet,
     codes: list[str],
     entities: Mapping[str, EntityConfig],
-    series: Mapping[tuple[str, str], Series],
+    blocks: Mapping[str, Block],
     period: str,
     last: int,
     currency: str,
@@ -97,20 +100,28 @@ def _network(
     row = 4
     for code in codes:
         config = entities[code]
-        turnover = series.get((code, "turnover"))
-        marks = "" if turnover is None else MARKS.get(turnover.provenances[last] or "", "")
+        row_index = _row(blocks, code, "turnover")
+        turnover = None if row_index is None else blocks["turnover"]
+        marks = (
+            ""
+            if turnover is None or row_index is None
+            else MARKS.get(turnover.provenances[row_index][last] or "", "")
+        )
+        change = (
+            None
+            if turnover is None or row_index is None
+            else turnover.change_percents[row_index][last]
+        )
         values: list[object] = [
             f"{config.name}",
             f"{config.legal_form_local}",
             config.founded,
             f"{len(config.offices)}: {', '.join(config.offices)}",
-            _number(_value(series, code, "staff_fte", last)),
-            _number(_value(series, code, "users", last)),
-            _number(_value(series, code, "contribution_rate", last)),
-            _number(_value(series, code, "turnover", last)),
-            None
-            if turnover is None or turnover.change_percents[last] is None
-            else float(turnover.change_percents[last].quantize(Decimal("0.01"))),  # type: ignore[union-attr]
+            _number(_value(blocks, code, "staff_fte", last)),
+            _number(_value(blocks, code, "users", last)),
+            _number(_value(blocks, code, "contribution_rate", last)),
+            _number(_value(blocks, code, "turnover", last)),
+            None if change is None else float(change.quantize(Decimal("0.01"))),
         ]
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row, column=column, value=value)
@@ -150,7 +161,7 @@ def _network(
 def _trend(
     sheet: Worksheet,
     codes: list[str],
-    series: Mapping[tuple[str, str], Series],
+    blocks: Mapping[str, Block],
     periods: list[str],
     currency: str,
 ) -> None:
@@ -162,7 +173,7 @@ def _trend(
         sheet.cell(row=row, column=1, value=period)
         for column, code in enumerate(codes, start=2):
             cell = sheet.cell(
-                row=row, column=column, value=_number(_value(series, code, "turnover", offset))
+                row=row, column=column, value=_number(_value(blocks, code, "turnover", offset))
             )
             cell.number_format = MONEY
     chart = LineChart()
@@ -185,7 +196,7 @@ def _country(
     code: str,
     config: EntityConfig,
     kpis: Mapping[str, KpiDefinition],
-    series: Mapping[tuple[str, str], Series],
+    blocks: Mapping[str, Block],
     periods: list[str],
 ) -> None:
     sheet["A1"] = f"{config.name} ({config.country}): {config.legal_form}, founded {config.founded}"
@@ -193,21 +204,19 @@ def _country(
     _header(sheet, 3, ["KPI", "Unit", *periods])
     row = 4
     for kpi in kpis.values():
-        found = series.get((code, kpi.code))
-        if found is None or all(v is None for v in found.values):
+        index = _row(blocks, code, kpi.code)
+        if index is None:
             continue
-        for label, values, unit in (
-            (
-                kpi.label,
-                found.values,
-                config.currency if kpi.unit is KpiUnit.CURRENCY else kpi.unit.value,
-            ),
-            *(
-                ((f"{kpi.label} (EUR)", found.values_eur, "EUR"),)
-                if kpi.unit is KpiUnit.CURRENCY and config.currency != "EUR"
-                else ()
-            ),
-        ):
+        own, eur = blocks[kpi.code].values[index], blocks[kpi.code].values_eur[index]
+        if all(v is None for v in own):
+            continue
+        money = kpi.unit is KpiUnit.CURRENCY
+        rows: list[tuple[str, list[Decimal | None], str]] = [
+            (kpi.label, own, config.currency if money else kpi.unit.value)
+        ]
+        if money and config.currency != "EUR":
+            rows.append((f"{kpi.label} (EUR)", eur, "EUR"))
+        for label, values, unit in rows:
             sheet.cell(row=row, column=1, value=label)
             sheet.cell(row=row, column=2, value=unit)
             for column, value in enumerate(values, start=3):

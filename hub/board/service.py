@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Sequence
 
 from hub.auth.policy import Action, Principal, authorize
-from hub.board.calc import Comparison, Value, compare, rate_type
+from hub.board.calc import Comparison, compare, rate_type
 from hub.board.pack import board_pack
 from hub.fx.model import RateKey, RateType
 from hub.fx.service import rates_for
@@ -54,20 +54,9 @@ async def comparison(
             raise ComparisonError(f"kpis: unknown KPI {code!r}")
     definitions = [hub.registry.kpis[code] for code in wanted]
     async with hub.db.pool.acquire() as connection:
-        rows = await repository.kpi_values(
-            connection, scope, drafts_for(hub, principal), [previous, *ordered], wanted, None
+        figures = await repository.figures_for_comparison(
+            connection, scope, drafts_for(hub, principal), [previous, *ordered], wanted
         )
-    values = [
-        Value(
-            entity=r.entity,
-            period=r.period,
-            kpi=r.kpi,
-            amount=r.amount,
-            currency=r.currency,
-            provenance=r.provenance.value,
-        )
-        for r in rows
-    ]
     currencies = {code: hub.registry.entities[code].currency for code in scope}
     group = hub.registry.group_currency
     kinds = {kind for kind in (rate_type(k) for k in definitions) if kind is not None}
@@ -79,7 +68,7 @@ async def comparison(
     ]
     found = await rates_for(hub, keys)
     rates = {(key.currency, key.type.value, key.period or ""): rate for key, rate in found.items()}
-    return compare(ordered, previous, scope, currencies, definitions, values, rates, group)
+    return compare(ordered, previous, scope, currencies, definitions, figures, rates, group)
 
 
 PACK_YEARS = 10

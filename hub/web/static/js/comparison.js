@@ -1,0 +1,267 @@
+// The network table of one year from the hub's `comparison`, as the annual report publishes it:
+// entity, legal form, founded, offices, staff, users, contribution rate, turnover in EUR, change,
+// rank, and the network total.
+
+import { h, clear } from "./dom.js";
+import {
+  MISSING,
+  formatAmount,
+  formatChangePercent,
+  formatPercent,
+  formatQuantity,
+  formatRate,
+  toNumber,
+} from "./format.js";
+
+export const COMPARISON_QUERY = `
+query Comparison($periods: [String!]!, $kpis: [String!]) {
+  comparison(periods: $periods, kpis: $kpis) {
+    periods currency
+    entities { code name country legalForm legalFormLocal founded offices currency }
+    series { entity kpi currency values valuesEur rates changes changePercents ranks provenances }
+    totals { kpi valuesEur changes changePercents }
+  }
+}`;
+
+export const KPIS = ["turnover", "users", "staff_fte", "offices", "contribution_rate"];
+
+// Figures that are not as published or reported carry a mark, explained in the legend.
+export const MARKS = {
+  derived: { symbol: "\u2020", text: "derived" },
+  illustrative: { symbol: "\u2021", text: "illustrative" },
+};
+
+export function mark(provenance) {
+  const known = MARKS[provenance];
+  if (known === undefined) {
+    return null;
+  }
+  return h(
+    "sup",
+    { class: `mark ${provenance}`, title: known.text },
+    h("span", { "aria-hidden": "true" }, known.symbol),
+    h("span", { class: "visually-hidden" }, ` (${known.text})`),
+  );
+}
+
+// The strongest mark among several figures: a total of derived figures is derived.
+function worst(provenances) {
+  if (provenances.includes("illustrative")) {
+    return "illustrative";
+  }
+  return provenances.includes("derived") ? "derived" : null;
+}
+
+// One year of a comparison: look-ups by entity and KPI.
+export class YearView {
+  constructor(comparison, year) {
+    this.comparison = comparison;
+    this.year = year;
+    this.index = comparison.periods.indexOf(year);
+    this.previous = String(Number(year) - 1);
+    this.series = new Map(comparison.series.map((s) => [`${s.entity}/${s.kpi}`, s]));
+    this.totals = new Map(comparison.totals.map((t) => [t.kpi, t]));
+  }
+
+  get entities() {
+    return this.comparison.entities;
+  }
+
+  field(entity, kpi, name) {
+    return this.series.get(`${entity}/${kpi}`)?.[name]?.[this.index] ?? null;
+  }
+
+  total(kpi, name) {
+    return this.totals.get(kpi)?.[name]?.[this.index] ?? null;
+  }
+
+  totalProvenance(kpi) {
+    return worst(this.entities.map((entity) => this.field(entity.code, kpi, "provenances")));
+  }
+}
+
+function cell(column, value, ...extra) {
+  const numeric = column !== "entity" && column !== "legal-form";
+  return h(
+    "td",
+    { "data-col": column, class: numeric ? "num" : null },
+    h("span", { class: value === MISSING ? "value missing" : "value" }, value),
+    ...extra,
+  );
+}
+
+function kpiCell(view, entity, kpi, format) {
+  return cell(
+    kpi,
+    format(view.field(entity, kpi, "values")),
+    mark(view.field(entity, kpi, "provenances")),
+  );
+}
+
+function turnoverCell(view, entity) {
+  const inEur = view.field(entity.code, "turnover", "valuesEur");
+  const own = view.field(entity.code, "turnover", "values");
+  const rate = view.field(entity.code, "turnover", "rates");
+  const converted = own !== null && entity.currency !== view.comparison.currency;
+  return cell(
+    "turnover",
+    formatAmount(inEur),
+    mark(view.field(entity.code, "turnover", "provenances")),
+    converted
+      ? h("small", { class: "sub" }, `${entity.currency} ${formatAmount(own)} at ${formatRate(rate)}`)
+      : null,
+  );
+}
+
+function changeCell(change, changePercent) {
+  return cell(
+    "change",
+    formatChangePercent(changePercent),
+    change === null ? null : h("small", { class: "sub" }, formatAmount(change, { plus: true })),
+  );
+}
+
+function entityRow(view, entity, drafts) {
+  const code = entity.code;
+  const offices = view.field(code, "offices", "values");
+  const rank = view.field(code, "turnover", "ranks");
+  return h(
+    "tr",
+    { "data-entity": code },
+    h(
+      "th",
+      { scope: "row", "data-col": "entity" },
+      h("span", { class: "country" }, entity.country),
+      " ",
+      h("span", { class: "code" }, code),
+      drafts.has(code) ? h("span", { class: "badge draft" }, "draft") : null,
+      h("small", { class: "sub" }, entity.name),
+    ),
+    cell(
+      "legal-form",
+      entity.legalFormLocal,
+      h("small", { class: "sub", lang: "en" }, entity.legalForm),
+    ),
+    cell("founded", String(entity.founded)),
+    cell(
+      "offices",
+      formatQuantity(offices),
+      mark(view.field(code, "offices", "provenances")),
+      h("small", { class: "sub offices" }, entity.offices.join(", ")),
+    ),
+    kpiCell(view, code, "staff_fte", formatQuantity),
+    kpiCell(view, code, "users", formatQuantity),
+    kpiCell(view, code, "contribution_rate", formatPercent),
+    turnoverCell(view, entity),
+    changeCell(
+      view.field(code, "turnover", "changes"),
+      view.field(code, "turnover", "changePercents"),
+    ),
+    cell("rank", rank === null ? MISSING : String(rank)),
+  );
+}
+
+function totalRow(view) {
+  const total = (kpi, format) => cell(kpi, format(view.total(kpi, "valuesEur")),
+    mark(view.totalProvenance(kpi)));
+  return h(
+    "tr",
+    { "data-entity": "total" },
+    h("th", { scope: "row", "data-col": "entity" }, "Network total"),
+    cell("legal-form", ""),
+    cell("founded", ""),
+    total("offices", formatQuantity),
+    total("staff_fte", formatQuantity),
+    total("users", formatQuantity),
+    cell("contribution_rate", ""),
+    total("turnover", formatAmount),
+    changeCell(view.total("turnover", "changes"), view.total("turnover", "changePercents")),
+    cell("rank", ""),
+  );
+}
+
+const HEADINGS = [
+  ["entity", "Entity"],
+  ["legal-form", "Legal form"],
+  ["founded", "Founded"],
+  ["offices", "Offices"],
+  ["staff_fte", "Staff (FTE)"],
+  ["users", "Users"],
+  ["contribution_rate", "Contri\u00adbution rate"],
+  ["turnover", "Turnover (EUR)"],
+  ["change", "Change"],
+  ["rank", "Rank"],
+];
+
+export function renderNetworkTable(table, view, drafts) {
+  const headings = HEADINGS.map(([column, label]) => {
+    const text = column === "change" ? `Change vs ${view.previous}` : label;
+    return h("th", { scope: "col", "data-col": column }, text);
+  });
+  clear(table).append(
+    h("caption", { class: "visually-hidden" }, `The network in ${view.year}, turnover in EUR`),
+    h("thead", {}, h("tr", {}, headings)),
+    h("tbody", {}, view.entities.map((entity) => entityRow(view, entity, drafts))),
+    h("tfoot", {}, totalRow(view)),
+  );
+}
+
+// The turnover of each entity for the bar chart and its table.
+export function turnoverItems(view) {
+  return view.entities.map((entity) => {
+    const value = view.field(entity.code, "turnover", "valuesEur");
+    return {
+      key: entity.code,
+      label: entity.country,
+      value: toNumber(value),
+      text: formatAmount(value),
+      provenance: view.field(entity.code, "turnover", "provenances"),
+    };
+  });
+}
+
+// Turnover over the periods, from the first with a figure: for the trend chart and its table.
+export function turnoverTrend(comparison) {
+  const rows = comparison.entities.map((entity) => ({
+    entity,
+    series: comparison.series.find((s) => s.entity === entity.code && s.kpi === "turnover"),
+  }));
+  const filled = comparison.periods.map((_, i) => rows.some((row) => row.series?.valuesEur[i]));
+  const first = Math.max(filled.indexOf(true), 0);
+  const periods = comparison.periods.slice(first);
+  return {
+    periods,
+    series: rows.map(({ entity, series }) => {
+      const values = (series?.valuesEur ?? comparison.periods.map(() => null)).slice(first);
+      return {
+        key: entity.code,
+        label: entity.country,
+        values: values.map(toNumber),
+        texts: values.map((value) => formatAmount(value)),
+        provenances: (series?.provenances ?? []).slice(first),
+      };
+    }),
+  };
+}
+
+export function renderBarTable(table, year, items) {
+  clear(table).append(
+    h("caption", {}, `Turnover ${year} by country (EUR)`),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Country"),
+      h("th", { scope: "col" }, "Turnover (EUR)"))),
+    h("tbody", {}, items.map((item) => h("tr", { "data-entity": item.key },
+      h("th", { scope: "row" }, item.label),
+      h("td", { class: "num" }, item.text, mark(item.provenance))))),
+  );
+}
+
+export function renderTrendTable(table, trend) {
+  clear(table).append(
+    h("caption", {}, `Turnover per country, ${trend.periods.join(", ")} (EUR)`),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Country"),
+      trend.periods.map((period) => h("th", { scope: "col" }, period)))),
+    h("tbody", {}, trend.series.map((line) => h("tr", { "data-entity": line.key },
+      h("th", { scope: "row" }, line.label),
+      line.texts.map((text, i) => h("td", { class: "num" }, text, mark(line.provenances[i])))))),
+  );
+}
