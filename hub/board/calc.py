@@ -8,7 +8,6 @@ The result is a block per KPI: one row per entity, one column per period.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -148,8 +147,10 @@ def compare(
             eur = grid
         else:
             eur = [
-                [None if a is None or r is None else a / r for a, r in zip(g, rr, strict=True)]
-                for g, rr in zip(grid, rows, strict=True)
+                g  # already in the group currency: no division
+                if currencies[e] == group_currency
+                else [None if a is None or r is None else a / r for a, r in zip(g, rr, strict=True)]
+                for e, g, rr in zip(entities, grid, rows, strict=True)
             ]
         eur_of[kpi.code] = eur
         change_rows = [_changes(row) for row in eur]
