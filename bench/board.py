@@ -174,7 +174,7 @@ async def main(entity_count: int, year_count: int, runs: int) -> None:
         config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
         web = uvicorn.Server(config)
         serving = asyncio.create_task(web.serve())
-        while not web.started:
+        while not web.started:  # noqa: ASYNC110 - uvicorn has no start-up event
             await asyncio.sleep(0.05)
         port = web.servers[0].sockets[0].getsockname()[1]
         headers = {"Authorization": f"Bearer {token}"}
