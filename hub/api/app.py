@@ -24,6 +24,7 @@ from hub.monitoring.http import MonitoringController
 from hub.reporting.workflow import WorkflowRefusal
 from hub.services import Hub, load_network, open_hub
 from hub.settings import Settings
+from hub.web.http import WEB_ROUTES
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -67,6 +68,7 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             FxController,
             MonitoringController,
             BoardPackController,
+            *WEB_ROUTES,
         ],
         lifespan=[lifespan],
         logging_config=LoggingConfig(log_exceptions="always"),

@@ -8,6 +8,7 @@ The result is a block per KPI: one row per entity, one column per period.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -84,7 +85,7 @@ def _changes(row: Row) -> tuple[Row, Row]:
     before the comparison, read only for this)."""
     changes: Row = [
         None if before is None or now is None else now - before
-        for before, now in zip(row, row[1:], strict=False)
+        for before, now in itertools.pairwise(row)
     ]
     percents: Row = [
         None if change is None or not before else change / abs(before) * HUNDRED
@@ -160,11 +161,17 @@ def compare(
         total = total_changes = total_percents = None
         if kpi.unit in SUMMABLE:
             sums: Row = []
+            counted: list[frozenset[int]] = []
             for column_values in zip(*eur, strict=True) if eur else []:
                 present = [v for v in column_values if v is not None]
                 sums.append(sum(present, Decimal(0)) if present else None)
+                counted.append(frozenset(i for i, v in enumerate(column_values) if v is not None))
             total = sums[1:]
             total_changes, total_percents = _changes(sums)
+            # A total only compares with one over the same entities.
+            for index, (before, now) in enumerate(itertools.pairwise(counted)):
+                if before != now:
+                    total_changes[index] = total_percents[index] = None
         blocks.append(
             Block(
                 kpi=kpi.code,

@@ -57,7 +57,13 @@ def board_pack(
     _trend(workbook.create_sheet("Turnover trend"), codes, blocks, comparison.periods, currency)
     for code in codes:
         _country(
-            workbook.create_sheet(code), code, entities[code], kpis, blocks, comparison.periods
+            workbook.create_sheet(code),
+            code,
+            entities[code],
+            kpis,
+            blocks,
+            comparison.periods,
+            currency,
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -142,7 +148,7 @@ def _network(
         row=row + 2,
         column=1,
         value="† derived from the published change; "
-        "‡ illustrative (not published). Amounts in EUR at the year's average ECB rate.",
+        f"‡ illustrative (not published). Amounts in {currency} at the year's average ECB rate.",
     )
     for letter, width in zip("ABCDEFGHIJ", (28, 34, 9, 40, 11, 11, 13, 17, 13, 4), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -198,6 +204,7 @@ def _country(
     kpis: Mapping[str, KpiDefinition],
     blocks: Mapping[str, Block],
     periods: list[str],
+    currency: str,
 ) -> None:
     sheet["A1"] = f"{config.name} ({config.country}): {config.legal_form}, founded {config.founded}"
     sheet["A1"].font = Font(bold=True, size=13)
@@ -214,8 +221,8 @@ def _country(
         rows: list[tuple[str, list[Decimal | None], str]] = [
             (kpi.label, own, config.currency if money else kpi.unit.value)
         ]
-        if money and config.currency != "EUR":
-            rows.append((f"{kpi.label} (EUR)", eur, "EUR"))
+        if money and config.currency != currency:
+            rows.append((f"{kpi.label} ({currency})", eur, currency))
         for label, values, unit in rows:
             sheet.cell(row=row, column=1, value=label)
             sheet.cell(row=row, column=2, value=unit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litestar import get
+from litestar import MediaType, get
 from litestar.datastructures import CacheControlHeader
 from litestar.response import File
 from litestar.static_files import create_static_files_router
@@ -28,7 +28,8 @@ SECURITY_HEADERS = {
 async def dashboard() -> File:
     return File(
         STATIC / "index.html",
-        media_type="text/html; charset=utf-8",
+        filename="index.html",
+        media_type=MediaType.HTML,
         content_disposition_type="inline",
         headers=SECURITY_HEADERS,
     )

@@ -23,9 +23,9 @@ function linearTicks(max, count) {
     return [0, 1];
   }
   const step = niceStep(max, count);
-  const ticks = [];
-  for (let tick = 0; tick < max + step / 2; tick += step) {
-    ticks.push(tick);
+  const ticks = [0];
+  while (ticks.at(-1) < max) {
+    ticks.push(ticks.length * step);
   }
   return ticks;
 }

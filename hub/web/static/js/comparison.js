@@ -75,6 +75,13 @@ export class YearView {
     return this.totals.get(kpi)?.[name]?.[this.index] ?? null;
   }
 
+  // The entities with a figure of `kpi` in the period at `index` (the selected one by default).
+  reporting(kpi, index = this.index) {
+    return this.entities
+      .map((entity) => entity.code)
+      .filter((code) => this.series.get(`${code}/${kpi}`)?.valuesEur[index] != null);
+  }
+
   totalProvenance(kpi) {
     return worst(this.entities.map((entity) => this.field(entity.code, kpi, "provenances")));
   }
@@ -161,13 +168,28 @@ function entityRow(view, entity, drafts) {
   );
 }
 
+// A change of the total is only shown between totals of the same entities.
+function totalChangeCell(view) {
+  const now = view.reporting("turnover");
+  const before = view.index > 0 ? view.reporting("turnover", view.index - 1) : now;
+  if (before.length > 0 && now.join() !== before.join()) {
+    return cell("change", MISSING,
+      h("small", { class: "sub" }, `not comparable: other entities reported in ${view.previous}`));
+  }
+  return changeCell(view.total("turnover", "changes"), view.total("turnover", "changePercents"));
+}
+
 function totalRow(view) {
   const total = (kpi, format) => cell(kpi, format(view.total(kpi, "valuesEur")),
     mark(view.totalProvenance(kpi)));
+  const counted = view.reporting("turnover").length;
   return h(
     "tr",
     { "data-entity": "total" },
-    h("th", { scope: "row", "data-col": "entity" }, "Network total"),
+    h("th", { scope: "row", "data-col": "entity" }, "Network total",
+      counted < view.entities.length
+        ? h("small", { class: "sub" }, `${counted} of ${view.entities.length} entities`)
+        : null),
     cell("legal-form", ""),
     cell("founded", ""),
     total("offices", formatQuantity),
@@ -175,7 +197,7 @@ function totalRow(view) {
     total("users", formatQuantity),
     cell("contribution_rate", ""),
     total("turnover", formatAmount),
-    changeCell(view.total("turnover", "changes"), view.total("turnover", "changePercents")),
+    totalChangeCell(view),
     cell("rank", ""),
   );
 }

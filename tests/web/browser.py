@@ -1,0 +1,57 @@
+"""Debian's Chromium driven by Selenium, headless, for the dashboard tests: nothing is
+downloaded (the driver's path is given, so Selenium Manager is not run)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARGUMENTS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,800",
+)
+
+
+def require_chromium() -> None:
+    """Skip when Chromium is not installed, with how to install it; fail instead when the
+    environment says a browser is required (CI sets HUB_REQUIRE_BROWSER=1)."""
+    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.is_file()]
+    if not missing:
+        return
+    reason = (
+        f"{' and '.join(missing)} not found: install Debian's browser with "
+        "`apt-get install -y chromium chromium-driver`"
+    )
+    if os.environ.get("HUB_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"HUB_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@contextmanager
+def chromium(profile: Path) -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ARGUMENTS:
+        options.add_argument(argument)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()

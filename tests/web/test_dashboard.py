@@ -1,0 +1,321 @@
+"""The dashboard in a real browser (Debian's Chromium, headless) against a real `hub demo`
+process: the published 2024 network table, its charts, another year, a phone's width, and who
+sees which drafts. Screenshots are kept in artifacts/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.command import Command
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.web.conftest import DemoHub
+
+WAIT = 20  # seconds
+
+# What the 2024 annual report publishes, as the page shows it: turnover in EUR, the change vs
+# 2023 (with the page's minus sign, U+2212), rank by turnover.
+PUBLISHED_2024 = {
+    "BE": ("197,677,870", "+2.02 %", "1"),
+    "DE": ("5,985,000", "+30.00 %", "3"),
+    "AT": ("1,534,000", "\u22129.76 %", "5"),
+    "IT": ("6,686,000", "+1.30 %", "2"),
+    "SE": ("2,607,000", "\u221219.42 %", "4"),
+}
+
+# Elements wider than the viewport, except inside the boxes that scroll sideways.
+OVERFLOWING = """
+const limit = document.documentElement.clientWidth;
+return [...document.querySelectorAll("body *")]
+  .filter((el) => !el.parentElement.closest(".scroll"))
+  .filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > limit + 1;
+  })
+  .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : ""));
+"""
+
+
+def sign_in(driver: webdriver.Chrome, hub: DemoHub, token: str) -> None:
+    if not driver.current_url.startswith(hub.url):
+        driver.get(f"{hub.url}/")
+    field = WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.ID, "token"))
+    WebDriverWait(driver, WAIT).until(lambda _: field.is_displayed())
+    field.send_keys(token)
+    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+
+
+def wait_for_year(driver: webdriver.Chrome, year: str) -> WebElement:
+    return WebDriverWait(driver, WAIT).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, f'#network-table[data-year="{year}"]')
+    )
+
+
+def cell(driver: webdriver.Chrome, entity: str, column: str) -> WebElement:
+    return driver.find_element(
+        By.CSS_SELECTOR, f'#network-table tr[data-entity="{entity}"] [data-col="{column}"]'
+    )
+
+
+def figure(driver: webdriver.Chrome, entity: str, column: str) -> str:
+    return cell(driver, entity, column).find_element(By.CLASS_NAME, "value").text
+
+
+def row_order(driver: webdriver.Chrome) -> list[str | None]:
+    rows = driver.find_elements(By.CSS_SELECTOR, "#network-table tbody tr")
+    return [row.get_attribute("data-entity") for row in rows]
+
+
+def years_offered(driver: webdriver.Chrome) -> tuple[list[str], str]:
+    select = Select(driver.find_element(By.ID, "period"))
+    return [option.text for option in select.options], select.first_selected_option.text
+
+
+def text_content(element: WebElement) -> str:
+    return str(element.get_attribute("textContent")).strip()
+
+
+def save_full_page(driver: webdriver.Chrome, path: Path) -> None:
+    """The whole page, not only the viewport: the window grows to the page's height."""
+    size = driver.get_window_size()
+    height = int(driver.execute_script("return document.documentElement.scrollHeight"))
+    driver.set_window_size(size["width"], max(height, size["height"]))
+    assert driver.save_screenshot(str(path))
+    driver.set_window_size(size["width"], size["height"])
+
+
+def drawn_width(driver: webdriver.Chrome, chart: str) -> int:
+    """The width a chart was drawn for: its viewBox's."""
+    view_box = str(driver.find_element(By.CSS_SELECTOR, chart).get_dom_attribute("viewBox"))
+    return int(view_box.split()[2])
+
+
+def severe_console_messages(driver: webdriver.Chrome) -> list[str]:
+    """The browser console's errors since the last call."""
+    entries: list[dict[str, Any]] = driver.execute(Command.GET_LOG, {"type": "browser"})["value"]
+    return [entry["message"] for entry in entries if entry["level"] == "SEVERE"]
+
+
+def check_2024_table(driver: webdriver.Chrome) -> None:
+    assert row_order(driver) == ["BE", "DE", "AT", "IT", "SE"]
+    shown = {
+        entity: (
+            figure(driver, entity, "turnover"),
+            figure(driver, entity, "change"),
+            figure(driver, entity, "rank"),
+        )
+        for entity in PUBLISHED_2024
+    }
+    assert shown == PUBLISHED_2024
+    assert [
+        figure(driver, "DE", column)
+        for column in ("founded", "offices", "staff_fte", "users", "contribution_rate")
+    ] == ["2015", "1", "6.7", "302", "9 %"]
+    assert cell(driver, "DE", "offices").find_element(By.CLASS_NAME, "offices").text == "Berlin"
+    assert figure(driver, "BE", "legal-form") == "CV, erkend als sociale onderneming"
+    assert [figure(driver, "SE", c) for c in ("staff_fte", "users", "contribution_rate")] == [
+        "3",
+        "273",
+        "7.33 %",
+    ]
+    # Sweden keeps SEK: the euro figure is its SEK turnover at the ECB's 2024 average rate.
+    sweden = cell(driver, "SE", "turnover").find_element(By.CLASS_NAME, "sub").text
+    assert sweden == "SEK 29,804,528 at 11.4325"
+    assert [figure(driver, "total", c) for c in ("turnover", "change", "users", "staff_fte")] == [
+        "214,489,870",
+        "+2.18 %",
+        "23,318",
+        "256.66",
+    ]
+    # Every 2024 figure is published: no derived or illustrative mark in the table.
+    assert driver.find_elements(By.CSS_SELECTOR, "#network-table .mark") == []
+
+
+def check_2024_charts(driver: webdriver.Chrome) -> None:
+    chart = driver.find_element(By.CSS_SELECTOR, "#bar-chart svg")
+    assert chart.get_attribute("role") == "img"
+    assert text_content(chart.find_element(By.TAG_NAME, "title")) == (
+        "Turnover by country, 2024 (EUR)"
+    )
+    bars = {
+        bar.get_attribute("data-entity"): float(str(bar.get_attribute("width")))
+        for bar in chart.find_elements(By.CSS_SELECTOR, "rect.bar")
+    }
+    assert len(bars) == 5
+    assert sorted(bars, key=lambda entity: -bars[entity]) == ["BE", "IT", "DE", "SE", "AT"]
+    labels = [text_content(label) for label in chart.find_elements(By.CLASS_NAME, "bar-label")]
+    assert labels == ["Belgium", "Germany", "Austria", "Italy", "Sweden"]
+    values = [text_content(value) for value in chart.find_elements(By.CLASS_NAME, "bar-value")]
+    assert values == ["197,677,870", "5,985,000", "1,534,000", "6,686,000", "2,607,000"]
+    assert "Turnover 2024 (EUR)" in [
+        text_content(title) for title in chart.find_elements(By.CLASS_NAME, "axis-title")
+    ]
+
+    trend = driver.find_element(By.CSS_SELECTOR, "#trend-chart svg")
+    assert trend.get_attribute("role") == "img"
+    assert len(trend.find_elements(By.CSS_SELECTOR, "g.series path.line")) == 5
+    assert {text_content(t) for t in trend.find_elements(By.CLASS_NAME, "axis-title")} == {
+        "Year",
+        "Turnover (EUR), log scale",
+    }
+    # The charts' table alternatives hold the same figures.
+    header = driver.find_elements(By.CSS_SELECTOR, "#trend-table thead th")
+    assert [text_content(th) for th in header] == ["Country", "2023", "2024"]
+    germany = driver.find_elements(By.CSS_SELECTOR, '#trend-table tr[data-entity="DE"] td')
+    assert [text_content(td) for td in germany] == ["4,603,846\u2020 (derived)", "5,985,000"]
+    sweden = driver.find_elements(By.CSS_SELECTOR, '#bar-table tr[data-entity="SE"] td')
+    assert [text_content(td) for td in sweden] == ["2,607,000"]
+
+
+def check_monitoring(driver: webdriver.Chrome) -> None:
+    statuses = {
+        row.get_attribute("data-entity"): text_content(
+            row.find_element(By.CSS_SELECTOR, "[data-col=status] .badge")
+        )
+        for row in driver.find_elements(By.CSS_SELECTOR, "#break-even-table tbody tr")
+    }
+    assert statuses == {"DE": "on track", "AT": "off track", "IT": "on track", "SE": "off track"}
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#break-even-table .illustrative")) == 4
+    programmes = driver.find_elements(By.CSS_SELECTOR, "#programmes-body .programme")
+    assert [text_content(p.find_element(By.TAG_NAME, "h3")) for p in programmes] == [
+        "Investment plan 2021-2023 includes illustrative figures",
+        "Budget 2024: automation and digitalisation includes illustrative figures",
+    ]
+    progress = programmes[0].find_element(By.CLASS_NAME, "progress")
+    assert progress.get_attribute("role") == "img"
+    assert str(progress.get_attribute("aria-label")).startswith(
+        "Disbursed 3,210,000 of a budget of 3,300,000 EUR (97 %)"
+    )
+
+
+def test_the_board_sees_the_published_network_on_a_desktop_and_a_phone(
+    browser: webdriver.Chrome, demo_hub: DemoHub, artifacts: Path
+) -> None:
+    browser.get(f"{demo_hub.url}/")
+    assert not browser.find_element(By.ID, "dashboard").is_displayed()
+    assert not browser.find_element(By.ID, "session").is_displayed()
+
+    sign_in(browser, demo_hub, "hub_not-a-token")
+    error = browser.find_element(By.ID, "login-error")
+    WebDriverWait(browser, WAIT).until(lambda _: error.is_displayed())
+    assert error.text == "The hub refused this token (HTTP 401: unknown or revoked token)."
+    assert not browser.find_element(By.ID, "dashboard").is_displayed()
+    refused = severe_console_messages(browser)  # the browser reports the 401 itself
+    assert len(refused) == 1
+    assert "/graphql" in refused[0]
+    assert "401" in refused[0]
+
+    sign_in(browser, demo_hub, demo_hub.tokens["board"])
+    wait_for_year(browser, "2024")
+    assert not error.is_displayed()
+    assert browser.find_element(By.ID, "who").text == "board (board)"
+    assert years_offered(browser) == (["2024", "2023"], "2024")
+    check_2024_table(browser)
+    check_2024_charts(browser)
+    check_monitoring(browser)
+    save_full_page(browser, artifacts / "dashboard-2024.png")
+
+    Select(browser.find_element(By.ID, "period")).select_by_value("2023")
+    wait_for_year(browser, "2023")
+    assert figure(browser, "BE", "turnover") == "193,766,363"
+    # Germany's 2023 turnover is derived from the published change, and marked so.
+    assert figure(browser, "DE", "turnover") == "4,603,846"
+    assert cell(browser, "DE", "turnover").find_elements(By.CSS_SELECTOR, ".mark.derived")
+    assert figure(browser, "BE", "change") == "\u2014"  # no 2022 turnover to compare with
+    header = browser.find_element(By.CSS_SELECTOR, '#network-table thead [data-col="change"]')
+    assert header.text == "Change vs 2022"
+    bar_title = browser.find_element(By.CSS_SELECTOR, "#bar-chart svg title")
+    assert text_content(bar_title) == "Turnover by country, 2023 (EUR)"
+    save_full_page(browser, artifacts / "dashboard-2023.png")
+
+    Select(browser.find_element(By.ID, "period")).select_by_value("2024")
+    wait_for_year(browser, "2024")
+    browser.set_window_size(375, 800)
+    # The charts are redrawn for the narrower box.
+    WebDriverWait(browser, WAIT).until(lambda d: drawn_width(d, "#bar-chart svg") < 375)
+    assert browser.execute_script("return window.innerWidth") == 375
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 375
+    assert browser.execute_script(OVERFLOWING) == []
+    # The network table keeps its columns and scrolls sideways in its own box instead.
+    table_box = browser.find_element(By.CSS_SELECTOR, "#network .scroll")
+    assert browser.execute_script(
+        "return arguments[0].scrollWidth > arguments[0].clientWidth", table_box
+    )
+    assert figure(browser, "SE", "change") == "\u221219.42 %"
+    save_full_page(browser, artifacts / "dashboard-phone.png")
+
+    assert severe_console_messages(browser) == []
+
+
+SAVE_KPIS = """
+mutation Save($input: KpiReportInput!) {
+  saveKpiValues(input: $input) {
+    __typename
+    ... on ReportSaved { submission { version } }
+    ... on ReportRejected { errors { field message } }
+  }
+}"""
+
+
+def save_german_draft(hub: DemoHub) -> None:
+    """Germany's team saves (and does not submit) its 2025 KPI report."""
+    values = [
+        {"kpi": "turnover", "amount": "7000000", "currency": "EUR"},
+        {"kpi": "users", "amount": "350"},
+        {"kpi": "staff_fte", "amount": "7.5"},
+        {"kpi": "offices", "amount": "1"},
+        {"kpi": "contribution_rate", "amount": "9"},
+    ]
+    response = httpx.post(
+        f"{hub.url}/graphql",
+        json={
+            "query": SAVE_KPIS,
+            "variables": {"input": {"entity": "DE", "period": "2025", "values": values}},
+        },
+        headers={"Authorization": f"Bearer {hub.tokens['national-de']}"},
+        timeout=30,
+    )
+    saved = response.json()["data"]["saveKpiValues"]
+    assert saved == {"__typename": "ReportSaved", "submission": {"version": 1}}, saved
+
+
+def test_a_national_team_sees_its_own_draft_and_the_board_does_not(
+    browser: webdriver.Chrome, demo_hub: DemoHub, artifacts: Path
+) -> None:
+    save_german_draft(demo_hub)
+
+    sign_in(browser, demo_hub, demo_hub.tokens["national-de"])
+    wait_for_year(browser, "2025")
+    assert years_offered(browser) == (["2025", "2024", "2023"], "2025")
+    assert figure(browser, "DE", "turnover") == "7,000,000"
+    assert figure(browser, "DE", "change") == "+16.96 %"  # 7,000,000 / 5,985,000 - 1
+    assert cell(browser, "DE", "entity").find_element(By.CLASS_NAME, "draft").text == "draft"
+    assert figure(browser, "BE", "turnover") == "\u2014"  # nobody else has reported 2025
+    # The 2025 total is Germany's alone: no change against the whole network's 2024 total.
+    assert cell(browser, "total", "entity").text == "Network total\n1 of 5 entities"
+    assert figure(browser, "total", "turnover") == "7,000,000"
+    assert cell(browser, "total", "change").text == (
+        "\u2014\nnot comparable: other entities reported in 2024"
+    )
+    assert "national team of DE" in browser.find_element(By.ID, "audience").text
+    save_full_page(browser, artifacts / "dashboard-national-de-2025.png")
+
+    browser.refresh()  # the token is kept for the tab
+    wait_for_year(browser, "2025")
+    browser.find_element(By.ID, "logout").click()
+    assert browser.find_element(By.ID, "token").is_displayed()
+    assert not browser.find_element(By.ID, "dashboard").is_displayed()
+    assert not browser.find_element(By.ID, "session").is_displayed()
+    assert browser.execute_script("return sessionStorage.length") == 0
+
+    sign_in(browser, demo_hub, demo_hub.tokens["board"])
+    wait_for_year(browser, "2024")
+    assert years_offered(browser) == (["2024", "2023"], "2024")
+    assert figure(browser, "DE", "turnover") == "5,985,000"
+    assert browser.find_elements(By.CSS_SELECTOR, "#network-table .draft") == []
+    assert severe_console_messages(browser) == []
