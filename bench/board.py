@@ -12,27 +12,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import tempfile
 import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import msgspec
 import uvicorn
 from litestar import Request, get
 
-from bench.common import _with_database, best_of
+from bench.common import bench_database, best_of
 from bench.consolidation import codes, synthetic_config, user
 from hub.api.app import create_app
 from hub.auth.policy import Role
 from hub.auth.users import upsert_user
 from hub.board.service import board_pack_for
-from hub.db.embedded import EmbeddedPostgres
 from hub.fx.model import RateType
 from hub.fx.service import override_rate
 from hub.reporting import service
@@ -141,18 +137,9 @@ async def main(entity_count: int, year_count: int, runs: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="hub-bench-board-"))
     settings = synthetic_config(folder, codes(entity_count))
     with_kpis(folder)
-    embedded = None
-    server = os.environ.get("HUB_DATABASE_URL")
-    if not server:
-        embedded = EmbeddedPostgres(folder)
-        server = embedded.start()
-    name = f"hub_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(server)
-    await admin.execute(f'create database "{name}"')
-    url = _with_database(server, name)
     years = list(range(2025 - year_count, 2025))
     periods = [str(y) for y in years]
-    try:
+    async with bench_database(folder) as url:
         async with open_hub(settings, url, pool_size=2) as hub:
             started = time.perf_counter()
             await populate(hub, years)
@@ -213,11 +200,6 @@ async def main(entity_count: int, year_count: int, runs: int) -> None:
         print(
             f"board pack for that network: {pack_time:6.2f} s ({len(pack):,} bytes; target < 5 s)"
         )
-    finally:
-        await admin.execute(f'drop database if exists "{name}" with (force)')
-        await admin.close()
-        if embedded is not None:
-            embedded.stop()
 
 
 if __name__ == "__main__":

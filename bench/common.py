@@ -28,24 +28,34 @@ def _with_database(url: str, name: str) -> str:
 
 
 @asynccontextmanager
-async def bench_hub() -> AsyncIterator[Hub]:
+async def bench_database(folder: Path | None = None) -> AsyncIterator[str]:
+    """A fresh database on HUB_DATABASE_URL's server, or on an embedded one started in
+    `folder` (a temporary one by default); dropped, and the server stopped, on exit."""
     embedded = None
     server = os.environ.get("HUB_DATABASE_URL")
     if not server:
-        embedded = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="hub-bench-")))
+        embedded = EmbeddedPostgres(folder or Path(tempfile.mkdtemp(prefix="hub-bench-")))
         server = embedded.start()
     name = f"hub_bench_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(server)
     await admin.execute(f'create database "{name}"')
-    settings = Settings(database_url=None, data_dir=Path("."), config_dir=REPO / "config")
     try:
-        async with open_hub(settings, _with_database(server, name), pool_size=4) as hub:
-            yield hub
+        yield _with_database(server, name)
     finally:
         await admin.execute(f'drop database if exists "{name}" with (force)')
         await admin.close()
         if embedded is not None:
             embedded.stop()
+
+
+@asynccontextmanager
+async def bench_hub(settings: Settings | None = None) -> AsyncIterator[Hub]:
+    """The hub on a fresh benchmark database (the repository's config by default)."""
+    settings = settings or Settings(
+        database_url=None, data_dir=Path("."), config_dir=REPO / "config"
+    )
+    async with bench_database() as url, open_hub(settings, url, pool_size=4) as hub:
+        yield hub
 
 
 async def national(hub: Hub, entity: str) -> Principal:

@@ -14,22 +14,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import os
 import shutil
 import string
 import tempfile
 import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
-import asyncpg
-
-from bench.common import REPO, _with_database, best_of
+from bench.common import REPO, bench_database, best_of
 from hub.auth.policy import Principal, Role
 from hub.auth.users import principal_for_token, upsert_user
 from hub.consolidation import service as consolidation
-from hub.db.embedded import EmbeddedPostgres
 from hub.fx.model import RateType
 from hub.fx.service import import_ecb, override_rate
 from hub.reporting import service
@@ -137,64 +132,50 @@ async def populate(hub: Hub, accounts: int) -> None:
 async def main(entity_count: int, accounts: int, runs: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="hub-bench-consolidation-"))
     settings = synthetic_config(folder, codes(entity_count))
-    embedded = None
-    server = os.environ.get("HUB_DATABASE_URL")
-    if not server:
-        embedded = EmbeddedPostgres(folder)
-        server = embedded.start()
-    name = f"hub_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(server)
-    await admin.execute(f'create database "{name}"')
-    try:
-        async with open_hub(settings, _with_database(server, name), pool_size=4) as hub:
-            started = time.perf_counter()
-            await populate(hub, accounts)
-            print(
-                f"{entity_count} entities x {accounts:,} approved trial-balance lines loaded "
-                f"in {time.perf_counter() - started:.1f} s"
+    async with bench_database(folder) as url, open_hub(settings, url, pool_size=4) as hub:
+        started = time.perf_counter()
+        await populate(hub, accounts)
+        print(
+            f"{entity_count} entities x {accounts:,} approved trial-balance lines loaded "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        finance = await user(hub, "bench-finance", Role.FINANCE)
+        async with hub.db.pool.acquire() as connection:
+            ids = [
+                r["id"]
+                for r in await connection.fetch(
+                    "select s.id from report r join submission s on (s.entity_code, s.period,"
+                    " s.dataset, s.version) = (r.entity_code, r.period, r.dataset,"
+                    " r.approved_version) where r.period = $1 and r.dataset = 'statements'",
+                    PERIOD,
+                )
+            ]
+            rows = await connection.fetchval(
+                "select count(*) from tb_line where submission_id = any($1::bigint[])", ids
             )
-            finance = await user(hub, "bench-finance", Role.FINANCE)
+
+        async def plain() -> None:
+            """The least a consolidation must do: read every approved row once and sum."""
             async with hub.db.pool.acquire() as connection:
-                ids = [
-                    r["id"]
-                    for r in await connection.fetch(
-                        "select s.id from report r join submission s on (s.entity_code, s.period,"
-                        " s.dataset, s.version) = (r.entity_code, r.period, r.dataset,"
-                        " r.approved_version) where r.period = $1 and r.dataset = 'statements'",
-                        PERIOD,
-                    )
-                ]
-                rows = await connection.fetchval(
-                    "select count(*) from tb_line where submission_id = any($1::bigint[])", ids
+                await connection.fetch(
+                    "select s.entity_code, sum(t.amount) from tb_line t "
+                    "join submission s on s.id = t.submission_id "
+                    "where t.submission_id = any($1::bigint[]) group by 1",
+                    ids,
                 )
 
-            async def plain() -> None:
-                """The least a consolidation must do: read every approved row once and sum."""
-                async with hub.db.pool.acquire() as connection:
-                    await connection.fetch(
-                        "select s.entity_code, sum(t.amount) from tb_line t "
-                        "join submission s on s.id = t.submission_id "
-                        "where t.submission_id = any($1::bigint[]) group by 1",
-                        ids,
-                    )
+        async def consolidate() -> None:
+            current = await consolidation.view(hub, finance, PERIOD)
+            assert all(check.ok for check in current.result.checks)
 
-            async def consolidate() -> None:
-                current = await consolidation.view(hub, finance, PERIOD)
-                assert all(check.ok for check in current.result.checks)
-
-            baseline = await best_of(runs, plain)
-            hub_time = await best_of(runs, consolidate)
-            print(f"plain SQL aggregate, sum per entity ({rows:,} rows): {baseline * 1000:8.1f} ms")
-            print(
-                f"consolidation (map, translate, eliminate, statements with prior): "
-                f"{hub_time * 1000:8.1f} ms"
-            )
-            print(f"ratio consolidation / aggregate: {hub_time / baseline:8.2f}x (target <= 3x)")
-    finally:
-        await admin.execute(f'drop database if exists "{name}" with (force)')
-        await admin.close()
-        if embedded is not None:
-            embedded.stop()
+        baseline = await best_of(runs, plain)
+        hub_time = await best_of(runs, consolidate)
+        print(f"plain SQL aggregate, sum per entity ({rows:,} rows): {baseline * 1000:8.1f} ms")
+        print(
+            f"consolidation (map, translate, eliminate, statements with prior): "
+            f"{hub_time * 1000:8.1f} ms"
+        )
+        print(f"ratio consolidation / aggregate: {hub_time / baseline:8.2f}x (target <= 3x)")
 
 
 if __name__ == "__main__":

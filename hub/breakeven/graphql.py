@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 import strawberry
 
 from hub.api.context import Info
+from hub.api.presentation import present_optional
 from hub.breakeven import service
-
-CENT = Decimal("0.01")
-
-
-def _money(amount: Decimal | None) -> Decimal | None:
-    return None if amount is None else amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 @strawberry.type
@@ -63,7 +58,7 @@ class BreakEvenQuery:
                             year=r.year,
                             local_amount=r.local_amount,
                             currency=r.currency,
-                            amount_eur=_money(r.amount),
+                            amount_eur=present_optional(r.amount),
                             illustrative=r.illustrative,
                             note=r.note,
                         )
@@ -72,10 +67,10 @@ class BreakEvenQuery:
                     status=p.projection.status.value,
                     reason=p.projection.reason,
                     projected_year=p.projection.projected_year,
-                    trend_eur_per_year=_money(p.projection.slope),
+                    trend_eur_per_year=present_optional(p.projection.slope),
                     method=p.method,
-                    invested_eur=_money(p.invested) or Decimal(0),
-                    losses_eur=_money(p.losses) or Decimal(0),
+                    invested_eur=present_optional(p.invested) or Decimal(0),
+                    losses_eur=present_optional(p.losses) or Decimal(0),
                 )
                 for p in result.partners
             ],

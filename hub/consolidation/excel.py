@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hub.consolidation.graphql import present
+from hub.api.presentation import present
 from hub.consolidation.model import ADJUSTMENTS, ELIMINATIONS, TOTAL
 from hub.consolidation.repository import JournalRow
 from hub.consolidation.service import View

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 import strawberry
 
 import hub.api.enums  # noqa: F401  (registers the enums)
 from hub.api.context import Info
+from hub.api.presentation import present
 from hub.consolidation import model, repository, service
 from hub.consolidation.model import ADJUSTMENTS, ELIMINATIONS, TOTAL
 from hub.registry.group_chart import Statement
 from hub.services import Hub
-
-CENT = Decimal("0.01")
-
-
-def present(amount: Decimal) -> Decimal:
-    """Rounding happens once, here: to the cent, half-even."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 @strawberry.type

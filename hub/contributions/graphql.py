@@ -9,14 +9,9 @@ import strawberry
 
 from graphql import GraphQLError
 from hub.api.context import Info
+from hub.api.presentation import present_optional
 from hub.contributions import service
 from hub.contributions.service import ContributionError
-
-CENT = Decimal("0.01")
-
-
-def _money(amount: Decimal | None) -> Decimal | None:
-    return None if amount is None else amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 def _percent(amount: Decimal | None) -> Decimal | None:
@@ -92,9 +87,9 @@ def _network(total: service.NetworkTotal) -> NetworkContribution:
     return NetworkContribution(
         period=total.period,
         currency=total.currency,
-        expected=_money(total.expected) or Decimal(0),
-        booked=_money(total.booked) or Decimal(0),
-        gap=_money(total.gap) or Decimal(0),
+        expected=present_optional(total.expected) or Decimal(0),
+        booked=present_optional(total.booked) or Decimal(0),
+        gap=present_optional(total.gap) or Decimal(0),
         counted=total.entities,
         left_out=total.left_out,
     )
@@ -127,9 +122,9 @@ class ContributionQuery:
                     rate_percent=line.rate_percent
                     if line.rate_percent is None
                     else _percent(line.rate_percent),
-                    expected=_money(line.expected),
+                    expected=present_optional(line.expected),
                     booked=line.gap.booked,
-                    gap=_money(line.gap.amount),
+                    gap=present_optional(line.gap.amount),
                     gap_percent=_percent(line.gap.percent),
                     flagged=line.gap.flagged,
                     method=line.method,
@@ -172,9 +167,9 @@ class ContributionQuery:
                     period=line.period,
                     currency=line.currency,
                     component=line.component,
-                    current=_money(line.current),
-                    simulated=_money(line.simulated),
-                    difference=_money(line.difference),
+                    current=present_optional(line.current),
+                    simulated=present_optional(line.simulated),
+                    difference=present_optional(line.difference),
                     method=line.method,
                 )
                 for line in result.lines

@@ -12,28 +12,23 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 import strawberry
 
 from graphql import GraphQLError
 from hub.api.context import Info
+from hub.api.presentation import present
 from hub.investments import model, service
 from hub.investments.model import Category, InstalmentState, InvestmentError
 
 strawberry.enum(Category, name="DisbursementCategory", description="What a disbursement paid for.")
 strawberry.enum(InstalmentState, name="InstalmentState")
 
-CENT = Decimal("0.01")
 ILLUSTRATIVE = (
     "True when the value is not published: an illustrative stand-in (the demo's split per "
     "partner, disbursements and loans)."
 )
-
-
-def present(amount: Decimal) -> Decimal:
-    """Money to the cent, half-even."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 def _camel(field: str) -> str:
