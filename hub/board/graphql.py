@@ -7,6 +7,7 @@ entity and KPI, convenient for small views such as the dashboard's table.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import NewType
 
 import strawberry
@@ -41,6 +42,17 @@ def _cents_rows(rows: list[calc.Row]) -> DecimalMatrix:
 
 def _exact_rows(rows: list[calc.Row]) -> DecimalMatrix:
     return DecimalMatrix([_exact(row) for row in rows])
+
+
+def _rate_rows(rows: list[calc.Row]) -> DecimalMatrix:
+    """The rates: a few distinct values over thousands of cells, each formatted once."""
+    seen: dict[Decimal, str] = {}
+    return DecimalMatrix(
+        [
+            [None if v is None else seen.get(v) or seen.setdefault(v, format(v, "f")) for v in row]
+            for row in rows
+        ]
+    )
 
 
 @strawberry.type
@@ -138,7 +150,7 @@ class Comparison:
                 currencies=StringList(b.currencies),
                 values=_exact_rows(b.values),
                 values_eur=_cents_rows(b.values_eur),
-                rates=_exact_rows(b.rates),
+                rates=_rate_rows(b.rates),
                 changes=_cents_rows(b.changes),
                 change_percents=_cents_rows(b.change_percents),
                 ranks=IntMatrix(b.ranks),
