@@ -17,8 +17,7 @@ from selenium import webdriver
 from tests.test_cli import env, free_port
 from tests.web.browser import chromium, require_chromium
 
-# `hub`, with the dashboard's routes added while hub/api/app.py does not register them itself.
-HUB_WITH_DASHBOARD = [sys.executable, "-m", "hub"]
+HUB = [sys.executable, "-m", "hub"]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
 
@@ -49,7 +48,7 @@ def demo_hub(database_url: str, tmp_path: Path) -> Iterator[DemoHub]:
     log = tmp_path / "hub.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [*HUB_WITH_DASHBOARD, "demo", "--port", str(port)],
+            [*HUB, "demo", "--port", str(port)],
             env=env(HUB_DATABASE_URL=database_url),
             cwd=REPO,
             stdout=out,
