@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
 
@@ -58,41 +59,21 @@ def _output_only(value: object) -> object:
     raise ValueError("this scalar is output only")
 
 
+def _bulk(name: str, description: str) -> ScalarDefinition:
+    return strawberry.scalar(
+        name=name, description=description, serialize=_as_is, parse_value=_output_only
+    )
+
+
 # Bulk figures travel as lists (and lists of lists) inside one scalar: thousands of values
 # cost one GraphQL completion per field instead of one per value.
-DecimalListScalar = strawberry.scalar(
-    name="DecimalList",
-    description="A list of exact decimals as strings (null where there is no figure).",
-    serialize=_as_is,
-    parse_value=_output_only,
+DecimalListScalar = _bulk(
+    "DecimalList", "A list of exact decimals as strings (null where there is no figure)."
 )
-IntListScalar = strawberry.scalar(
-    name="IntList",
-    description="A list of integers (null where there is none).",
-    serialize=_as_is,
-    parse_value=_output_only,
+IntListScalar = _bulk("IntList", "A list of integers (null where there is none).")
+DecimalMatrixScalar = _bulk(
+    "DecimalMatrix", "Rows of exact decimals as strings (null where there is no figure)."
 )
-DecimalMatrixScalar = strawberry.scalar(
-    name="DecimalMatrix",
-    description="Rows of exact decimals as strings (null where there is no figure).",
-    serialize=_as_is,
-    parse_value=_output_only,
-)
-IntMatrixScalar = strawberry.scalar(
-    name="IntMatrix",
-    description="Rows of integers (null where there is none).",
-    serialize=_as_is,
-    parse_value=_output_only,
-)
-StringListScalar = strawberry.scalar(
-    name="StringList",
-    description="A list of strings (null where there is none).",
-    serialize=_as_is,
-    parse_value=_output_only,
-)
-StringMatrixScalar = strawberry.scalar(
-    name="StringMatrix",
-    description="Rows of strings (null where there is none).",
-    serialize=_as_is,
-    parse_value=_output_only,
-)
+IntMatrixScalar = _bulk("IntMatrix", "Rows of integers (null where there is none).")
+StringListScalar = _bulk("StringList", "A list of strings (null where there is none).")
+StringMatrixScalar = _bulk("StringMatrix", "Rows of strings (null where there is none).")
