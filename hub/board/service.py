@@ -41,7 +41,10 @@ async def comparison(
     periods: Sequence[str],
     entities: Sequence[str] | None = None,
     kpis: Sequence[str] | None = None,
+    *,
+    published_only: bool = False,
 ) -> Comparison:
+    """`published_only`: published figures whatever the caller may read (the board pack)."""
     authorize(principal, Action.READ_FIGURES)
     ordered, previous = _periods(periods)
     scope = list(hub.registry.entities) if entities is None else list(dict.fromkeys(entities))
@@ -55,7 +58,11 @@ async def comparison(
     definitions = [hub.registry.kpis[code] for code in wanted]
     async with hub.db.pool.acquire() as connection:
         figures = await repository.figures_for_comparison(
-            connection, scope, drafts_for(hub, principal), [previous, *ordered], wanted
+            connection,
+            scope,
+            [] if published_only else drafts_for(hub, principal),
+            [previous, *ordered],
+            wanted,
         )
     currencies = {code: hub.registry.entities[code].currency for code in scope}
     group = hub.registry.group_currency
@@ -75,7 +82,8 @@ PACK_YEARS = 10
 
 
 async def board_pack_for(hub: Hub, principal: Principal, period: str) -> bytes:
-    """The board pack of a year: its table, and series over the ten years up to it."""
+    """The board pack of a year: its table, and series over the ten years up to it. It is the
+    board's document: published figures only, whoever downloads it."""
     try:
         year = parse_period(period)
     except PeriodError as error:
@@ -83,7 +91,7 @@ async def board_pack_for(hub: Hub, principal: Principal, period: str) -> bytes:
     if not year.is_year:
         raise ComparisonError("period: the board pack is made for a year, e.g. 2024")
     span = [str(year.year - back) for back in range(PACK_YEARS - 1, -1, -1)]
-    result = await comparison(hub, principal, span)
+    result = await comparison(hub, principal, span, published_only=True)
     return await asyncio.to_thread(
         board_pack, result, hub.registry.entities, hub.registry.kpis, hub.registry.group_currency
     )

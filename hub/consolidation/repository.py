@@ -17,7 +17,7 @@ from hub.reporting.model import Status
 
 class ReportState(msgspec.Struct, frozen=True, kw_only=True):
     entity: str
-    status: Status
+    status: Status | None  # of the approved version (approved or locked); None: none approved
     approved_version: int | None
     submission_id: int | None  # of the approved version
 
@@ -36,7 +36,7 @@ async def statement_reports(
 ) -> list[ReportState]:
     rows = await connection.fetch(
         """
-        select r.entity_code, r.status, r.approved_version, s.id as submission_id
+        select r.entity_code, r.published_status, r.approved_version, s.id as submission_id
         from report r
         left join submission s
           on (s.entity_code, s.period, s.dataset, s.version)
@@ -50,7 +50,7 @@ async def statement_reports(
     return [
         ReportState(
             entity=row["entity_code"],
-            status=Status(row["status"]),
+            status=None if row["published_status"] is None else Status(row["published_status"]),
             approved_version=row["approved_version"],
             submission_id=row["submission_id"],
         )

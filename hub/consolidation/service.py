@@ -107,12 +107,16 @@ async def gather(hub: Hub, connection: Connection, scope: list[str], period: str
     sources = []
     for code in scope:
         state = states.get(code)
-        if state is None:
-            problems.append(f"{code} has no statements for {period}")
-        elif state.submission_id is None or state.approved_version is None:
+        if (
+            state is None
+            or state.submission_id is None
+            or state.approved_version is None
+            or state.status is None
+        ):
+            # One message whether a draft exists or not: it reaches readers who may not know.
             problems.append(
-                f"{code}'s statements for {period} are not approved (the report is "
-                f"{state.status.value}): consolidation runs on approved data only"
+                f"{code} has no approved statements for {period}: consolidation runs on "
+                "approved data only"
             )
         else:
             sources.append(

@@ -171,7 +171,7 @@ async def upload_workbook(
                         values=values,
                         source="excel",
                         base_version=workbook.kpi_base_version or None,
-                        idempotency_key=None if key is None else f"{key}:kpi",
+                        idempotency_key=key,
                     ),
                 )
             )
@@ -187,7 +187,7 @@ async def upload_workbook(
                         trial_balance=rows,
                         source="excel",
                         base_version=workbook.statements_base_version or None,
-                        idempotency_key=None if key is None else f"{key}:statements",
+                        idempotency_key=key,
                     ),
                 )
             )

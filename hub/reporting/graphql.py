@@ -173,16 +173,21 @@ class ReportType:
     entity: str
     period: str
     dataset: Dataset
-    status: Status
-    latest_version: int = strawberry.field(
-        description="The newest version the caller may read (the approved one for others' drafts)."
+    status: Status = strawberry.field(
+        description="As the caller sees it: without draft rights, the published version's status "
+        "(APPROVED or LOCKED) while a correction is under way."
     )
-    approved_version: int | None
+    latest_version: int = strawberry.field(
+        description="The newest version the caller may read (the published one for others)."
+    )
+    approved_version: int | None = strawberry.field(
+        description="The version published last (itself approved; perhaps locked since)."
+    )
 
     @strawberry.field(description="The workflow history, oldest first.")
     async def events(self, info: Info) -> list[ReportEventType]:
         rows = await service.report_events(
-            info.context.hub, [(self.entity, self.period, self.dataset.value)]
+            info.context.hub, info.context.caller, [(self.entity, self.period, self.dataset.value)]
         )
         return [ReportEventType.of(row) for row in rows]
 
@@ -194,14 +199,14 @@ class ReportType:
         return [SubmissionType.of(row) for row in rows]
 
     @classmethod
-    def of(cls, report: Report, caller_reads_drafts: bool) -> ReportType:
-        visible = report.latest_version if caller_reads_drafts else report.approved_version
+    def of(cls, report: Report) -> ReportType:
+        """`report` as the caller sees it (`repository.reports` applies the visibility rule)."""
         return cls(
             entity=report.entity,
             period=report.period,
             dataset=report.dataset,
             status=report.status,
-            latest_version=visible or 0,
+            latest_version=report.latest_version,
             approved_version=report.approved_version,
         )
 
@@ -386,20 +391,15 @@ class ReportingQuery:
     ) -> list[ReportType]:
         hub, caller = info.context.hub, info.context.caller
         entities = entities_to_read(hub.registry, caller, entity)
-        drafts = set(service.drafts_for(hub, caller))
         async with hub.db.pool.acquire() as connection:
             rows = await repository.reports(
                 connection,
                 entities,
+                service.drafts_for(hub, caller),
                 check_periods(period),
                 None if dataset is None else [d.value for d in dataset],
             )
-        return [
-            ReportType.of(row, row.entity in drafts)
-            for row in rows
-            if (row.entity in drafts or row.approved_version is not None)
-            and (status is None or row.status in status)
-        ]
+        return [ReportType.of(row) for row in rows if status is None or row.status in status]
 
     @strawberry.field(description="What changed between two versions of a report.")
     async def report_diff(
@@ -638,4 +638,4 @@ class ReportingMutation:
             action=input.action,
             reason=input.reason,
         )
-        return ReportType.of(report, caller_reads_drafts=True)
+        return ReportType.of(report)

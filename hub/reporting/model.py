@@ -169,7 +169,8 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
     dataset: Dataset
     status: Status
     latest_version: int
-    approved_version: int | None
+    approved_version: int | None  # the version published last (approved, perhaps locked since)
+    published_status: Status | None = None  # that version's status: approved or locked
 
 
 class ReportEvent(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,14 +1,12 @@
 """The only code of reporting that talks to PostgreSQL.
 
-Which version a caller sees: entities in `drafts` (the caller may read their unpublished figures)
-show their latest version; every other entity shows its last approved version, and nothing when
-none was approved. An explicit `version` is honoured within the same bounds.
+Which versions a caller sees is decided by `hub.reporting.visibility`, whose SQL every read here
+uses: `drafts` are the entities whose unpublished versions the caller may read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import AsyncIterable, Sequence
 from decimal import Decimal
 
@@ -30,27 +28,24 @@ from hub.reporting.model import (
     Submission,
     TrialBalanceLine,
 )
+from hub.reporting.visibility import (
+    DEFAULT_VERSION,
+    EVENT_VISIBLE,
+    READABLE,
+    REPORT_VISIBLE,
+    SHOWN_STATUS,
+    numbered,
+)
 
 # Enum look-ups by value are slow in bulk (thousands of values a query): a plain dict.
 PROVENANCES = {p.value: p for p in Provenance}
-
-# The version of report r the caller may see: $drafts are the entities whose drafts they read.
-_VISIBLE = """
-case when r.entity_code = any($drafts::text[]) then r.latest_version else r.approved_version end
-"""
-
-
-def _sql(query: str, *names: str) -> str:
-    """Numbered parameters from named ones (`$entities`), numbered in the order given."""
-    for index, name in enumerate(names, start=1):
-        query = re.sub(rf"\${name}\b", f"${index}", query)
-    return query
 
 
 # --- reports and their workflow ----------------------------------------------------------------
 
 
 def _report(row: asyncpg.Record) -> Report:
+    published = row["published_status"]
     return Report(
         entity=row["entity_code"],
         period=row["period"],
@@ -58,6 +53,7 @@ def _report(row: asyncpg.Record) -> Report:
         status=Status(row["status"]),
         latest_version=row["latest_version"],
         approved_version=row["approved_version"],
+        published_status=None if published is None else Status(published),
     )
 
 
@@ -101,10 +97,12 @@ async def set_head(
     latest_version: int,
     status: Status,
     approved_version: int | None,
+    published_status: Status | None,
 ) -> None:
     await connection.execute(
         """
-        update report set latest_version = $4, status = $5, approved_version = $6
+        update report set latest_version = $4, status = $5, approved_version = $6,
+                          published_status = $7
         where entity_code = $1 and period = $2 and dataset = $3
         """,
         report.entity,
@@ -113,6 +111,23 @@ async def set_head(
         latest_version,
         status.value,
         approved_version,
+        None if published_status is None else published_status.value,
+    )
+
+
+async def publish(connection: Connection, report: Report, version: int) -> None:
+    """Record that `version` of the report was approved: from now on everyone may read it."""
+    await connection.execute(
+        """
+        insert into publication (submission_id, entity_code, period, dataset, version)
+        select id, entity_code, period, dataset, version from submission
+        where (entity_code, period, dataset, version) = ($1, $2, $3, $4)
+        on conflict do nothing
+        """,
+        report.entity,
+        report.period,
+        report.dataset.value,
+        version,
     )
 
 
@@ -148,36 +163,50 @@ async def record_event(
 async def reports(
     connection: Connection,
     entities: Sequence[str],
+    drafts: Sequence[str],
     periods: Sequence[str] | None,
     datasets: Sequence[str] | None,
 ) -> list[Report]:
+    """The reports as the caller sees them: others' reports only once published, with the
+    published version as their latest and the published status as their status."""
+    query = f"""
+        select r.entity_code, r.period, r.dataset, {SHOWN_STATUS} as status,
+               {DEFAULT_VERSION} as latest_version, r.approved_version, r.published_status
+        from report r
+        where r.entity_code = any($entities::text[]) and r.latest_version > 0
+          and {REPORT_VISIBLE}
+          and ($periods::text[] is null or r.period = any($periods::text[]))
+          and ($datasets::text[] is null or r.dataset = any($datasets::text[]))
+        order by r.entity_code, r.period_start, r.period, r.dataset
+    """
     rows = await connection.fetch(
-        """
-        select * from report
-        where entity_code = any($1::text[]) and latest_version > 0
-          and ($2::text[] is null or period = any($2::text[]))
-          and ($3::text[] is null or dataset = any($3::text[]))
-        order by entity_code, period_start, period, dataset
-        """,
+        numbered(query, "entities", "drafts", "periods", "datasets"),
         list(entities),
+        list(drafts),
         None if periods is None else list(periods),
         None if datasets is None else list(datasets),
     )
     return [_report(row) for row in rows]
 
 
-async def events(connection: Connection, keys: Sequence[tuple[str, str, str]]) -> list[ReportEvent]:
-    rows = await connection.fetch(
-        """
+async def events(
+    connection: Connection, keys: Sequence[tuple[str, str, str]], drafts: Sequence[str]
+) -> list[ReportEvent]:
+    query = f"""
         select e.*, u.name as actor
         from report_event e join app_user u on u.id = e.actor_id
-        join unnest($1::text[], $2::text[], $3::text[]) as k(entity_code, period, dataset)
+        join unnest($entities::text[], $periods::text[], $datasets::text[])
+          as k(entity_code, period, dataset)
           on (k.entity_code, k.period, k.dataset) = (e.entity_code, e.period, e.dataset)
+        where {EVENT_VISIBLE}
         order by e.id
-        """,
+    """
+    rows = await connection.fetch(
+        numbered(query, "entities", "periods", "datasets", "drafts"),
         [k[0] for k in keys],
         [k[1] for k in keys],
         [k[2] for k in keys],
+        list(drafts),
     )
     return [
         ReportEvent(
@@ -256,14 +285,18 @@ async def set_content_hash(connection: Connection, submission_id: int, digest: b
 
 
 async def submission_by_key(
-    connection: Connection, entity: str, key: str
+    connection: Connection, report: Report, key: str
 ) -> tuple[Submission, bytes | None] | None:
+    """The version an idempotency key saved in this report (keys belong to one report)."""
     row = await connection.fetchrow(
         f"select {_SUBMISSION_COLUMNS}, d.content_sha256 from submission s "
         "join app_user u on u.id = s.author_id "
         "left join submission_digest d on d.submission_id = s.id "
-        "where s.entity_code = $1 and s.idempotency_key = $2",
-        entity,
+        "where s.entity_code = $1 and s.period = $2 and s.dataset = $3 "
+        "and s.idempotency_key = $4",
+        report.entity,
+        report.period,
+        report.dataset.value,
         key,
     )
     return None if row is None else (_submission(row), row["content_sha256"])
@@ -304,15 +337,14 @@ async def submission_history(
     query = f"""
         select {_SUBMISSION_COLUMNS} from submission s
         join app_user u on u.id = s.author_id
-        join report r on (r.entity_code, r.period, r.dataset) = (s.entity_code, s.period, s.dataset)
         where s.entity_code = any($entities::text[])
           and ($period::text is null or s.period = $period)
           and ($dataset::text is null or s.dataset = $dataset)
-          and s.version <= coalesce({_VISIBLE}, 0)
+          and {READABLE}
         order by s.entity_code, s.period, s.dataset, s.version
     """
     rows = await connection.fetch(
-        _sql(query, "entities", "period", "dataset", "drafts"),
+        numbered(query, "entities", "period", "dataset", "drafts"),
         list(entities),
         period,
         None if dataset is None else dataset.value,
@@ -426,8 +458,8 @@ async def kpi_values(
         from report r
         join submission s
           on (s.entity_code, s.period, s.dataset) = (r.entity_code, r.period, r.dataset)
-         and s.version = coalesce($version::int, {_VISIBLE})
-         and s.version <= {_VISIBLE}
+         and s.version = coalesce($version::int, {DEFAULT_VERSION})
+         and {READABLE}
         join kpi_value v on v.submission_id = s.id
         where r.dataset = 'kpi'
           and r.entity_code = any($entities::text[])
@@ -436,7 +468,7 @@ async def kpi_values(
         order by s.entity_code, r.period_start, s.period, v.kpi_code
     """
     rows = await connection.fetch(
-        _sql(query, "entities", "drafts", "periods", "kpis", "version"),
+        numbered(query, "entities", "drafts", "periods", "kpis", "version"),
         list(entities),
         list(drafts),
         None if periods is None else list(periods),
@@ -472,8 +504,8 @@ async def statement_lines(
         from report r
         join submission s
           on (s.entity_code, s.period, s.dataset) = (r.entity_code, r.period, r.dataset)
-         and s.version = coalesce($version::int, {_VISIBLE})
-         and s.version <= {_VISIBLE}
+         and s.version = coalesce($version::int, {DEFAULT_VERSION})
+         and {READABLE}
         join statement_line l on l.submission_id = s.id
         where r.dataset = 'statements'
           and r.entity_code = any($entities::text[])
@@ -481,7 +513,7 @@ async def statement_lines(
         order by s.entity_code, r.period_start, s.period
     """
     rows = await connection.fetch(
-        _sql(query, "entities", "drafts", "periods", "version"),
+        numbered(query, "entities", "drafts", "periods", "version"),
         list(entities),
         list(drafts),
         None if periods is None else list(periods),
@@ -546,15 +578,16 @@ async def content_of(
     return {row["item"]: plain(row["amount"]) for row in rows}
 
 
-async def latest_values_of_period(
+async def published_values_of_period(
     connection: Connection, entity: str, period: str, dataset: Dataset
 ) -> dict[str, object]:
-    """The latest version's items of another period (for the change warnings)."""
+    """The items of another period's published version (for the change warnings: they are
+    stored with the version and published with it, so they never quote a draft)."""
     submission_id = await connection.fetchval(
         """
         select s.id from report r join submission s
           on (s.entity_code, s.period, s.dataset, s.version)
-           = (r.entity_code, r.period, r.dataset, r.latest_version)
+           = (r.entity_code, r.period, r.dataset, r.approved_version)
         where r.entity_code = $1 and r.period = $2 and r.dataset = $3
         """,
         entity,
@@ -598,7 +631,7 @@ async def figures_for_comparison(
         from report r
         join submission s
           on (s.entity_code, s.period, s.dataset) = (r.entity_code, r.period, r.dataset)
-         and s.version = {_VISIBLE}
+         and s.version = {DEFAULT_VERSION}
         join kpi_value v on v.submission_id = s.id
         where r.dataset = 'kpi'
           and r.entity_code = any($entities::text[])
@@ -606,7 +639,7 @@ async def figures_for_comparison(
           and v.kpi_code = any($kpis::text[])
     """
     rows = await connection.fetch(
-        _sql(query, "entities", "drafts", "periods", "kpis"),
+        numbered(query, "entities", "drafts", "periods", "kpis"),
         list(entities),
         list(drafts),
         list(periods),

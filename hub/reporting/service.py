@@ -148,9 +148,7 @@ async def _save_in(
             assert report is not None
             key = request.idempotency_key
             earlier = (
-                None
-                if key is None
-                else await repository.submission_by_key(connection, entity.code, key)
+                None if key is None else await repository.submission_by_key(connection, report, key)
             )
             if earlier is None:
                 try:
@@ -196,6 +194,7 @@ async def _save_in(
                 latest_version=version,
                 status=Status.DRAFT,
                 approved_version=report.approved_version,
+                published_status=report.published_status,
             )
             await repository.record_event(
                 connection,
@@ -302,7 +301,7 @@ async def _previous_period(
     connection: Connection, entity: str, period_text: str, dataset: Dataset
 ) -> dict[str, object]:
     previous = str(parse_period(period_text).previous())
-    return await repository.latest_values_of_period(connection, entity, previous, dataset)
+    return await repository.published_values_of_period(connection, entity, previous, dataset)
 
 
 def kpi_request(hub: Hub, submission: KpiSubmissionIn) -> SaveRequest:
@@ -479,17 +478,19 @@ async def transition_report(
         transition = check_transition(action, report.status, reason)
         if action is ReportAction.SUBMIT:
             await _check_warnings_explained(connection, report, reason)
-        approved = (
-            report.latest_version
-            if transition.target is Status.APPROVED
-            else report.approved_version
-        )
+        approved, published = report.approved_version, report.published_status
+        if transition.target is Status.APPROVED:
+            approved, published = report.latest_version, Status.APPROVED
+            await repository.publish(connection, report, report.latest_version)
+        elif transition.target is Status.LOCKED:
+            published = Status.LOCKED
         await repository.set_head(
             connection,
             report,
             latest_version=report.latest_version,
             status=transition.target,
             approved_version=approved,
+            published_status=published,
         )
         await repository.record_event(
             connection,
@@ -508,6 +509,7 @@ async def transition_report(
         status=transition.target,
         latest_version=report.latest_version,
         approved_version=approved,
+        published_status=published,
     )
 
 
@@ -544,16 +546,19 @@ async def submission_history(
         )
 
 
-async def report_events(hub: Hub, keys: list[tuple[str, str, str]]) -> list[ReportEvent]:
+async def report_events(
+    hub: Hub, principal: Principal, keys: list[tuple[str, str, str]]
+) -> list[ReportEvent]:
     async with hub.db.pool.acquire() as connection:
-        return await repository.events(connection, keys)
+        return await repository.events(connection, keys, drafts_for(hub, principal))
 
 
 async def latest_version(
     hub: Hub, entity: str, period: str, dataset: Dataset = Dataset.KPI
 ) -> int | None:
+    """The report's latest version, whoever may see it (for loaders, not for callers)."""
     async with hub.db.pool.acquire() as connection:
-        rows = await repository.reports(connection, [entity], [period], [dataset.value])
+        rows = await repository.reports(connection, [entity], [entity], [period], [dataset.value])
     return rows[0].latest_version if rows else None
 
 

@@ -103,7 +103,7 @@ def validate_kpi_submission(
     previous: Mapping[str, Decimal],
 ) -> list[Finding]:
     """All findings of a KPI report whose entity is known; `previous` holds the values of the
-    previous period's latest version, for the change warning."""
+    previous period's published version, for the change warning."""
     findings = check_period(submission.period)
     if not submission.values:
         findings.append(error("not-empty", Where("values"), "at least one KPI value is required"))

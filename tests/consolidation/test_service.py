@@ -266,9 +266,9 @@ async def test_what_cannot_be_consolidated_is_named(
 ) -> None:
     everyone = await gql(client80, worked["finance"], QUERY, period="2024")
     assert everyone["errors"][0]["extensions"]["problems"] == [
-        "DE has no statements for 2024",
-        "AT has no statements for 2024",
-        "IT has no statements for 2024",
+        "DE has no approved statements for 2024: consolidation runs on approved data only",
+        "AT has no approved statements for 2024: consolidation runs on approved data only",
+        "IT has no approved statements for 2024: consolidation runs on approved data only",
     ]
     async with hub80.db.pool.acquire() as connection:
         await connection.execute(
@@ -289,8 +289,8 @@ async def test_what_cannot_be_consolidated_is_named(
     ]
     no_rates = await gql(client80, worked["finance"], QUERY, period="2025", entities=["BE", "SE"])
     assert no_rates["errors"][0]["extensions"]["problems"] == [
-        "BE has no statements for 2025",
-        "SE has no statements for 2025",
+        "BE has no approved statements for 2025: consolidation runs on approved data only",
+        "SE has no approved statements for 2025: consolidation runs on approved data only",
     ]
 
 
@@ -327,8 +327,7 @@ async def test_missing_rates_and_unapproved_data_are_named(hub80: Hub) -> None:
     with pytest.raises(ConsolidationError) as unapproved:
         await consolidation.view(hub80, finance, "2025", ["BE", "SE"])
     assert unapproved.value.problems == [
-        "SE's statements for 2025 are not approved (the report is submitted): consolidation "
-        "runs on approved data only"
+        "SE has no approved statements for 2025: consolidation runs on approved data only"
     ]
 
 
@@ -437,4 +436,7 @@ async def test_the_statements_workbook(
         headers={"Authorization": f"Bearer {worked['finance']}"},
     )
     assert refused.status_code == 422
-    assert refused.json()["problems"][0] == "DE has no statements for 2024"
+    assert (
+        refused.json()["problems"][0]
+        == "DE has no approved statements for 2024: consolidation runs on approved data only"
+    )
