@@ -257,6 +257,47 @@ async def test_a_retried_save_with_its_idempotency_key_creates_nothing_new(
         assert await connection.fetchval("select count(*) from submission") == 1
 
 
+async def test_an_idempotency_key_belongs_to_one_report(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    """The same key for another period is another save: it used to answer "replayed" with the
+    first period's submission and store nothing."""
+    token = tokens["national-de"]
+    first = await save(client, token, de_2024(options={"idempotencyKey": "monthly-upload"}))
+    other_period = await save(
+        client, token, de_2024(period="2023", options={"idempotencyKey": "monthly-upload"})
+    )
+    assert other_period["replayed"] is False
+    assert other_period["submission"]["period"] == "2023"
+    assert other_period["submission"]["id"] != first["submission"]["id"]
+    async with hub.db.pool.acquire() as connection:
+        periods = await connection.fetch(
+            "select period from submission where idempotency_key = 'monthly-upload' order by period"
+        )
+    assert [row["period"] for row in periods] == ["2023", "2024"]
+
+
+async def test_racing_the_same_idempotency_key_answers_one_save_and_replays(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    """Eight retries at once of one save, and the same key sent for three other periods at
+    once: each report is saved once, the retries are replays, nobody sees a database error."""
+    token = tokens["national-de"]
+    same = [de_2024(options={"idempotencyKey": "retry-storm"}) for _ in range(8)]
+    others = [
+        de_2024(period=period, options={"idempotencyKey": "retry-storm"})
+        for period in ("2021", "2022", "2023")
+    ]
+    results = await asyncio.gather(*(save(client, token, i) for i in same + others))
+    assert {r["__typename"] for r in results} == {"ReportSaved"}
+    retries = results[:8]
+    assert sorted(r["replayed"] for r in retries) == [False] + [True] * 7
+    assert len({r["submission"]["id"] for r in retries}) == 1
+    assert [r["replayed"] for r in results[8:]] == [False, False, False]
+    async with hub.db.pool.acquire() as connection:
+        assert await connection.fetchval("select count(*) from submission") == 4
+
+
 async def test_saving_the_same_content_again_makes_no_new_version(
     client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
 ) -> None:
