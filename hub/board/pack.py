@@ -3,7 +3,6 @@ its series, and native Excel charts (turnover by country; turnover over the year
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hub.board.calc import Block, Comparison
+from hub.excel.writing import workbook_bytes
 from hub.registry.model import EntityConfig, KpiDefinition, KpiUnit
 
 HEADER = PatternFill("solid", fgColor="DDE4EE")
@@ -65,9 +65,7 @@ def board_pack(
             comparison.periods,
             currency,
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _row(blocks: Mapping[str, Block], code: str, kpi: str) -> int | None:
@@ -104,6 +102,8 @@ def _network(
     ]
     _header(sheet, 3, headers)
     row = 4
+    # Network totals are stored values, not formulas: previews and printed copies show them.
+    totals: dict[int, Decimal] = {5: Decimal(0), 6: Decimal(0), 8: Decimal(0)}
     for code in codes:
         config = entities[code]
         row_index = _row(blocks, code, "turnover")
@@ -131,6 +131,8 @@ def _network(
         ]
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row, column=column, value=value)
+        for column, kpi in ((5, "staff_fte"), (6, "users"), (8, "turnover")):
+            totals[column] += _value(blocks, code, kpi, last) or 0
         if marks:
             sheet.cell(row=row, column=10, value=marks)
         sheet.cell(row=row, column=8).number_format = MONEY
@@ -139,9 +141,8 @@ def _network(
             sheet.cell(row=row, column=column).number_format = NUMBER
         row += 1
     sheet.cell(row=row, column=1, value="Network").font = Font(bold=True)
-    for column in (5, 6, 8):
-        letter = sheet.cell(row=4, column=column).column_letter
-        cell = sheet.cell(row=row, column=column, value=f"=SUM({letter}4:{letter}{row - 1})")
+    for column, total in totals.items():
+        cell = sheet.cell(row=row, column=column, value=_number(total))
         cell.font = Font(bold=True)
         cell.number_format = MONEY if column == 8 else NUMBER
     sheet.cell(

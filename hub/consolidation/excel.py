@@ -4,7 +4,6 @@ separators, negatives in parentheses, frozen headers, one sheet per statement, a
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ from hub.api.presentation import present
 from hub.consolidation.model import ADJUSTMENTS, ELIMINATIONS, TOTAL
 from hub.consolidation.repository import JournalRow
 from hub.consolidation.service import View
+from hub.excel.writing import workbook_bytes
 from hub.registry.group_chart import GroupChart, Statement
 
 MONEY = "#,##0.00;(#,##0.00);-"
@@ -40,9 +40,7 @@ def statements_workbook(
     _adjustments(workbook.create_sheet("Adjustments"), journals)
     _translation(workbook.create_sheet("Translation"), view)
     _sources(workbook.create_sheet("Sources"), view)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _header(sheet: Worksheet, row: int, headers: Sequence[str]) -> None:

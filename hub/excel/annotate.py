@@ -8,9 +8,11 @@ import io
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from hub.excel.parse import CellError
 from hub.excel.service import UploadReport
+from hub.excel.writing import workbook_bytes
 from hub.reporting.model import Severity
 
 REPORT_SHEET = "Upload report"
@@ -33,10 +35,7 @@ def annotate(data: bytes, report: UploadReport) -> bytes:
     findings = [*report.errors, *report.warnings]
     for finding in findings:
         _mark(workbook, finding)
-    _report_sheet(workbook, report)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook, written=[_report_sheet(workbook, report)])
 
 
 def _mark(workbook: Workbook, finding: CellError) -> None:
@@ -51,7 +50,7 @@ def _mark(workbook: Workbook, finding: CellError) -> None:
     )
 
 
-def _report_sheet(workbook: Workbook, report: UploadReport) -> None:
+def _report_sheet(workbook: Workbook, report: UploadReport) -> Worksheet:
     sheet = workbook.create_sheet(REPORT_SHEET, 0)
     verdict = "accepted" if report.accepted else f"refused: {report.error_count} error(s)"
     sheet["A1"] = f"Upload of {report.entity} {report.period}: {verdict}"
@@ -78,3 +77,4 @@ def _report_sheet(workbook: Workbook, report: UploadReport) -> None:
     for letter, width in zip("ABCDE", (10, 16, 10, 24, 100), strict=True):
         sheet.column_dimensions[letter].width = width
     workbook.active = 0
+    return sheet

@@ -9,7 +9,6 @@ protection guides, the upload checks).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,6 +33,7 @@ from hub.excel.layout import (
     TRIAL_BALANCE,
     Sheet,
 )
+from hub.excel.writing import workbook_bytes
 from hub.registry.group_chart import GroupChart
 from hub.registry.model import EntityConfig, KpiDefinition
 from hub.reporting.period import Period
@@ -89,9 +89,7 @@ def build_template(data: TemplateData, now: dt.datetime) -> bytes:
     _trial_balance(workbook.create_sheet(TRIAL_BALANCE.title), data)
     _meta(workbook.create_sheet(META_SHEET), data, now)
     workbook.security = WorkbookProtection(lockStructure=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _instructions(sheet: Worksheet, data: TemplateData) -> None:
@@ -261,7 +259,8 @@ def _trial_balance(sheet: Worksheet, data: TemplateData) -> None:
     for key in dict.fromkeys([*chart_keys, *current, *data.previous_tb]):
         account = data.chart.account(key[0])
         cell = current.get(key)
-        label = account.label if account else (cell.label if cell else None)
+        # The team's own label when it gave one, else the chart's.
+        label = cell.label if cell and cell.label else (account.label if account else None)
         rows.append((key[0], label, None if cell is None else cell.amount, key[1]))
     for row, (code, label, amount, partner) in enumerate(rows, start=FIRST_DATA_ROW):
         _input(sheet, row, TRIAL_BALANCE.column("account"), code)

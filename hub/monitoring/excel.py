@@ -4,7 +4,6 @@ break-even. Figures that are not published are marked illustrative on every row.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from hub.breakeven.service import BreakEven
 from hub.contributions.service import Report
+from hub.excel.writing import workbook_bytes
 from hub.investments.model import LoanStatus, ProgrammeStatus
 
 MONEY = "#,##0.00;(#,##0.00);-"
@@ -247,6 +247,4 @@ def monitoring_workbook(
     for offset, alert in enumerate(break_even.alerts, start=row + 2):
         sheet.cell(row=offset, column=1, value="Alert")
         sheet.cell(row=offset, column=3, value=alert)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -69,7 +69,14 @@ async def test_the_command_writes_the_pack_and_libreoffice_opens_it(
     sweden = rows["Smart Sweden"]
     assert (sweden[7], sweden[8]) == (2607000.04, -19.42)
     assert rows["Smart Belgium (SmartCoop)"][7] == 197677870
-    assert rows["Network"][7] == "=SUM(H4:H8)"
+    # Stored totals, not formulas: 197,677,870 + 5,985,000 + 1,534,000 + 6,686,000
+    # + 2,607,000.04 = 214,489,870.04 EUR; staff 236 + 6.7 + 2.96 + 8 + 3 = 256.66 FTE;
+    # users 20,611 + 302 + 332 + 1,800 + 273 = 23,318.
+    assert (rows["Network"][4], rows["Network"][5], rows["Network"][7]) == (
+        256.66,
+        23318,
+        214489870.04,
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         assert charts == ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]

