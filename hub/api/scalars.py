@@ -12,26 +12,46 @@ from strawberry.types.scalar import ScalarDefinition
 from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
 
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+# No amount of the hub needs more (PostgreSQL's numeric would take 131,072 digits, and a
+# million-digit string would be parsed, validated and echoed before anything refused it).
+MAX_DIGITS = 28
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def parse_decimal(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError(f"{value} is not a number")
     if isinstance(value, int):
+        if abs(value) >= 10**MAX_DIGITS:
+            raise ValueError(f"a number of more than {MAX_DIGITS} digits: too large for an amount")
         return Decimal(value)
     if isinstance(value, float):
         raise ValueError(
             f"{value} was sent as a JSON number with a fraction; send amounts as strings, "
             f'e.g. "{value}", so that they stay exact'
         )
+    if isinstance(value, str) and len(value) > MAX_DIGITS + 8:
+        raise ValueError(
+            f"a number of {len(value):,} characters: amounts have at most {MAX_DIGITS} digits"
+        )
     if isinstance(value, str) and _DECIMAL.match(value.strip()):
         return Decimal(value.strip())
-    raise ValueError(f"{value!r} is not a number: expected digits with an optional '.' fraction")
+    raise ValueError(
+        f"{_shown(value)} is not a number: expected digits with an optional '.' fraction"
+    )
 
 
 def _parse_literal(node: ValueNode, _variables: Any = None) -> Decimal:
-    if isinstance(node, (StringValueNode, IntValueNode)):
-        return parse_decimal(node.value if isinstance(node, StringValueNode) else int(node.value))
+    if isinstance(node, StringValueNode):
+        return parse_decimal(node.value)
+    if isinstance(node, IntValueNode):
+        if len(node.value) > MAX_DIGITS + 1:
+            raise ValueError(f"a number of more than {MAX_DIGITS} digits: too large for an amount")
+        return parse_decimal(int(node.value))
     if isinstance(node, FloatValueNode):
         return parse_decimal(float(node.value))
     raise ValueError('a decimal is given as a string, e.g. "5985000.00"')

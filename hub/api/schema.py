@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from hub.api.errors import HubSchema
+from hub.api.input_text import InputText
 from hub.api.scalars import (
     DecimalListScalar,
     DecimalMatrixScalar,
@@ -56,6 +57,7 @@ def build_schema() -> HubSchema:
     return HubSchema(
         query=Query,
         mutation=Mutation,
+        extensions=[InputText],
         config=StrawberryConfig(
             scalar_map={
                 Decimal: DecimalScalar,

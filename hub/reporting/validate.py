@@ -64,8 +64,8 @@ def amount_problems(amount: Decimal) -> Iterator[str]:
     assert isinstance(exponent, int)
     if -exponent > MAX_DECIMALS:
         yield f"{amount} has more than {MAX_DECIMALS} decimal places"
-    if len(digits) + min(exponent, 0) > MAX_DIGITS - MAX_DECIMALS:
-        yield f"{amount} is too large"
+    if len(digits) + exponent > MAX_DIGITS - MAX_DECIMALS:
+        yield f"{amount:.3e} is too large: amounts have at most {MAX_DIGITS - MAX_DECIMALS} digits"
 
 
 def currency_problem(given: str | None, entity: EntityConfig) -> str | None:

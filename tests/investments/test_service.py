@@ -470,7 +470,13 @@ async def test_two_concurrent_disbursements_beyond_the_allocation_one_succeeds(
             for day in ("2023-03-01", "2023-03-02")
         ]
         for _ in range(1000):
-            if await blocker.fetchval("select count(*) from pg_locks where not granted") == 2:
+            if (
+                await blocker.fetchval(
+                    "select count(*) from pg_locks where not granted and database = "
+                    "(select oid from pg_database where datname = current_database())"
+                )
+                == 2
+            ):
                 break
             await asyncio.sleep(0.01)
         else:
