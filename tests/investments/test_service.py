@@ -470,13 +470,13 @@ async def test_two_concurrent_disbursements_beyond_the_allocation_one_succeeds(
             for day in ("2023-03-01", "2023-03-02")
         ]
         for _ in range(1000):
-            if (
-                await blocker.fetchval(
-                    "select count(*) from pg_locks where not granted and database = "
-                    "(select oid from pg_database where datname = current_database())"
-                )
-                == 2
-            ):
+            # Backends of this database that wait (other test databases may share the server).
+            waiting = await blocker.fetchval(
+                "select count(distinct l.pid) from pg_locks l where not l.granted and exists "
+                "(select 1 from pg_locks m join pg_database d on d.oid = m.database "
+                "where m.pid = l.pid and d.datname = current_database())"
+            )
+            if waiting == 2:
                 break
             await asyncio.sleep(0.01)
         else:
