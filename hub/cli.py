@@ -194,34 +194,6 @@ def migrate(data_dir: Path | None) -> None:
     click.echo(f"Applied: {', '.join(applied)}" if applied else "The database is up to date.")
 
 
-@main.group()
-def user() -> None:
-    """Manage users and their bearer tokens."""
-
-
-@user.command("add")
-@click.argument("name")
-@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--entity", default=None, help="The entity of a national team (e.g. DE).")
-@data_dir_option
-def user_add(name: str, role: str, entity: str | None, data_dir: Path | None) -> None:
-    """Create a user, or give an existing one a new token. Prints the token once."""
-    from hub.auth.users import upsert_user
-
-    settings = Settings.from_env().with_data_dir(data_dir)
-    if (role == Role.NATIONAL) != (entity is not None):
-        fail("--entity is required for the national role, and only for it")
-
-    async def work(url: str, described: str) -> str:
-        async with open_hub(settings, url, pool_size=1) as hub:
-            if entity is not None and entity not in hub.registry.entities:
-                fail(f"unknown entity {entity!r}; known: {', '.join(hub.registry.entities)}")
-            async with hub.db.transaction() as connection:
-                return await upsert_user(connection, name, Role(role), entity)
-
-    click.echo(run(settings, work))
-
-
 @main.command()
 @click.option(
     "--output",
@@ -279,6 +251,8 @@ def export_board_pack(period: str, output: Path | None, data_dir: Path | None) -
     click.echo(f"Wrote {target} ({size:,} bytes)")
 
 
-from hub.fx.cli import rates  # noqa: E402  (the group imports this module lazily)
+from hub.auth.cli import user  # noqa: E402  (the groups import this module lazily)
+from hub.fx.cli import rates  # noqa: E402
 
+main.add_command(user)
 main.add_command(rates)

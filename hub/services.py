@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from countries import NationalEntity, bind_countries
+from hub.auth.config import AuthConfig, load_auth_config
 from hub.db.migrate import apply_migrations
 from hub.db.pool import Database
 from hub.registry.group_chart import GroupChart, load_group_chart
@@ -25,6 +26,7 @@ class Network:
     countries: dict[str, NationalEntity]
     group_chart: GroupChart
     rules: ReportingRules
+    auth: AuthConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class Hub:
     group_chart: GroupChart
     rules: ReportingRules
     db: Database
+    auth: AuthConfig
 
 
 def load_network(settings: Settings) -> Network:
@@ -47,6 +50,7 @@ def load_network(settings: Settings) -> Network:
         countries=bind_countries(registry),
         group_chart=group_chart,
         rules=load_reporting_rules(settings.config_dir / "reporting.toml"),
+        auth=load_auth_config(settings.config_dir / "auth.toml"),
     )
 
 
@@ -78,6 +82,13 @@ async def open_hub(
             await apply_migrations(connection)
             await sync_registry(connection, network.registry)
             await sync_charts(connection, network.countries)
-        yield Hub(network.registry, network.countries, network.group_chart, network.rules, db)
+        yield Hub(
+            network.registry,
+            network.countries,
+            network.group_chart,
+            network.rules,
+            db,
+            network.auth,
+        )
     finally:
         await db.close()

@@ -161,7 +161,9 @@ def test_migrate_and_help(database_url: str) -> None:
 async def test_user_add_prints_a_token_that_identifies_the_user(database_url: str) -> None:
     bad = run_hub(["user", "add", "anna", "--role", "national"], env(HUB_DATABASE_URL=database_url))
     assert bad.returncode == 1
-    assert bad.stderr == "error: --entity is required for the national role, and only for it\n"
+    assert bad.stderr == (
+        "error: --entity: an entity is required for the national role, and only for it\n"
+    )
     added = run_hub(
         ["user", "add", "anna", "--role", "national", "--entity", "AT"],
         env(HUB_DATABASE_URL=database_url),

@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 
 from hub.auth.policy import Principal, draft_readers
-from hub.auth.users import principal_for_token
+from hub.auth.tokens import TokenRefused, authenticate_token
 from hub.reporting.loaders import (
     KpiValueKey,
     load_findings,
@@ -83,7 +83,8 @@ def _is_ide_page(request: Request[Any, Any, Any]) -> bool:
 async def authenticate(
     request: Request[Any, Any, Any], hub: Hub, *, ide_page_allowed: bool
 ) -> Principal:
-    """The caller behind the request's bearer token; 401 when there is none or it is unknown.
+    """The caller behind the request's bearer token; 401 when there is none, or it is unknown,
+    expired, revoked or its user disabled (the message says which).
     With `ide_page_allowed`, the GraphiQL page itself is served to anyone (raises `IdePage`)."""
     token = _bearer(request)
     if token is None:
@@ -93,13 +94,11 @@ async def authenticate(
             "missing bearer token: send 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    async with hub.db.pool.acquire() as connection:
-        principal = await principal_for_token(connection, token)
-    if principal is None:
-        raise NotAuthorizedException(
-            "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"}
-        )
-    return principal
+    try:
+        async with hub.db.pool.acquire() as connection:
+            return await authenticate_token(connection, token, hub.auth.tokens.last_used_resolution)
+    except TokenRefused as refused:
+        raise NotAuthorizedException(str(refused), headers={"WWW-Authenticate": "Bearer"}) from None
 
 
 class IdePage(Exception):

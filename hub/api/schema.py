@@ -18,6 +18,7 @@ from hub.api.scalars import (
     StringListScalar,
     StringMatrixScalar,
 )
+from hub.auth.graphql import UserMutation, UserQuery
 from hub.board.graphql import (
     BoardQuery,
     DecimalList,
@@ -46,10 +47,12 @@ Query = merge_types(
         InvestmentQuery,
         BreakEvenQuery,
         BoardQuery,
+        UserQuery,
     ),
 )
 Mutation = merge_types(
-    "Mutation", (ReportingMutation, FxMutation, ConsolidationMutation, InvestmentMutation)
+    "Mutation",
+    (ReportingMutation, FxMutation, ConsolidationMutation, InvestmentMutation, UserMutation),
 )
 
 

@@ -84,7 +84,9 @@ async def load_demo(hub: Hub) -> DemoLoad:
     principals: dict[str, Principal] = {}
     async with hub.db.transaction() as connection:
         for user in demo_users(list(hub.registry.entities)):
-            token = await upsert_user(connection, user.name, user.role, user.entity)
+            token = await upsert_user(
+                connection, user.name, user.role, user.entity, rules=hub.auth.tokens
+            )
             result.tokens[user.name] = token
             principal = await principal_for_token(connection, token)
             assert principal is not None

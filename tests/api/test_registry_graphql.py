@@ -103,7 +103,9 @@ async def test_missing_or_unknown_token_gets_401(client: AsyncTestClient[Any]) -
         "/graphql", json=query, headers={"Authorization": "Bearer hub_not-a-token"}
     )
     assert unknown.status_code == 401
-    assert unknown.json()["detail"] == "unknown or revoked token"
+    assert unknown.json()["detail"] == (
+        "unknown token: check that it was copied whole, or ask an admin for one"
+    )
     via_get = await client.get("/graphql", params=query)
     assert via_get.status_code == 401
 

@@ -33,8 +33,7 @@ async def test_an_applied_migration_edited_on_disk_stops_start_up(hub: Hub) -> N
 async def test_reported_figures_cannot_be_updated_or_deleted(hub: Hub) -> None:
     async with hub.db.transaction() as connection:
         user = await connection.fetchval(
-            "insert into app_user (name, role, token_sha256) values ('x', 'board', 'x')"
-            " returning id"
+            "insert into app_user (name, role) values ('x', 'board') returning id"
         )
         await connection.execute(
             "insert into report values ('DE', '2024', 'kpi', '2024-01-01', '2024-12-31', 1)"

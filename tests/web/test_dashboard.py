@@ -203,7 +203,10 @@ def test_the_board_sees_the_published_network_on_a_desktop_and_a_phone(
     sign_in(browser, demo_hub, "hub_not-a-token")
     error = browser.find_element(By.ID, "login-error")
     WebDriverWait(browser, WAIT).until(lambda _: error.is_displayed())
-    assert error.text == "The hub refused this token (HTTP 401: unknown or revoked token)."
+    assert error.text == (
+        "The hub refused this token (HTTP 401: unknown token: check that it was copied whole, "
+        "or ask an admin for one)."
+    )
     assert not browser.find_element(By.ID, "dashboard").is_displayed()
     refused = severe_console_messages(browser)  # the browser reports the 401 itself
     assert len(refused) == 1
