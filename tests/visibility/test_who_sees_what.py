@@ -132,6 +132,8 @@ QUERIES: dict[str, Call] = {
     "exchangeRateHistory": Call(('(currency: "SEK", type: CLOSING, period: "2024")',)),
     "investmentProgrammes": Call(),
     "investmentLoans": Call(),
+    "users": Call(),
+    "userAudit": Call(),
 }
 
 # Fields below the root that take arguments.
@@ -170,6 +172,13 @@ MUTATIONS: dict[str, str] = {
     "grantLoan": '(input: {lender: "BE", borrowerEntity: "DE", principal: "1", currency: "EUR", '
     'grantedOn: "2024-01-01", schedule: [{dueOn: "2025-01-01", amount: "1"}]})',
     "repay": '(input: {loan: 1, date: "2024-01-01", amount: "1"})',
+    "createUser": '(input: {name: "mallory", role: ADMIN, tokenLabel: "x"})',
+    "changeUserRole": '(input: {name: "board", role: ADMIN})',
+    "disableUser": '(name: "finance")',
+    "enableUser": '(name: "finance")',
+    "issueToken": '(input: {name: "finance", label: "x"})',
+    "revokeToken": "(id: 1)",
+    "revokeUserTokens": '(name: "finance")',
 }
 
 
