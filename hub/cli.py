@@ -141,6 +141,8 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
                 click.echo(f"Demo data submitted: {', '.join(loaded.submitted)}")
             if loaded.already_there:
                 click.echo(f"Demo data already present: {', '.join(loaded.already_there)}")
+            for correction in loaded.corrections:
+                click.echo(f"Correction under way: {correction}")
         await _serve(
             settings, url, host, port, lambda: _print_banner(host, port, described, tokens)
         )

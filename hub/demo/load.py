@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+import msgspec
 
 from hub.auth.policy import Principal, Role
 from hub.auth.users import principal_for_token, upsert_user
@@ -40,6 +43,7 @@ class DemoLoad:
     tokens: dict[str, str] = field(default_factory=dict)
     submitted: list[str] = field(default_factory=list)
     already_there: list[str] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)
 
 
 class DemoLoadError(Exception):
@@ -148,4 +152,50 @@ async def load_demo(hub: Hub) -> DemoLoad:
             service.save_statements(hub, principals["BE"], statements),
         )
         result.submitted.append(label)
+    await _correction_under_way(hub, principals["IT"], finance, result)
     return result
+
+
+# A report being corrected, so that the demo shows who sees what: the board and the other teams
+# keep seeing the published version while Italy's team and finance work on the draft.
+CORRECTED = ("IT", "2022", -310_000)
+CORRECTION_REASON = "Demo: the 2022 operating result is corrected after the audit"
+
+
+async def _correction_under_way(
+    hub: Hub, national: Principal, finance: Principal, result: DemoLoad
+) -> None:
+    entity, period, amount = CORRECTED
+    if await service.latest_version(hub, entity, period, Dataset.KPI) != 1:
+        return
+    await service.transition_report(
+        hub,
+        finance,
+        entity=entity,
+        period=period,
+        dataset=Dataset.KPI,
+        action=ReportAction.REOPEN,
+        reason=CORRECTION_REASON,
+    )
+    [published] = operating_result(entity, hub.registry.entities[entity].currency, 2022)
+    correction = KpiSubmissionIn(
+        entity=entity,
+        period=period,
+        values=(
+            msgspec.structs.replace(
+                published,
+                amount=Decimal(amount),
+                note="Demo: a correction under review; only Italy's team and finance see it",
+            ),
+        ),
+        source="demo",
+        comment=CORRECTION_REASON,
+        base_version=1,
+    )
+    outcome = await service.save_kpi_values(hub, national, correction)
+    if not isinstance(outcome, Saved):
+        raise DemoLoadError(f"{entity} {period} correction was refused: {outcome}")
+    result.corrections.append(
+        f"{entity} {period} KPIs: version 2 is a draft correction (operating result "
+        f"{amount:,}); the board and the other teams still see the published version 1"
+    )

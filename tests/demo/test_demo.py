@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
+
+from litestar.testing import AsyncTestClient
 
 from hub.demo.figures import derive_previous, in_reporting_currency
 from hub.demo.load import load_demo
 from hub.services import Hub
+from tests.api.graphql_client import data, gql
 
 
 def test_derived_2023_turnover_from_the_published_change() -> None:
@@ -40,11 +44,12 @@ async def test_the_demo_is_submitted_by_each_national_team_and_loads_once(hub: H
 
     async with hub.db.pool.acquire() as connection:
         statuses = await connection.fetch(
-            "select period, dataset, status, count(*) from report group by 1, 2, 3 order by 1, 2"
+            "select period, dataset, status, count(*) from report group by 1, 2, 3 order by 1, 2, 3"
         )
         assert [tuple(r) for r in statuses] == [
             ("2021", "kpi", "locked", 4),
-            ("2022", "kpi", "locked", 4),
+            ("2022", "kpi", "draft", 1),
+            ("2022", "kpi", "locked", 3),
             ("2023", "kpi", "locked", 5),
             ("2023", "statements", "locked", 1),
             ("2024", "kpi", "approved", 5),
@@ -54,7 +59,7 @@ async def test_the_demo_is_submitted_by_each_national_team_and_loads_once(hub: H
             "select count(*) from kpi_value where kpi_code = 'operating_result' "
             "and provenance = 'illustrative'"
         )
-        assert illustrative == 16
+        assert illustrative == 17  # 16 published, and Italy's 2022 draft correction
     async with hub.db.pool.acquire() as connection:
         rows = await connection.fetch(
             """
@@ -76,3 +81,28 @@ async def test_the_demo_is_submitted_by_each_national_team_and_loads_once(hub: H
         ("SE", "2023", "national-se", Decimal(37_137_293), "SEK", "derived"),
         ("SE", "2024", "national-se", Decimal(29_804_528), "SEK", "published"),
     ]
+
+
+async def test_the_demo_shows_a_correction_only_to_those_who_may_see_drafts(
+    client: AsyncTestClient[Any], hub: Hub
+) -> None:
+    loaded = await load_demo(hub)
+    assert loaded.corrections == [
+        "IT 2022 KPIs: version 2 is a draft correction (operating result -310,000); the board "
+        "and the other teams still see the published version 1"
+    ]
+    query = """{ kpiValues(entity: ["IT"], period: ["2022"]) { amount version }
+                 reports(entity: ["IT"], period: ["2022"]) { status latestVersion } }"""
+    seen = {}
+    for name in ("board", "national-at", "national-it", "finance"):
+        answer = data(await gql(client, loaded.tokens[name], query))
+        seen[name] = (answer["kpiValues"], answer["reports"])
+    published = ([{"amount": "-290000", "version": 1}], [{"status": "LOCKED", "latestVersion": 1}])
+    draft = ([{"amount": "-310000", "version": 2}], [{"status": "DRAFT", "latestVersion": 2}])
+    assert seen == {
+        "board": published,
+        "national-at": published,
+        "national-it": draft,
+        "finance": draft,
+    }
+    assert (await load_demo(hub)).corrections == []
