@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from hub.excel.parse import CellError
+from hub.excel.findings import FILE_RULES, CellError
 from hub.excel.service import UploadReport
 from hub.reporting.model import Severity
 
@@ -22,9 +22,11 @@ FILLS = {
 
 
 def annotate(data: bytes, report: UploadReport) -> bytes:
-    try:
-        workbook = load_workbook(io.BytesIO(data))
-    except Exception:  # the upload could not be opened at all: the report sheet stands alone
+    """The uploaded workbook marked up; the report sheet alone when the file itself was refused
+    (too large, a zip bomb, a DTD...): such a file is never opened."""
+    refused = any(error.rule in FILE_RULES for error in report.errors)
+    workbook = None if refused else _opened(data)
+    if workbook is None:
         workbook = Workbook()
         assert workbook.active is not None
         workbook.remove(workbook.active)
@@ -37,6 +39,13 @@ def annotate(data: bytes, report: UploadReport) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _opened(data: bytes) -> Workbook | None:
+    try:
+        return load_workbook(io.BytesIO(data))
+    except Exception:  # openpyxl raises many types for a damaged file
+        return None
 
 
 def _mark(workbook: Workbook, finding: CellError) -> None:
