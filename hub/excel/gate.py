@@ -17,7 +17,8 @@ class Busy(Exception):
     def __init__(self, slots: int, seconds: int) -> None:
         super().__init__(
             f"the hub is checking {slots} other upload{'s' if slots != 1 else ''}, its limit "
-            f"(upload.max_concurrent_uploads); try again in {seconds} seconds"
+            f"(upload.max_concurrent_uploads); try again in {seconds} "
+            f"second{'s' if seconds != 1 else ''}"
         )
         self.retry_after = seconds
 

@@ -86,7 +86,7 @@ def sheet_part(workbook: bytes, title: str) -> str:
     reader = ExcelReader(io.BytesIO(workbook), read_only=True)
     reader.read_manifest()
     reader.read_workbook()
-    parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
+    parts: dict[str, str] = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
     reader.archive.close()
     return parts[title]
 
