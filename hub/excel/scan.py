@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import Protocol
 
 CHUNK = 1 << 20
 OVERLAP = 1 << 18
@@ -28,6 +28,10 @@ _FORMULA_WITHOUT_VALUE = re.compile(
     rb"<(" + _P + rb")c\s+r=[\"']([A-Z]+[0-9]+)[\"'][^>]*>"
     rb"(?:<\1f[^>]*/>|<\1f[^>]*>[^<]*</\1f>)(?:<\1v\s*/>|<\1v></\1v>)?</\1c>"
 )
+
+
+class Source(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass(slots=True)
@@ -43,7 +47,7 @@ class SheetScan:
     merged: list[str] = field(default_factory=list)
     formulas_without_value: set[str] = field(default_factory=set)
 
-    def read(self, source: IO[bytes]) -> SheetScan:
+    def read(self, source: Source) -> SheetScan:
         """Scan the sheet; stop as soon as its rows pass `max_rows`."""
         overlap = b""
         for chunk in _chunks(source):
@@ -57,16 +61,28 @@ class SheetScan:
         return self
 
     def _rows(self, buffer: bytes, seen: int) -> None:
-        for match in _ROW.finditer(buffer):
-            if match.end() <= seen:
-                continue
-            number = match[1]
-            self._row = row = int(number) if number else self._row + 1
-            if row > self.last_row:
-                self.last_row = row
-                if row > self.max_rows:
-                    self.over_limit = True
+        numbers = _ROW.findall(buffer, _new_tags_from(buffer, seen))
+        if not numbers:
+            return
+        if b"" in numbers:  # rows without their number: count them one by one
+            for number in numbers:
+                self._row = int(number) if number else self._row + 1
+                self._reach(self._row)
+                if self.over_limit:
                     return
+            return
+        rows = list(map(int, numbers))
+        self._row = rows[-1]
+        self._reach(max(rows), rows)
+
+    def _reach(self, row: int, rows: list[int] | None = None) -> None:
+        if row <= self.last_row:
+            return
+        if row > self.max_rows:
+            self.over_limit = True
+            # The first row past the limit, as the message names it.
+            row = next(n for n in rows or [row] if n > self.max_rows)
+        self.last_row = row
 
     def _cells(self, buffer: bytes, seen: int) -> None:
         if b"mergeCell" in buffer:
@@ -77,6 +93,13 @@ class SheetScan:
             )
 
 
-def _chunks(source: IO[bytes]) -> Iterator[bytes]:
+def _new_tags_from(buffer: bytes, seen: int) -> int:
+    """Where to search for tags not matched in the previous chunk: the tag cut by the chunk
+    boundary, if any, else the boundary itself (a tag holds no `<` inside)."""
+    start = buffer.rfind(b"<", 0, seen)
+    return start if start > buffer.rfind(b">", 0, seen) else seen
+
+
+def _chunks(source: Source) -> Iterator[bytes]:
     while chunk := source.read(CHUNK):
         yield chunk
