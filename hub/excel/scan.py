@@ -7,11 +7,14 @@ one before, so that an element cut by a chunk boundary is still seen whole, and 
 counted only when it ends in the new bytes. Memory is bounded by one chunk and the overlap,
 whatever the XML holds (megabytes of blanks between two rows cost nothing more). An element
 longer than the overlap is not seen: no spreadsheet program writes one (a cell holds at most
-32,767 characters), and the hub's reader still bounds the rows it reads (parse.py).
+32,767 characters). Elements are matched with the namespace prefix of the sheet's root element
+(none, as spreadsheet programs write it); an element under another prefix is not seen either.
+What the scan misses, the hub's reader still bounds: it stops at the row limit (parse.py).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,15 +22,45 @@ from typing import Protocol
 
 CHUNK = 1 << 20
 OVERLAP = 1 << 18
-# An optional namespace prefix (`<x:row>` is as valid as `<row>`).
-_P = rb"(?:[A-Za-z_][\w.-]*:)?"
-_ROW = re.compile(rb"<" + _P + rb"row(?=[\s/>])(?:[^>]*?\sr\s*=\s*[\"'](\d+)[\"'])?[^>]*>")
-_MERGE = re.compile(rb"<" + _P + rb"mergeCell\s+ref\s*=\s*[\"']([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)")
-# A cell holding a formula and no (or an empty) cached value.
-_FORMULA_WITHOUT_VALUE = re.compile(
-    rb"<(" + _P + rb")c\s+r=[\"']([A-Z]+[0-9]+)[\"'][^>]*>"
-    rb"(?:<\1f[^>]*/>|<\1f[^>]*>[^<]*</\1f>)(?:<\1v\s*/>|<\1v></\1v>)?</\1c>"
-)
+# The root element, and its namespace prefix if it has one (`<x:worksheet>` is valid XML).
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>/]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """The scan's patterns for one namespace prefix, literal where they can be: a literal
+    pattern is found by a fast search instead of being tried at every `<`."""
+
+    row_tag: bytes
+    numbered_row: re.Pattern[bytes]
+    any_row: re.Pattern[bytes]
+    merge_tag: bytes
+    merge: re.Pattern[bytes]
+    formula_tag: bytes
+    formula_without_value: re.Pattern[bytes]
+
+
+@functools.cache
+def _patterns(prefix: bytes) -> _Patterns:
+    p = re.escape(prefix)
+    return _Patterns(
+        row_tag=b"<" + prefix + b"row",
+        # What Excel, LibreOffice and openpyxl write.
+        numbered_row=re.compile(rb"<" + p + rb'row r="(\d+)"'),
+        # Any order of attributes, or no row number (the row follows the one before).
+        any_row=re.compile(rb"<" + p + rb"row(?=[\s/>])(?:[^>]*?\sr\s*=\s*[\"'](\d+)[\"'])?[^>]*>"),
+        merge_tag=b"<" + prefix + b"mergeCell",
+        merge=re.compile(
+            rb"<" + p + rb"mergeCell\s+ref\s*=\s*[\"']([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"
+        ),
+        formula_tag=b"<" + prefix + b"f",
+        # A cell holding a formula and no (or an empty) cached value.
+        formula_without_value=re.compile(
+            rb"<" + p + rb"c\s+r=[\"']([A-Z]+[0-9]+)[\"'][^>]*>"
+            rb"(?:<" + p + rb"f[^>]*/>|<" + p + rb"f[^>]*>[^<]*</" + p + rb"f>)"
+            rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v></" + p + rb"v>)?</" + p + rb"c>"
+        ),
+    )
 
 
 class Source(Protocol):
@@ -50,18 +83,25 @@ class SheetScan:
     def read(self, source: Source) -> SheetScan:
         """Scan the sheet; stop as soon as its rows pass `max_rows`."""
         overlap = b""
+        patterns: _Patterns | None = None
         for chunk in _chunks(source):
+            if patterns is None:
+                root = _ROOT.search(chunk)
+                patterns = _patterns(root[1] + b":" if root and root[1] else b"")
             buffer = overlap + chunk
-            self._rows(buffer, len(overlap))
+            self._rows(patterns, buffer, len(overlap))
             if self.over_limit:
                 break
             if self.cells:
-                self._cells(buffer, len(overlap))
+                self._cells(patterns, buffer, len(overlap))
             overlap = buffer[-OVERLAP:]
         return self
 
-    def _rows(self, buffer: bytes, seen: int) -> None:
-        numbers = _ROW.findall(buffer, _new_tags_from(buffer, seen))
+    def _rows(self, patterns: _Patterns, buffer: bytes, seen: int) -> None:
+        start = _new_tags_from(buffer, seen)
+        numbers = patterns.numbered_row.findall(buffer, start)
+        if len(numbers) != buffer.count(patterns.row_tag, start):
+            numbers = patterns.any_row.findall(buffer, start)
         if not numbers:
             return
         if b"" in numbers:  # rows without their number: count them one by one
@@ -84,12 +124,16 @@ class SheetScan:
             row = next(n for n in rows or [row] if n > self.max_rows)
         self.last_row = row
 
-    def _cells(self, buffer: bytes, seen: int) -> None:
-        if b"mergeCell" in buffer:
-            self.merged.extend(m[1].decode() for m in _MERGE.finditer(buffer) if m.end() > seen)
-        if b"<f" in buffer or b":f" in buffer:
+    def _cells(self, patterns: _Patterns, buffer: bytes, seen: int) -> None:
+        if patterns.merge_tag in buffer:
+            self.merged.extend(
+                m[1].decode() for m in patterns.merge.finditer(buffer) if m.end() > seen
+            )
+        if patterns.formula_tag in buffer:
             self.formulas_without_value.update(
-                m[2].decode() for m in _FORMULA_WITHOUT_VALUE.finditer(buffer) if m.end() > seen
+                m[1].decode()
+                for m in patterns.formula_without_value.finditer(buffer)
+                if m.end() > seen
             )
 
 
