@@ -10,7 +10,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hub.excel.parse import CellError
+from hub.excel.findings import FILE_RULES, CellError
 from hub.excel.service import UploadReport
 from hub.excel.writing import workbook_bytes
 from hub.reporting.model import Severity
@@ -24,9 +24,11 @@ FILLS = {
 
 
 def annotate(data: bytes, report: UploadReport) -> bytes:
-    try:
-        workbook = load_workbook(io.BytesIO(data))
-    except Exception:  # the upload could not be opened at all: the report sheet stands alone
+    """The uploaded workbook marked up; the report sheet alone when the file itself was refused
+    (too large, a zip bomb, a DTD...): such a file is never opened."""
+    refused = any(error.rule in FILE_RULES for error in report.errors)
+    workbook = None if refused else _opened(data)
+    if workbook is None:
         workbook = Workbook()
         assert workbook.active is not None
         workbook.remove(workbook.active)
@@ -36,6 +38,13 @@ def annotate(data: bytes, report: UploadReport) -> bytes:
     for finding in findings:
         _mark(workbook, finding)
     return workbook_bytes(workbook, written=[_report_sheet(workbook, report)])
+
+
+def _opened(data: bytes) -> Workbook | None:
+    try:
+        return load_workbook(io.BytesIO(data))
+    except Exception:  # openpyxl raises many types for a damaged file
+        return None
 
 
 def _mark(workbook: Workbook, finding: CellError) -> None:

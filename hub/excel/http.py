@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Litestar, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import (
     HTTP_200_OK,
@@ -14,10 +14,13 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 
 from hub.api.context import authenticate
+from hub.auth.policy import Principal
 from hub.excel.annotate import annotate
+from hub.excel.gate import Busy, UploadGate
 from hub.excel.service import BadRequest, UploadReport, template_for, upload_workbook
 from hub.services import Hub
 
@@ -36,6 +39,16 @@ def _status(report: UploadReport) -> int:
     if any(d.outcome == "conflict" for d in report.datasets):
         return HTTP_409_CONFLICT
     return HTTP_422_UNPROCESSABLE_ENTITY
+
+
+def _gate(app: Litestar, hub: Hub) -> UploadGate:
+    """The app's upload gate, made at its first upload (inside the app's event loop)."""
+    gate: UploadGate | None = getattr(app.state, "upload_gate", None)
+    if gate is None:
+        limits = hub.rules.upload
+        gate = UploadGate(limits.max_concurrent_uploads, limits.upload_wait_seconds)
+        app.state.upload_gate = gate
+    return gate
 
 
 class WorkbookController(Controller):
@@ -79,6 +92,25 @@ class WorkbookController(Controller):
                 Problem(f"the file is {declared:,} bytes; the limit is {limit:,} bytes"),
                 status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
+        try:
+            async with _gate(request.app, hub).slot():
+                return await self._check(request, hub, principal, entity, period, annotated)
+        except Busy as busy:
+            return Response(
+                Problem(str(busy)),
+                status_code=HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(busy.retry_after)},
+            )
+
+    async def _check(
+        self,
+        request: Request[Any, Any, Any],
+        hub: Hub,
+        principal: Principal,
+        entity: str,
+        period: str,
+        annotated: bool,
+    ) -> Response[Any]:
         data = await request.body()
         try:
             report = await upload_workbook(

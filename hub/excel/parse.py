@@ -1,8 +1,10 @@
 """Read an uploaded reporting workbook: every problem located by sheet and cell.
 
-The workbook is read with openpyxl in read-only mode, so the trial balance streams row by row
-(memory does not grow with the file); two cheap passes over the raw sheet XML find what
-read-only mode cannot see: merged cells, and formulas saved without their computed value.
+The archive is measured before anything parses it (package.py); each sheet's raw XML is then
+scanned once (scan.py) for its real last row, merged cells and formulas saved without their
+value. The workbook is read with openpyxl in read-only mode, so the trial balance streams row by
+row (memory does not grow with the file); every row is read, whatever the sheet's `<dimension>`
+says.
 """
 
 from __future__ import annotations
@@ -11,16 +13,16 @@ import datetime as dt
 import io
 import re
 import zipfile
-import zlib
 from array import array
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import msgspec
 from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 
+from hub.excel.findings import CellError
 from hub.excel.layout import (
     COVER,
     DATA_SHEETS,
@@ -35,32 +37,14 @@ from hub.excel.layout import (
     TRIAL_BALANCE,
     Sheet,
 )
+from hub.excel.package import check_package
+from hub.excel.scan import SheetScan
 from hub.registry.model import EntityConfig
-from hub.reporting.model import Finding, KpiValueIn, Severity, StatementLineIn, TrialBalanceLineIn
+from hub.reporting.model import Finding, KpiValueIn, StatementLineIn, TrialBalanceLineIn
 from hub.reporting.period import Period
+from hub.reporting.rules import Upload
 
-ENCRYPTED_OR_XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
-# A cell holding a formula and no (or an empty) cached value.
-_FORMULA_WITHOUT_VALUE = re.compile(
-    rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
-)
-_CHUNK = 1 << 20
-
-
-class CellError(msgspec.Struct, frozen=True):
-    """A problem in the workbook; `cell` is None when it concerns a whole sheet or the file."""
-
-    sheet: str | None
-    cell: str | None
-    rule: str
-    message: str
-    severity: Severity = Severity.ERROR
-
-    def where(self) -> str:
-        if self.sheet is None:
-            return "workbook"
-        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+__all__ = ["CellError", "UploadedWorkbook"]
 
 
 def _number(value: object) -> tuple[Decimal | None, str | None]:
@@ -96,13 +80,15 @@ def _text(value: object) -> str | None:
 class UploadedWorkbook:
     """One upload. Call `open`; when it leaves no error, read the parts in order."""
 
-    def __init__(self, data: bytes, *, max_rows: int) -> None:
+    def __init__(self, data: bytes, limits: Upload) -> None:
         self.data = data
-        self.max_rows = max_rows
+        self.max_rows = limits.max_trial_balance_rows
+        self.limits = limits
         self.errors: list[CellError] = []
         self.kpi_base_version = 0
         self.statements_base_version = 0
         self._workbook: Any = None
+        self._scans: dict[str, SheetScan] = {}
         self._rows: dict[str, array[int]] = {part: array("I") for part in PART_SHEETS}
         self._line_rows: dict[str, int] = {}
 
@@ -114,19 +100,18 @@ class UploadedWorkbook:
     def open(self, entity: EntityConfig, period: Period) -> bool:
         """Check the file, its sheets, its cover and its columns. False when it cannot be read
         further (the errors say why)."""
-        if not self._sniff():
+        problem = check_package(self.data, self.limits)
+        if problem is not None:
+            self.errors.append(problem)
+            return False
+        if not self._scan_sheets():
             return False
         try:
             self._workbook = load_workbook(
                 io.BytesIO(self.data), read_only=True, data_only=True, keep_links=False
             )
         except Exception as error:  # openpyxl raises many types for a damaged file
-            self.fail(
-                None,
-                None,
-                "corrupt",
-                f"the workbook cannot be read, it may be damaged ({type(error).__name__}: {error})",
-            )
+            self._unreadable(error)
             return False
         missing = [s.title for s in DATA_SHEETS if s.title not in self._workbook.sheetnames]
         missing += [t for t in (INSTRUCTIONS, META_SHEET) if t not in self._workbook.sheetnames]
@@ -140,64 +125,92 @@ class UploadedWorkbook:
                     f"{', '.join(self._workbook.sheetnames)}); download the hub's template",
                 )
             return False
+        for layout in DATA_SHEETS:
+            # Read every row: read-only mode would stop at a stale <dimension>.
+            self._workbook[layout.title].reset_dimensions()
         if not self._meta(entity, period):
             return False
         self._cover(period.bounds(entity.fiscal_year_start_month)[1])
         for layout in DATA_SHEETS:
             self._headers(layout)
-        self._scan_xml()
-        rows = self._workbook[TRIAL_BALANCE.title].max_row or 0
-        if rows - 1 > self.max_rows:
-            self.fail(
-                TRIAL_BALANCE.title,
-                None,
-                "row-limit",
-                f"the trial balance sheet has {rows:,} rows; "
-                f"at most {self.max_rows:,} are accepted",
-            )
+        self._report_scans()
         return not self.errors
 
     def close(self) -> None:
         if self._workbook is not None:
             self._workbook.close()
 
-    def _sniff(self) -> bool:
-        if not self.data:
-            self.fail(None, None, "not-xlsx", "the file is empty")
-            return False
-        if self.data.startswith(ENCRYPTED_OR_XLS):
-            self.fail(
-                None,
-                None,
-                "encrypted",
-                "the file is password-protected (encrypted) or an old .xls workbook: save it as "
-                ".xlsx without a password to open",
-            )
-            return False
+    def _unreadable(self, error: Exception) -> None:
+        self.fail(
+            None,
+            None,
+            "corrupt",
+            f"the workbook cannot be read, it may be damaged ({type(error).__name__}: {error})",
+        )
+
+    def _sheet_parts(self) -> dict[str, str] | None:
+        """Sheet title -> its part in the archive, from the workbook's own index (openpyxl's
+        reader, stopped before it opens any sheet)."""
         try:
-            with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-                names = set(archive.namelist())
-                broken = archive.testzip()
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
-            if self.data.startswith(b"PK"):
+            reader = ExcelReader(
+                io.BytesIO(self.data), read_only=True, data_only=True, keep_links=False
+            )
+            try:
+                reader.read_manifest()
+                reader.read_workbook()
+                return {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
+            finally:
+                reader.archive.close()
+        except Exception as error:  # openpyxl raises many types for a damaged file
+            self._unreadable(error)
+            return None
+
+    def _scan_sheets(self) -> bool:
+        """Every sheet's real last row (a sheet beyond the limit is refused before it is read);
+        merged cells and formulas without value of the data sheets."""
+        parts = self._sheet_parts()
+        if parts is None:
+            return False
+        data_titles = {layout.title for layout in DATA_SHEETS}
+        limit = self.max_rows + FIRST_DATA_ROW - 1
+        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+            names = set(archive.namelist())
+            for title, part in parts.items():
+                if part not in names:
+                    continue
+                with archive.open(part) as source:
+                    scan = SheetScan(max_rows=limit, cells=title in data_titles).read(source)
+                self._scans[title] = scan
+                if scan.over_limit:
+                    self._row_limit(title, scan.last_row)
+        return not self.errors
+
+    def _row_limit(self, title: str, row: int) -> None:
+        self.fail(
+            title,
+            None,
+            "row-limit",
+            f"the {title} sheet reaches row {row:,}; at most {self.max_rows:,} rows below the "
+            "header are accepted",
+        )
+
+    def _report_scans(self) -> None:
+        for layout in DATA_SHEETS:
+            scan = self._scans.get(layout.title)
+            if scan is None:
+                continue
+            for ref in scan.merged:
                 self.fail(
-                    None,
-                    None,
-                    "corrupt",
-                    f"the workbook is damaged or incomplete ({error}): upload it again",
+                    layout.title, ref, "merged-cells", "merged cells over the data: unmerge them"
                 )
-            else:
+            for cell in sorted(scan.formulas_without_value, key=_cell_order):
                 self.fail(
-                    None, None, "not-xlsx", "not an Excel .xlsx file (it is not a zip archive)"
+                    layout.title,
+                    cell,
+                    "formula-without-value",
+                    "a formula whose value was never computed: open the workbook in Excel "
+                    "or LibreOffice and save it, or type the value",
                 )
-            return False
-        if "xl/workbook.xml" not in names:
-            self.fail(None, None, "not-xlsx", "a zip archive, but not an Excel workbook")
-            return False
-        if broken is not None:
-            self.fail(None, None, "corrupt", f"the workbook is damaged ({broken} fails its check)")
-            return False
-        return True
 
     def _meta(self, entity: EntityConfig, period: Period) -> bool:
         sheet = self._workbook[META_SHEET]
@@ -277,57 +290,22 @@ class UploadedWorkbook:
                     "insert or rename columns",
                 )
 
-    def _scan_xml(self) -> None:
-        """Merged cells and formulas without values, straight from each data sheet's XML, read
-        in chunks cut after a whole row."""
-        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-            for layout in DATA_SHEETS:
-                path = self._workbook[layout.title]._worksheet_path
-                empty: set[str] = set()
-                tail = b""
-                with archive.open(path) as source:
-                    while True:
-                        chunk = source.read(_CHUNK)
-                        buffer = tail + chunk
-                        if chunk:
-                            cut = buffer.rfind(b"</row>")
-                            if cut < 0:
-                                tail = buffer
-                                continue
-                            cut += len(b"</row>")
-                            part, tail = buffer[:cut], buffer[cut:]
-                        else:
-                            part = buffer
-                        self._scan_part(layout.title, part, empty)
-                        if not chunk:
-                            break
-                for cell in sorted(empty, key=_cell_order):
-                    self.fail(
-                        layout.title,
-                        cell,
-                        "formula-without-value",
-                        "a formula whose value was never computed: open the workbook in Excel "
-                        "or LibreOffice and save it, or type the value",
-                    )
-
-    def _scan_part(self, title: str, part: bytes, empty: set[str]) -> None:
-        if b"<f" in part:
-            empty.update(m.decode() for m in _FORMULA_WITHOUT_VALUE.findall(part))
-        if b"<mergeCell " in part:
-            for ref in _MERGE.findall(part):
-                self.fail(
-                    title, ref.decode(), "merged-cells", "merged cells over the data: unmerge them"
-                )
-
     # --- the parts ---------------------------------------------------------------------------
 
     def _rows_of(self, layout: Sheet) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """Every row below the header. The scan has bounded the rows already; the bound is
+        kept here too, for XML the scan cannot read (e.g. not UTF-8)."""
         sheet = self._workbook[layout.title]
         width = len(layout.columns)
-        for offset, values in enumerate(
-            sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=width, values_only=True)
+        last = self.max_rows + FIRST_DATA_ROW - 1
+        for row, values in enumerate(
+            sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=width, values_only=True),
+            start=FIRST_DATA_ROW,
         ):
-            yield FIRST_DATA_ROW + offset, tuple(values) + (None,) * (width - len(values))
+            if row > last:
+                self._row_limit(layout.title, row)
+                return
+            yield row, tuple(values) + (None,) * (width - len(values))
 
     def _amount(self, layout: Sheet, row: int, value: object) -> Decimal | None:
         amount, problem = _number(value)

@@ -150,7 +150,7 @@ async def upload_workbook(
             )
         )
         return report.done()
-    workbook = UploadedWorkbook(data, max_rows=limits.max_trial_balance_rows)
+    workbook = UploadedWorkbook(data, limits)
     try:
         if not await asyncio.to_thread(workbook.open, entity, period):
             report.errors.extend(workbook.errors)

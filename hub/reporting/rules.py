@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
@@ -24,10 +25,22 @@ class Contributions(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_
     gap_tolerance: Decimal
 
 
+Positive = Annotated[int, msgspec.Meta(gt=0)]
+
+
 class Upload(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    max_bytes: int
-    max_trial_balance_rows: int
-    max_listed_errors: int
+    """Limits of a workbook upload; docs/uploads.md says what each one stops."""
+
+    max_bytes: Positive
+    max_trial_balance_rows: Positive
+    max_listed_errors: Positive
+    max_members: Positive
+    max_inflated_member_bytes: Positive
+    max_inflated_bytes: Positive
+    max_compression_ratio: Positive
+    compression_ratio_from_bytes: Positive
+    max_concurrent_uploads: Positive
+    upload_wait_seconds: Positive
 
 
 class ReportingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

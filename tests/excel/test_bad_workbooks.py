@@ -183,7 +183,8 @@ EDITS: list[tuple[str, Callable[[Workbook], None], list[tuple[str | None, Any, s
                 "Trial balance",
                 lambda wb: None,
                 "row-limit",
-                "the trial balance sheet has 1,048,576 rows; at most 200,000 are accepted",
+                "the Trial balance sheet reaches row 1,048,576; at most 200,000 rows below the "
+                "header are accepted",
             )
         ],
     ),
