@@ -20,6 +20,8 @@ from hub.board.http import BoardPackController
 from hub.consolidation.http import ConsolidationController
 from hub.excel.http import WorkbookController
 from hub.fx.http import FxController
+from hub.limits.config import check_coordinates, load_limits
+from hub.limits.http import bounded
 from hub.monitoring.http import MonitoringController
 from hub.reporting.workflow import WorkflowRefusal
 from hub.services import Hub, load_network, open_hub
@@ -56,12 +58,15 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             yield
 
     network = load_network(settings)
+    limits = load_limits(settings.config_dir)
+    schema = build_schema(limits)
+    check_coordinates(settings.config_dir, limits, schema._schema)
     graphql = make_graphql_controller(
-        build_schema(), path="/graphql", context_getter=get_context, graphql_ide="graphiql"
+        schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql"
     )
     return Litestar(
         route_handlers=[
-            graphql,
+            bounded(graphql, limits),
             health,
             WorkbookController,
             ConsolidationController,
