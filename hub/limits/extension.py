@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import asyncpg
-from graphql.validation import MaxIntrospectionDepthRule
 from strawberry.extensions import SchemaExtension
 
 from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError, parse
@@ -77,13 +76,6 @@ class RequestLimitsExtension(SchemaExtension):
 
     def __init__(self, *, limits: Limits) -> None:
         self.limits = limits
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        # Introspection is left out of depth and cost; this recommended rule of graphql-core
-        # bounds its own nesting (fields -> type -> fields ...).
-        context.validation_rules = (*context.validation_rules, MaxIntrospectionDepthRule)
-        yield
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context

@@ -44,9 +44,14 @@ def _body(message: str, code: str, limit: str) -> dict[str, Any]:
 
 def _too_large(limits: Limits) -> Any:
     most = limits.request.max_body_bytes
-    message = f"the request body is larger than the limit of {most:,} bytes for /graphql"
 
-    def answer(_request: Request[Any, Any, Any], _error: RequestEntityTooLarge) -> Response[Any]:
+    def answer(request: Request[Any, Any, Any], _error: RequestEntityTooLarge) -> Response[Any]:
+        declared = request.headers.get("content-length", "")
+        message = (
+            f"the request body is {int(declared):,} bytes; the limit for /graphql is {most:,} bytes"
+            if declared.isdigit()
+            else f"the request body is over the limit for /graphql of {most:,} bytes"
+        )
         return Response(_body(message, "LIMIT", "request.max_body_bytes"), status_code=413)
 
     return answer

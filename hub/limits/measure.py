@@ -146,7 +146,8 @@ class _Walk:
         name = node.name.value
         if name.startswith("__") and name != "__typename":
             # Introspection (__schema, __type) walks the schema, not the data: its nesting is
-            # bounded by graphql-core's MaxIntrospectionDepthRule, its size by the schema's.
+            # bounded by graphql-core's MaxIntrospectionDepthRule (one of its specified rules),
+            # its size by the schema's.
             return _EMPTY
         if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
             parent = None
