@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.logging import LoggingConfig
 from strawberry.litestar import make_graphql_controller
 
@@ -76,7 +77,10 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             *WEB_ROUTES,
         ],
         lifespan=[lifespan],
-        logging_config=LoggingConfig(log_exceptions="always"),
+        # A body over its limit is a refusal, not a failure: no traceback in the log for it.
+        logging_config=LoggingConfig(
+            log_exceptions="always", disable_stack_trace={RequestEntityTooLarge}
+        ),
         exception_handlers={AccessDenied: _forbidden, WorkflowRefusal: _refused},
         # Uploads are checked against the configured limit with a clear message; this is the
         # transport's backstop for bodies sent without a length.

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, Router
+from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.types import (
@@ -24,50 +25,76 @@ from hub.limits.config import Limits
 
 
 def bounded(controller: type[Controller], limits: Limits) -> Router:
-    """The GraphQL controller with its own body limit (the app's is the uploads'), the answer
-    to a body over it, and the time limit of its requests."""
+    """The GraphQL controller with its own body limit (the app's is the uploads') and the time
+    limit of its requests."""
     return Router(
         path="/",
         route_handlers=[controller],
+        # Bodies sent without a length are counted as they stream in, by Litestar.
         request_max_body_size=limits.request.max_body_bytes,
-        exception_handlers={RequestEntityTooLarge: _too_large(limits)},
-        middleware=[_time_limit(limits.request.max_seconds)],
+        exception_handlers={RequestEntityTooLarge: _streamed_too_large(limits)},
+        middleware=[_guard(limits)],
     )
 
 
-def _body(message: str, code: str, limit: str) -> dict[str, Any]:
+def _answer(message: str, code: str, limit: str) -> dict[str, Any]:
     return {
         "detail": message,
         "errors": [{"message": message, "extensions": {"code": code, "limit": limit}}],
     }
 
 
-def _too_large(limits: Limits) -> Any:
+def _too_large_message(limits: Limits, declared: int | None) -> str:
     most = limits.request.max_body_bytes
+    if declared is None:
+        return f"the request body is over the limit for /graphql of {most:,} bytes"
+    return f"the request body is {declared:,} bytes; the limit for /graphql is {most:,} bytes"
 
-    def answer(request: Request[Any, Any, Any], _error: RequestEntityTooLarge) -> Response[Any]:
-        declared = request.headers.get("content-length", "")
-        message = (
-            f"the request body is {int(declared):,} bytes; the limit for /graphql is {most:,} bytes"
-            if declared.isdigit()
-            else f"the request body is over the limit for /graphql of {most:,} bytes"
-        )
-        return Response(_body(message, "LIMIT", "request.max_body_bytes"), status_code=413)
+
+def _streamed_too_large(limits: Limits) -> Any:
+    def answer(_request: Request[Any, Any, Any], _error: RequestEntityTooLarge) -> Response[Any]:
+        message = _too_large_message(limits, None)
+        return Response(_answer(message, "LIMIT", "request.max_body_bytes"), status_code=413)
 
     return answer
 
 
-def _time_limit(seconds: float) -> Any:
-    message = (
-        f"the request took longer than the limit of {seconds:g} s and was cancelled; "
-        "narrow it (fewer entities, periods or fields) or try again later"
+async def _send_json(send: Send, status: int, body: bytes) -> None:
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(start)
+    await send(end)
+
+
+def _guard(limits: Limits) -> Any:
+    seconds = limits.request.max_seconds
+    timed_out = msgspec.json.encode(
+        _answer(
+            f"the request took longer than the limit of {seconds:g} s and was cancelled; "
+            "narrow it (fewer entities, periods or fields) or try again later",
+            "TIMEOUT",
+            "request.max_seconds",
+        )
     )
-    timed_out = msgspec.json.encode(_body(message, "TIMEOUT", "request.max_seconds"))
 
     def middleware(app: ASGIApp) -> ASGIApp:
-        async def limited(scope: Scope, receive: Receive, send: Send) -> None:
+        async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != ScopeType.HTTP:
                 await app(scope, receive, send)
+                return
+            declared = Headers.from_scope(scope).get("content-length", "")
+            if declared.isdigit() and int(declared) > limits.request.max_body_bytes:
+                # Refused from its announced length: before authentication, before reading.
+                message = _too_large_message(limits, int(declared))
+                body = msgspec.json.encode(_answer(message, "LIMIT", "request.max_body_bytes"))
+                await _send_json(send, 413, body)
                 return
             started = False
 
@@ -76,7 +103,7 @@ def _time_limit(seconds: float) -> Any:
                 started = started or message["type"] == "http.response.start"
                 await send(message)
 
-            # The work is cancelled at the deadline: database statements included (asyncpg
+            # The work is cancelled at the deadline, database statements included (asyncpg
             # cancels the running query on the server).
             try:
                 async with asyncio.timeout(seconds) as deadline:
@@ -84,22 +111,8 @@ def _time_limit(seconds: float) -> Any:
             except TimeoutError:
                 if not deadline.expired() or started:
                     raise
-                start: HTTPResponseStartEvent = {
-                    "type": "http.response.start",
-                    "status": 503,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(timed_out)).encode()),
-                    ],
-                }
-                body: HTTPResponseBodyEvent = {
-                    "type": "http.response.body",
-                    "body": timed_out,
-                    "more_body": False,
-                }
-                await send(start)
-                await send(body)
+                await _send_json(send, 503, timed_out)
 
-        return limited
+        return guarded
 
     return middleware
