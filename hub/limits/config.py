@@ -28,6 +28,7 @@ FILE_NAME = "limits.toml"
 class QueryLimits(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     max_depth: Count
     max_aliases: Annotated[int, msgspec.Meta(ge=0)]
+    max_field_repeats: Count
     max_tokens: Count
     max_cost: Count
     default_list_size: Count

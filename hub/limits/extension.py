@@ -46,6 +46,16 @@ def refusals(found: Measure, limits: Limits) -> list[GraphQLError]:
                 query.max_aliases,
             )
         )
+    if found.repeats > query.max_field_repeats:
+        errors.append(
+            limit_error(
+                f"{found.repeated} is selected {found.repeats:,} times at the same place; "
+                f"the limit is {query.max_field_repeats:,}",
+                "query.max_field_repeats",
+                found.repeats,
+                query.max_field_repeats,
+            )
+        )
     if found.cost > query.max_cost:
         cost = f"over {COST_CEILING:,}" if found.cost >= COST_CEILING else f"{found.cost:,}"
         errors.append(

@@ -8,6 +8,7 @@ a document of fragments spreading fragments cannot make the measure itself slow.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,10 @@ class Measure:
     depth: int = 0
     aliases: int = 0
     cost: int = 0
+    # The field selected most often at one place (fragments included), and how often:
+    # graphql-core compares such fields pairwise when it validates.
+    repeated: str = ""
+    repeats: int = 0
     long_lists: list[LongList] = field(default_factory=list)
 
 
@@ -65,6 +70,9 @@ class Measure:
 class _Shape:
     depth: int
     cost: int
+    # Response keys a selection set brings to the one it is part of: its fields, and those of
+    # its inline fragments and fragment spreads. Empty for a field (its parent counts it).
+    keys: Counter[str] = field(default_factory=Counter)
 
 
 _EMPTY = _Shape(0, 0)
@@ -125,9 +133,11 @@ class _Walk:
         self, parent: GraphQLNamedType | None, selection_set: SelectionSetNode
     ) -> _Shape:
         depth = cost = 0
+        keys: Counter[str] = Counter()
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 shape = self.field(parent, selection)
+                keys[(selection.alias or selection.name).value] += 1
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
@@ -138,7 +148,12 @@ class _Walk:
                 continue
             depth = max(depth, shape.depth)
             cost = min(cost + shape.cost, COST_CEILING)
-        return _Shape(depth, cost)
+            keys.update(shape.keys)
+        if keys:
+            key, repeats = keys.most_common(1)[0]
+            if repeats > self.result.repeats:
+                self.result.repeated, self.result.repeats = key, repeats
+        return _Shape(depth, cost, keys)
 
     def field(self, parent: GraphQLNamedType | None, node: FieldNode) -> _Shape:
         if node.alias is not None:

@@ -99,6 +99,11 @@ ATTACKS = {
         TOKENS,
     ),
     "a million tokens": Attack(graphql_body("{a}" * 333_334), 200, TOKENS),
+    "one field 400 times": Attack(
+        graphql_body("{ " + "kpiValues { amount } " * 400 + "}"),
+        200,
+        "kpiValues is selected 400 times at the same place; the limit is 10",
+    ),
     "200,000 KPI values in one save": too_large(
         graphql_body(
             SAVE_KPIS,
