@@ -44,7 +44,7 @@ def codes(count: int) -> list[str]:
 
 
 def synthetic_config(folder: Path, entities: list[str]) -> Settings:
-    for name in ("group_chart.toml", "reporting.toml"):
+    for name in ("group_chart.toml", "reporting.toml", "limits.toml"):
         shutil.copy(REPO / "config" / name, folder / name)
     network = (REPO / "config" / "network.toml").read_text(encoding="utf-8")
     head = network[: network.index("[[entities]]")]

@@ -10,6 +10,7 @@ from countries import NationalEntity, bind_countries
 from hub.auth.config import AuthConfig, load_auth_config
 from hub.db.migrate import apply_migrations
 from hub.db.pool import Database
+from hub.limits.config import load_limits
 from hub.registry.group_chart import GroupChart, load_group_chart
 from hub.registry.load import ConfigError, load_registry
 from hub.registry.registry import Registry
@@ -76,7 +77,12 @@ async def open_hub(
 ) -> AsyncIterator[Hub]:
     """Load the config, connect, migrate and sync the registry; close the pool on exit."""
     network = load_network(settings)
-    db = await Database.connect(database_url, max_size=pool_size)
+    limits = load_limits(settings.config_dir)
+    db = await Database.connect(
+        database_url,
+        max_size=pool_size,
+        statement_timeout=limits.database.statement_timeout_seconds,
+    )
     try:
         async with db.pool.acquire() as connection:
             await apply_migrations(connection)

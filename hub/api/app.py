@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.logging import LoggingConfig
 from strawberry.litestar import make_graphql_controller
 
@@ -20,6 +21,8 @@ from hub.board.http import BoardPackController
 from hub.consolidation.http import ConsolidationController
 from hub.excel.http import WorkbookController
 from hub.fx.http import FxController
+from hub.limits.config import check_coordinates, load_limits
+from hub.limits.http import bounded
 from hub.monitoring.http import MonitoringController
 from hub.reporting.workflow import WorkflowRefusal
 from hub.services import Hub, load_network, open_hub
@@ -56,12 +59,15 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             yield
 
     network = load_network(settings)
+    limits = load_limits(settings.config_dir)
+    schema = build_schema(limits)
+    check_coordinates(settings.config_dir, limits, schema._schema)
     graphql = make_graphql_controller(
-        build_schema(), path="/graphql", context_getter=get_context, graphql_ide="graphiql"
+        schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql"
     )
     return Litestar(
         route_handlers=[
-            graphql,
+            bounded(graphql, limits),
             health,
             WorkbookController,
             ConsolidationController,
@@ -71,7 +77,10 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             *WEB_ROUTES,
         ],
         lifespan=[lifespan],
-        logging_config=LoggingConfig(log_exceptions="always"),
+        # A body over its limit is a refusal, not a failure: no traceback in the log for it.
+        logging_config=LoggingConfig(
+            log_exceptions="always", disable_stack_trace={RequestEntityTooLarge}
+        ),
         exception_handlers={AccessDenied: _forbidden, WorkflowRefusal: _refused},
         # Uploads are checked against the configured limit with a clear message; this is the
         # transport's backstop for bodies sent without a length.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -33,6 +34,8 @@ from hub.consolidation.graphql import ConsolidationMutation, ConsolidationQuery
 from hub.contributions.graphql import ContributionQuery
 from hub.fx.graphql import FxMutation, FxQuery
 from hub.investments.graphql import InvestmentMutation, InvestmentQuery
+from hub.limits.config import Limits
+from hub.limits.extension import RequestLimitsExtension
 from hub.registry.graphql import RegistryQuery
 from hub.reporting.graphql import ReportingMutation, ReportingQuery
 
@@ -56,11 +59,15 @@ Mutation = merge_types(
 )
 
 
-def build_schema() -> HubSchema:
+def build_schema(limits: Limits | None = None) -> HubSchema:
+    """The schema; with `limits`, every request is checked against them before it runs."""
     return HubSchema(
         query=Query,
         mutation=Mutation,
-        extensions=[InputText],
+        extensions=[
+            *([] if limits is None else [partial(RequestLimitsExtension, limits=limits)]),
+            InputText,
+        ],
         config=StrawberryConfig(
             scalar_map={
                 Decimal: DecimalScalar,

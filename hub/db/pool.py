@@ -51,8 +51,22 @@ class Database:
         self.statements = 0
 
     @classmethod
-    async def connect(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> Database:
+    async def connect(
+        cls,
+        url: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        statement_timeout: float | None = None,
+    ) -> Database:
+        """`statement_timeout` (seconds) is set on every connection of the pool at its start,
+        so that it survives the reset a connection gets when it goes back to the pool."""
         database: Database | None = None
+        server_settings = (
+            {}
+            if statement_timeout is None
+            else {"statement_timeout": str(max(1, round(statement_timeout * 1000)))}
+        )
 
         def count(_record: Any) -> None:
             if database is not None:
@@ -63,7 +77,12 @@ class Database:
 
         try:
             pool = await asyncpg.create_pool(
-                url, min_size=min_size, max_size=max_size, init=setup, timeout=10
+                url,
+                min_size=min_size,
+                max_size=max_size,
+                init=setup,
+                timeout=10,
+                server_settings=server_settings,
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
             reason = str(error) or type(error).__name__

@@ -105,7 +105,13 @@ class KpiValueType:
         )
 
 
-@strawberry.type(name="Submission", description="One version of an entity's report for a period.")
+@strawberry.type(
+    name="Submission",
+    description=(
+        "One version of an entity's report for a period. Its KPI values: "
+        "`kpiValues(entity, period, version)`."
+    ),
+)
 class SubmissionType:
     id: int
     entity: str
@@ -116,14 +122,6 @@ class SubmissionType:
     submitted_at: dt.datetime
     source: str
     comment: str | None
-
-    @strawberry.field(description="The KPI values of exactly this version (KPI reports).")
-    async def values(self, info: Info) -> list[KpiValueType]:
-        if self.dataset is not Dataset.KPI:
-            return []
-        key = KpiValueKey(self.entity, KpiFilter(periods=(self.period,), version=self.version))
-        values = await info.context.loaders.kpi_values.load(key)
-        return [KpiValueType.of(v, info.context.hub.registry) for v in values]
 
     @strawberry.field(description="Warnings and notices found when this version was saved.")
     async def findings(self, info: Info) -> list[FindingType]:

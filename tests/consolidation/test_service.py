@@ -36,7 +36,7 @@ ECB = REPO / "hub" / "fx" / "data" / "eurofxref-hist-excerpt.csv"
 @pytest.fixture
 def settings_80(tmp_path: Path) -> Settings:
     """The network with Sweden held at 80 % (ownership shares are illustrative)."""
-    for name in ("group_chart.toml", "reporting.toml"):
+    for name in ("group_chart.toml", "reporting.toml", "limits.toml"):
         shutil.copy(REPO / "config" / name, tmp_path / name)
     network = (REPO / "config" / "network.toml").read_text(encoding="utf-8")
     (tmp_path / "network.toml").write_text(

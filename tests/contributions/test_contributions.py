@@ -90,7 +90,7 @@ async def test_every_partner_has_its_rule(client: AsyncTestClient[Any], hub: Hub
 @pytest.fixture
 def mid_year(tmp_path: Path) -> Settings:
     """Germany's rate goes from 9 % to 10 % on 1 July 2024 (a test rule, not a published one)."""
-    for name in ("group_chart.toml", "reporting.toml"):
+    for name in ("group_chart.toml", "reporting.toml", "limits.toml"):
         shutil.copy(REPO / "config" / name, tmp_path / name)
     network = (REPO / "config" / "network.toml").read_text(encoding="utf-8")
     german = network.index('entity = "DE"')
