@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import asyncpg
 
 from hub.db.errors import DatabaseUnavailable
+from hub.db.outage import connect_reason
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -61,15 +62,14 @@ class Database:
         async def setup(connection: Connection) -> None:
             connection.add_query_logger(count)
 
-        try:
-            pool = await asyncpg.create_pool(
-                url, min_size=min_size, max_size=max_size, init=setup, timeout=10
-            )
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
-            reason = str(error) or type(error).__name__
-            raise DatabaseUnavailable(
-                f"cannot connect to PostgreSQL at {redact(url)}: {reason}"
-            ) from error
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            init=setup,
+            timeout=10,
+            connect=_connect_or_unavailable,
+        )
         database = cls(url, pool)
         return database
 
@@ -80,3 +80,16 @@ class Database:
 
     async def close(self) -> None:
         await self.pool.close()
+
+
+async def _connect_or_unavailable(dsn: str, **options: Any) -> asyncpg.Connection[Any]:
+    """Every connection the pool opens, at start-up or later to replace one the server dropped:
+    a failure is `DatabaseUnavailable`, which the API answers with 503 and its reason."""
+    try:
+        connection: asyncpg.Connection[Any] = await asyncpg.connect(dsn, **options)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+        detail = str(error) or type(error).__name__
+        raise DatabaseUnavailable(
+            f"cannot connect to PostgreSQL at {redact(dsn)}: {detail}", connect_reason(error)
+        ) from error
+    return connection
