@@ -15,7 +15,7 @@ from litestar.logging import LoggingConfig
 from strawberry.litestar import make_graphql_controller
 
 from hub.api.context import get_context
-from hub.api.failures import EXCEPTION_HANDLERS, log_failed_answer
+from hub.api.failures import EXCEPTION_HANDLERS, log_failed_answer, note_reason
 from hub.api.headers import security_headers
 from hub.api.schema import build_schema
 from hub.board.http import BoardPackController
@@ -37,9 +37,9 @@ class Health(msgspec.Struct, frozen=True):
 
 
 @get("/health")
-async def health(state: State) -> Response[Health]:
+async def health(request: Request[Any, Any, State]) -> Response[Health]:
     """200 when the database answers; 503 with the reason when it does not."""
-    hub: Hub = state.hub
+    hub: Hub = request.app.state.hub
     entities = len(hub.registry.entities)
     try:
         async with hub.db.pool.acquire() as connection:
@@ -48,6 +48,7 @@ async def health(state: State) -> Response[Health]:
         reason = outage_reason(error)
         if reason is None:
             raise
+        note_reason(request.scope, f"{reason} ({type(error).__name__}: {error})")
         return Response(
             Health(status="unavailable", database=reason, entities=entities),
             status_code=HTTPStatus.SERVICE_UNAVAILABLE,

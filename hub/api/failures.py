@@ -14,10 +14,11 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.exceptions.responses import create_exception_response
-from litestar.types import Message, Scope
+from litestar.types import ExceptionHandlersMap, Message, Scope
 
 from hub.api.request_id import request_id
 from hub.auth.policy import AccessDenied
@@ -28,8 +29,11 @@ log = logging.getLogger("hub.http")
 
 _REASON = "hub_failure_reason"  # why the answer is an error, for its log line
 _LOGGED = "hub_failure_logged"  # the failure was logged with its traceback already
+_STATUS = "hub_failure_status"  # an error answer has started; its line is logged at its end
+_MAX_DETAIL_BODY = 4096
 
 RETRY_AFTER_SECONDS = 5
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}
 _MAX_REASON = 300
 
 
@@ -106,7 +110,7 @@ def unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[An
     )
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: http_error,
     AccessDenied: forbidden,
     WorkflowRefusal: refused,
@@ -115,14 +119,20 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
 
 
 async def log_failed_answer(message: Message, scope: Scope) -> None:
-    """One line for each answer of status 400 or more, unless its traceback was logged."""
-    if message["type"] != "http.response.start" or message["status"] < HTTPStatus.BAD_REQUEST:
+    """One line for each answer of status 400 or more (unless its traceback was logged), once
+    its body is sent: a route that returns its error (rather than raise it) gives its reason as
+    the body's `detail`."""
+    state: dict[str, Any] = scope.setdefault("state", {})
+    if message["type"] == "http.response.start":
+        if message["status"] >= HTTPStatus.BAD_REQUEST and not state.get(_LOGGED):
+            state[_STATUS] = message["status"]
         return
-    state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
-    if state.get(_LOGGED):
+    if message["type"] != "http.response.body" or message.get("more_body", False):
         return
-    status = message["status"]
-    reason = state.get(_REASON) or HTTPStatus(status).phrase
+    status = state.pop(_STATUS, None)
+    if status is None:
+        return
+    reason = state.get(_REASON) or _detail(message.get("body", b"")) or _PHRASES.get(status, "")
     client = scope.get("client")
     log.log(
         logging.INFO if status < HTTPStatus.INTERNAL_SERVER_ERROR else logging.WARNING,
@@ -134,3 +144,14 @@ async def log_failed_answer(message: Message, scope: Scope) -> None:
         client[0] if client else "-",
         " ".join(str(reason).split())[:_MAX_REASON],
     )
+
+
+def _detail(body: bytes) -> str | None:
+    """The `detail` of a small JSON error body."""
+    if not body.startswith(b"{") or len(body) > _MAX_DETAIL_BODY:
+        return None
+    try:
+        detail = msgspec.json.decode(body).get("detail")
+    except (msgspec.DecodeError, AttributeError):
+        return None
+    return detail if isinstance(detail, str) else None

@@ -21,10 +21,8 @@ def request_id(scope: Any) -> str:
     known = state.get(_STATE_KEY)
     if isinstance(known, str):
         return known
-    sent = next(
-        (value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"x-request-id"),
-        "",
-    )
+    headers = scope.get("headers", ())
+    sent = next((v.decode("latin-1") for k, v in headers if k == b"x-request-id"), "")
     made = sent if _ACCEPTED.fullmatch(sent) else uuid.uuid4().hex[:16]
     state[_STATE_KEY] = made
     return made

@@ -26,6 +26,4 @@ GRAPHIQL_OFF = (
 
 
 def graphiql_page() -> Response[str]:
-    return Response(
-        PAGE, media_type=MediaType.HTML, headers={"Content-Security-Policy": POLICY}
-    )
+    return Response(PAGE, media_type=MediaType.HTML, headers={"Content-Security-Policy": POLICY})
