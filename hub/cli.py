@@ -7,6 +7,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from hub.api.app import create_app
 from hub.auth.policy import Role
 from hub.db.embedded import EmbeddedPostgres
 from hub.db.errors import DatabaseUnavailable, MigrationError
+from hub.db.supervise import supervise
 from hub.registry.load import ConfigError
 from hub.services import load_network, open_hub
 from hub.settings import Settings
@@ -42,24 +44,32 @@ def fail(message: str) -> None:
 
 
 @contextlib.contextmanager
-def database_url(settings: Settings) -> Iterator[tuple[str, str]]:
+def database_url(settings: Settings) -> Iterator[tuple[str, str, EmbeddedPostgres | None]]:
     """The server to use: HUB_DATABASE_URL if set, else an embedded one in the data folder."""
     if settings.database_url is not None:
-        yield settings.database_url, "the server in HUB_DATABASE_URL"
+        yield settings.database_url, "the server in HUB_DATABASE_URL", None
         return
     embedded = EmbeddedPostgres(settings.data_dir)
     url = embedded.start()
     try:
-        yield url, f"embedded PostgreSQL in {embedded.pgdata}"
+        yield url, f"embedded PostgreSQL in {embedded.pgdata}", embedded
     finally:
         embedded.stop()
 
 
 def run(settings: Settings, work: Callable[[str, str], Coroutine[Any, Any, T]]) -> T:
     """Run `work(url, description)` against the database, turning known failures into one line."""
+    return run_with_server(settings, lambda url, described, _embedded: work(url, described))
+
+
+def run_with_server(
+    settings: Settings,
+    work: Callable[[str, str, EmbeddedPostgres | None], Coroutine[Any, Any, T]],
+) -> T:
+    """`run`, for work that also needs the embedded server itself (None with HUB_DATABASE_URL)."""
     try:
-        with database_url(settings) as (url, described):
-            return asyncio.run(work(url, described))
+        with database_url(settings) as (url, described, embedded):
+            return asyncio.run(work(url, described, embedded))
     except USER_ERRORS as error:
         fail(str(error))
         raise  # unreachable: fail() exits
@@ -82,8 +92,13 @@ def main() -> None:
 
 
 async def _serve(
-    settings: Settings, url: str, host: str, port: int, banner: Callable[[], None]
+    settings: Settings,
+    url: str,
+    address: tuple[str, int],
+    banner: Callable[[], None],
+    embedded: EmbeddedPostgres | None,
 ) -> None:
+    host, port = address
     config = uvicorn.Config(create_app(settings, url), host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -92,13 +107,29 @@ async def _serve(
         await asyncio.sleep(0.05)
     if server.started:
         banner()
+    if embedded is None:
+        await task
+        return
+    watch = asyncio.create_task(supervise(embedded))
+    await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+    if not watch.done():
+        watch.cancel()
+        await task
+        return
+    server.should_exit = True
     await task
+    raise DatabaseUnavailable(watch.result())
 
 
-def _print_banner(host: str, port: int, described: str, tokens: dict[str, str] | None) -> None:
+def _print_banner(
+    host: str, port: int, described: str, tokens: dict[str, str] | None, graphiql: bool
+) -> None:
     base = f"http://{host}:{port}"
     click.secho(f"The network hub is running at {base}", fg="green", bold=True)
-    click.echo(f"  GraphiQL : {base}/graphql")
+    if graphiql:
+        click.echo(f"  GraphiQL : {base}/graphql")
+    else:
+        click.echo(f"  GraphQL  : {base}/graphql (POST; the GraphiQL page is off: --graphiql)")
     click.echo(f"  Health   : {base}/health")
     click.echo(f"  Database : {described}")
     if tokens:
@@ -129,7 +160,7 @@ def check_config(settings: Settings) -> None:
 def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None:
     check_config(settings)
 
-    async def work(url: str, described: str) -> None:
+    async def work(url: str, described: str, embedded: EmbeddedPostgres | None) -> None:
         tokens: dict[str, str] | None = None
         if demo:
             from hub.demo.load import load_demo
@@ -144,11 +175,15 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
             for correction in loaded.corrections:
                 click.echo(f"Correction under way: {correction}")
         await _serve(
-            settings, url, host, port, lambda: _print_banner(host, port, described, tokens)
+            settings,
+            url,
+            (host, port),
+            lambda: _print_banner(host, port, described, tokens, settings.graphiql),
+            embedded,
         )
 
     try:
-        run(settings, work)
+        run_with_server(settings, work)
     except KeyboardInterrupt:
         pass
     except SystemExit as stop:
@@ -158,22 +193,45 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
     click.echo("Stopped.")
 
 
-@main.command()
-@host_option
-@port_option
-@data_dir_option
-def demo(host: str, port: int, data_dir: Path | None) -> None:
-    """Start the hub with the demo network loaded; print the URL, tokens and an example query."""
-    _serve_command(Settings.from_env().with_data_dir(data_dir), host, port, demo=True)
+behind_tls_option = click.option(
+    "--behind-tls",
+    is_flag=True,
+    envvar="HUB_BEHIND_TLS",
+    help="Clients reach the hub over HTTPS through a reverse proxy: answers carry "
+    "Strict-Transport-Security ($HUB_BEHIND_TLS).",
+)
 
 
 @main.command()
 @host_option
 @port_option
 @data_dir_option
-def serve(host: str, port: int, data_dir: Path | None) -> None:
+@behind_tls_option
+def demo(host: str, port: int, data_dir: Path | None, behind_tls: bool) -> None:
+    """Start the hub with the demo network loaded; print the URL, tokens and an example query.
+    The GraphiQL page is on."""
+    settings = Settings.from_env().with_data_dir(data_dir)
+    settings = replace(settings, graphiql=True, behind_tls=behind_tls)
+    _serve_command(settings, host, port, demo=True)
+
+
+@main.command()
+@host_option
+@port_option
+@data_dir_option
+@click.option(
+    "--graphiql/--no-graphiql",
+    default=False,
+    envvar="HUB_GRAPHIQL",
+    show_default=True,
+    help="Serve the GraphiQL page at GET /graphql ($HUB_GRAPHIQL).",
+)
+@behind_tls_option
+def serve(host: str, port: int, data_dir: Path | None, graphiql: bool, behind_tls: bool) -> None:
     """Start the hub (migrations are applied at start-up)."""
-    _serve_command(Settings.from_env().with_data_dir(data_dir), host, port, demo=False)
+    settings = Settings.from_env().with_data_dir(data_dir)
+    settings = replace(settings, graphiql=graphiql, behind_tls=behind_tls)
+    _serve_command(settings, host, port, demo=False)
 
 
 @main.command()

@@ -20,6 +20,11 @@ class Settings:
     database_url: str | None
     data_dir: Path
     config_dir: Path
+    # The GraphiQL page at GET /graphql (`hub serve --graphiql`, HUB_GRAPHIQL; on in `hub demo`).
+    graphiql: bool = False
+    # Served over HTTPS by a reverse proxy (`hub serve --behind-tls`, HUB_BEHIND_TLS): only then
+    # do answers carry Strict-Transport-Security, which a browser would otherwise keep wrongly.
+    behind_tls: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -5,28 +5,31 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from typing import Any
 
 import msgspec
-from litestar import Litestar, Request, Response, get
+from litestar import Controller, Litestar, Request, Response, get
 from litestar.datastructures import State
-from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.logging import LoggingConfig
 from strawberry.litestar import make_graphql_controller
 
 from hub.api.context import get_context
+from hub.api.errors import HubSchema
+from hub.api.failures import EXCEPTION_HANDLERS, log_failed_answer, note_reason
+from hub.api.headers import security_headers
 from hub.api.schema import build_schema
-from hub.auth.policy import AccessDenied
 from hub.board.http import BoardPackController
 from hub.consolidation.http import ConsolidationController
+from hub.db.outage import outage_reason
 from hub.excel.http import WorkbookController
 from hub.fx.http import FxController
 from hub.limits.config import check_coordinates, load_limits
 from hub.limits.http import bounded
 from hub.monitoring.http import MonitoringController
-from hub.reporting.workflow import WorkflowRefusal
 from hub.services import Hub, load_network, open_hub
 from hub.settings import Settings
+from hub.web.graphiql import graphiql_page
 from hub.web.http import WEB_ROUTES
 
 
@@ -37,11 +40,39 @@ class Health(msgspec.Struct, frozen=True):
 
 
 @get("/health")
-async def health(state: State) -> Health:
-    hub: Hub = state.hub
-    async with hub.db.pool.acquire() as connection:
-        await connection.fetchval("select 1")
-    return Health(status="ok", database="reachable", entities=len(hub.registry.entities))
+async def health(request: Request[Any, Any, State]) -> Response[Health]:
+    """200 when the database answers; 503 with the reason when it does not."""
+    hub: Hub = request.app.state.hub
+    entities = len(hub.registry.entities)
+    try:
+        async with hub.db.pool.acquire() as connection:
+            await connection.fetchval("select 1")
+    except Exception as error:
+        reason = outage_reason(error)
+        if reason is None:
+            raise
+        note_reason(request.scope, f"{reason} ({type(error).__name__}: {error})")
+        return Response(
+            Health(status="unavailable", database=reason, entities=entities),
+            status_code=HTTPStatus.SERVICE_UNAVAILABLE,
+        )
+    return Response(Health(status="ok", database="reachable", entities=entities))
+
+
+def _graphql_controller(schema: HubSchema, graphiql: bool) -> type[Controller]:
+    """Strawberry's controller, whose GraphiQL page (when enabled) is the hub's own."""
+    base: Any = make_graphql_controller(
+        schema,
+        path="/graphql",
+        context_getter=get_context,
+        graphql_ide="graphiql" if graphiql else None,
+    )
+
+    class GraphQLController(base):  # type: ignore[misc]
+        async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
+            return graphiql_page()
+
+    return GraphQLController
 
 
 def create_app(settings: Settings, database_url: str) -> Litestar:
@@ -62,12 +93,9 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
     limits = load_limits(settings.config_dir)
     schema = build_schema(limits)
     check_coordinates(settings.config_dir, limits, schema._schema)
-    graphql = make_graphql_controller(
-        schema, path="/graphql", context_getter=get_context, graphql_ide="graphiql"
-    )
     return Litestar(
         route_handlers=[
-            bounded(graphql, limits),
+            bounded(_graphql_controller(schema, settings.graphiql), limits),
             health,
             WorkbookController,
             ConsolidationController,
@@ -77,20 +105,16 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             *WEB_ROUTES,
         ],
         lifespan=[lifespan],
-        # A body over its limit is a refusal, not a failure: no traceback in the log for it.
-        logging_config=LoggingConfig(
-            log_exceptions="always", disable_stack_trace={RequestEntityTooLarge}
-        ),
-        exception_handlers={AccessDenied: _forbidden, WorkflowRefusal: _refused},
+        state=State({"graphiql": settings.graphiql}),
+        # Failures are logged by hub.api.failures: one line for a client's mistake, one
+        # traceback for a bug; Litestar's own traceback for every exception would repeat them.
+        logging_config=LoggingConfig(log_exceptions="never"),
+        exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers(behind_tls=settings.behind_tls), log_failed_answer],
+        # No /schema (OpenAPI) pages: they load their scripts from a CDN; the REST routes are few
+        # and documented in the README.
+        openapi_config=None,
         # Uploads are checked against the configured limit with a clear message; this is the
         # transport's backstop for bodies sent without a length.
         request_max_body_size=network.rules.upload.max_bytes + 1_000_000,
     )
-
-
-def _forbidden(_request: Request[Any, Any, Any], error: AccessDenied) -> Response[Any]:
-    return Response({"detail": str(error)}, status_code=403)
-
-
-def _refused(_request: Request[Any, Any, Any], error: WorkflowRefusal) -> Response[Any]:
-    return Response({"detail": str(error)}, status_code=409)

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 from litestar import Request
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 
@@ -21,6 +21,7 @@ from hub.reporting.loaders import (
 )
 from hub.reporting.model import KpiValue, StoredFinding, Submission
 from hub.services import Hub
+from hub.web.graphiql import GRAPHIQL_OFF
 
 
 @dataclass(slots=True)
@@ -111,5 +112,7 @@ async def get_context(request: Request[Any, Any, Any]) -> HubContext:
     try:
         principal = await authenticate(request, hub, ide_page_allowed=True)
     except IdePage:
+        if not request.app.state.graphiql:
+            raise NotFoundException(GRAPHIQL_OFF) from None
         principal = None
     return HubContext(hub=hub, principal=principal, loaders=make_loaders(hub, principal))

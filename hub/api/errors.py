@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import logging
+from http import HTTPStatus
 from typing import Any
 
 import strawberry
 
 from graphql import GraphQLError
+from hub.api.failures import internal_message, log_unexpected, note_reason, unavailable_message
 from hub.auth.policy import AccessDenied
 from hub.consolidation.model import ConsolidationError
 from hub.contributions.service import ContributionError
+from hub.db.outage import outage_reason
 from hub.investments.model import InvestmentError
 from hub.reporting.workflow import WorkflowRefusal
 
-log = logging.getLogger("hub.api")
-
-# Exceptions a caller caused, and the code their GraphQL error carries. Anything else is a bug:
-# it is logged with its traceback.
+# Exceptions a caller caused, and the code their GraphQL error carries. The database being
+# unavailable is DATABASE_UNAVAILABLE (and HTTP 503); anything else is a bug: INTERNAL_ERROR,
+# a generic message with the request id, its traceback logged.
 EXPECTED: dict[type[Exception], str] = {
     AccessDenied: "FORBIDDEN",
     WorkflowRefusal: "WORKFLOW",
@@ -35,6 +36,9 @@ def bad_input(field: str, message: str) -> GraphQLError:
 
 class HubSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        context = getattr(execution_context, "context", None)
+        request = getattr(context, "request", None)
+        scope: dict[str, Any] = request.scope if request is not None else {}
         for error in errors:
             original = error.original_error
             code = next((c for t, c in EXPECTED.items() if isinstance(original, t)), None)
@@ -42,5 +46,21 @@ class HubSchema(strawberry.Schema):
                 error.extensions = {**(error.extensions or {}), "code": code}
                 if isinstance(original, ConsolidationError):
                     error.extensions["problems"] = original.problems
-            elif original is not None and not isinstance(original, GraphQLError):
-                log.error("unexpected error in %s", error.path, exc_info=original)
+            elif original is None or isinstance(original, GraphQLError):
+                continue  # syntax, validation, or an error the code built with its own code
+            elif error.path is None and isinstance(original, ValueError):
+                # A scalar refused a value while the request was read (the Decimal scalar's
+                # "not a number"): the caller's input, not a bug.
+                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+            elif (reason := outage_reason(original)) is not None:
+                error.message = unavailable_message(reason)
+                error.extensions = {"code": "DATABASE_UNAVAILABLE"}
+                note_reason(scope, f"{reason} ({type(original).__name__}: {original})")
+                response = getattr(context, "response", None)
+                if response is not None:
+                    response.status_code = HTTPStatus.SERVICE_UNAVAILABLE
+            else:
+                where = "GraphQL " + ".".join(map(str, error.path or ["(no field)"]))
+                rid = log_unexpected(scope, where, original)
+                error.message = internal_message(rid)
+                error.extensions = {"code": "INTERNAL_ERROR", "requestId": rid}

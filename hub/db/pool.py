@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import urllib.parse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import asyncpg
 
 from hub.db.errors import DatabaseUnavailable
+from hub.db.outage import connect_reason
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -75,20 +77,15 @@ class Database:
         async def setup(connection: Connection) -> None:
             connection.add_query_logger(count)
 
-        try:
-            pool = await asyncpg.create_pool(
-                url,
-                min_size=min_size,
-                max_size=max_size,
-                init=setup,
-                timeout=10,
-                server_settings=server_settings,
-            )
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
-            reason = str(error) or type(error).__name__
-            raise DatabaseUnavailable(
-                f"cannot connect to PostgreSQL at {redact(url)}: {reason}"
-            ) from error
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            init=setup,
+            timeout=10,
+            server_settings=server_settings,
+            connect=_connect_or_unavailable,
+        )
         database = cls(url, pool)
         return database
 
@@ -99,3 +96,33 @@ class Database:
 
     async def close(self) -> None:
         await self.pool.close()
+
+
+async def _connect_or_unavailable(
+    dsn: str | None = None, **options: Any
+) -> asyncpg.Connection[asyncpg.Record]:
+    """Every connection the pool opens, at start-up or later to replace one the server dropped:
+    a failure is `DatabaseUnavailable`, which the API answers with 503 and its reason."""
+    try:
+        connection: asyncpg.Connection[asyncpg.Record] = await asyncpg.connect(dsn, **options)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+        detail = str(error) or type(error).__name__
+        raise DatabaseUnavailable(
+            f"cannot connect to PostgreSQL at {redact(dsn or '')}: {detail}", connect_reason(error)
+        ) from error
+    return connection
+
+
+class _OneLineWhenUnavailable(logging.Filter):
+    """asyncpg's pool logs each failed attempt to reconnect (backing off to once a minute) with
+    a traceback; while the server is down the reason alone is the news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, DatabaseUnavailable):
+            record.msg, record.args = f"{record.getMessage()}: {error}", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+logging.getLogger("asyncpg.pool").addFilter(_OneLineWhenUnavailable())

@@ -126,7 +126,9 @@ async def test_an_absurd_amount_is_refused_in_a_line(
         f'budget: {digits[:5000]}, currency: "EUR", startsOn: "2024-01-01", '
         'endsOn: "2024-12-31", purpose: "x"}) { name } }',
     )
-    assert "a number of more than 28 digits: too large for an amount" in str(literal["errors"])
+    [error] = literal["errors"]
+    assert "a number of more than 28 digits: too large for an amount" in error["message"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert await stored(hub) == (0, 0)
 
 

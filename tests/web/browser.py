@@ -42,14 +42,25 @@ def require_chromium() -> None:
     pytest.skip(reason)
 
 
+# Only the machine itself is reachable: other hosts' names do not resolve, and whatever else
+# goes to a proxy that does not exist (Chromium never sends loopback to a proxy).
+OFFLINE = (
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--proxy-server=http://127.0.0.1:9",
+)
+
+
 @contextmanager
-def chromium(profile: Path) -> Iterator[webdriver.Chrome]:
+def chromium(profile: Path, *, offline: bool = False) -> Iterator[webdriver.Chrome]:
+    """The browser; `offline` cuts it off from the internet and logs every request it makes
+    (`driver.get_log("performance")`)."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ARGUMENTS:
+    for argument in (*ARGUMENTS, *(OFFLINE if offline else ())):
         options.add_argument(argument)
     options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    logs = {"browser": "ALL", "performance": "ALL"} if offline else {"browser": "ALL"}
+    options.set_capability("goog:loggingPrefs", logs)
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     try:
         yield driver
