@@ -8,13 +8,12 @@ key is required and unknown keys are refused, each problem naming file, key and 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Annotated, TypeAlias
 
 import msgspec
 
-from hub.registry.load import ConfigError, decode_error
+from hub.registry.load import ConfigError, decode_toml
 
 Positive: TypeAlias = Annotated[int, msgspec.Meta(ge=1)]
 
@@ -43,16 +42,7 @@ DEFAULT = AuthConfig(
 def load_auth_config(path: Path) -> AuthConfig:
     if not path.exists():
         return DEFAULT
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(path, [f"cannot read the file: {error.strerror}"]) from error
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(path, [f"not valid TOML: {error}"]) from error
-    try:
-        config = msgspec.convert(raw, AuthConfig)
-    except msgspec.ValidationError as error:
-        raise ConfigError(path, [decode_error(error)]) from error
+    config = decode_toml(path, AuthConfig)
     tokens = config.tokens
     if tokens.default_lifetime_days > tokens.max_lifetime_days:
         raise ConfigError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +16,7 @@ from graphql import (
     GraphQLSchema,
     GraphQLType,
 )
-from hub.registry.load import ConfigError, decode_error
+from hub.registry.load import ConfigError, decode_toml
 
 Count = Annotated[int, msgspec.Meta(ge=1)]
 Seconds = Annotated[float, msgspec.Meta(gt=0)]
@@ -71,16 +70,7 @@ class Limits(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
 
 def load_limits(config_dir: Path) -> Limits:
     path = config_dir / FILE_NAME
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(path, [f"cannot read the file: {error.strerror}"]) from error
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(path, [f"not valid TOML: {error}"]) from error
-    try:
-        return msgspec.convert(raw, Limits)
-    except msgspec.ValidationError as error:
-        raise ConfigError(path, [decode_error(error)]) from error
+    return decode_toml(path, Limits)
 
 
 def check_coordinates(config_dir: Path, limits: Limits, schema: GraphQLSchema) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
 import msgspec
 
-from hub.registry.load import ConfigError, decode_error
+from hub.registry.load import ConfigError, decode_toml
 
 
 class Statement(StrEnum):
@@ -102,16 +101,7 @@ class GroupChart:
 
 
 def load_group_chart(path: Path) -> GroupChart:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(path, [f"cannot read the file: {error.strerror}"]) from error
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(path, [f"not valid TOML: {error}"]) from error
-    try:
-        config = msgspec.convert(raw, GroupChartConfig)
-    except msgspec.ValidationError as error:
-        raise ConfigError(path, [decode_error(error)]) from error
+    config = decode_toml(path, GroupChartConfig)
     problems = list(_check(config)) + list(_check_roles(config))
     if problems:
         raise ConfigError(path, problems)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import msgspec
 
@@ -19,6 +20,8 @@ from hub.registry.model import (
     NetworkConfig,
 )
 from hub.registry.registry import Registry
+
+T = TypeVar("T")
 
 
 class ConfigError(Exception):
@@ -42,19 +45,23 @@ def decode_error(error: msgspec.ValidationError) -> str:
     return f"{match['key'] or '(top level)'}: {match['reason']}"
 
 
-def load_registry(path: Path) -> Registry:
+def decode_toml(path: Path, struct: type[T], *, parse_float: Callable[[str], object] = float) -> T:
+    """The file decoded into `struct` (strict: unknown keys refused), or a `ConfigError` that
+    names the file, the key and the reason."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=parse_float)
     except OSError as error:
         raise ConfigError(path, [f"cannot read the file: {error.strerror}"]) from error
-    try:
-        raw = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, [f"not valid TOML: {error}"]) from error
     try:
-        config = msgspec.convert(raw, NetworkConfig)
+        return msgspec.convert(raw, struct)
     except msgspec.ValidationError as error:
         raise ConfigError(path, [decode_error(error)]) from error
+
+
+def load_registry(path: Path) -> Registry:
+    config = decode_toml(path, NetworkConfig, parse_float=Decimal)
     problems = list(check_network(config))
     if problems:
         raise ConfigError(path, problems)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
 import msgspec
 
-from hub.registry.load import ConfigError, decode_error
+from hub.registry.load import ConfigError, decode_toml
 
 
 class Tolerances(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -51,16 +50,7 @@ class ReportingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
 
 
 def load_reporting_rules(path: Path) -> ReportingRules:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    except OSError as error:
-        raise ConfigError(path, [f"cannot read the file: {error.strerror}"]) from error
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(path, [f"not valid TOML: {error}"]) from error
-    try:
-        rules = msgspec.convert(raw, ReportingRules)
-    except msgspec.ValidationError as error:
-        raise ConfigError(path, [decode_error(error)]) from error
+    rules = decode_toml(path, ReportingRules, parse_float=Decimal)
     problems = [
         f"{key}: must not be negative"
         for key, value in (
