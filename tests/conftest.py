@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import urllib.parse
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -30,6 +31,11 @@ def with_database(url: str, name: str) -> str:
     head, sep, query = url.partition("?")
     base = head.rsplit("/", 1)[0]
     return f"{base}/{name}{sep}{query}"
+
+
+def database_name(url: str) -> str:
+    """The database of a URL (TCP or socket: `…/name?host=/run/pg` keeps a path in its query)."""
+    return urllib.parse.urlsplit(url).path.lstrip("/")
 
 
 @pytest.fixture(scope="session")

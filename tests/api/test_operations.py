@@ -19,6 +19,7 @@ from litestar.testing import AsyncTestClient
 from hub.api.app import create_app
 from hub.settings import Settings
 from tests.api.test_reporting_graphql import SUBMIT, de_2024
+from tests.conftest import database_name
 
 REQUEST_ID = re.compile(r"[0-9a-f]{16}")
 UNAVAILABLE = (
@@ -272,7 +273,7 @@ async def test_while_the_database_refuses_connections_answers_are_503_until_it_i
     database_url: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    database = database_url.rsplit("/", 1)[1].split("?")[0]
+    database = database_name(database_url)
     board = auth(tokens["board"])
     assert (await client.get("/health")).status_code == 200
     caplog.set_level(logging.INFO)
@@ -332,7 +333,7 @@ async def test_a_connection_lost_mid_query_is_a_graphql_503(
     """The token is checked, then the query waits on a lock while the server ends the hub's
     connections: the resolver's error says the database is unavailable, HTTP 503. (The test
     client blocks this thread while the app answers: the server is watched from another.)"""
-    database = database_url.rsplit("/", 1)[1].split("?")[0]
+    database = database_name(database_url)
     holder = await asyncpg.connect(database_url)
     transaction = holder.transaction()
     await transaction.start()
