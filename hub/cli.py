@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import signal
 import sys
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import replace
@@ -157,8 +158,15 @@ def check_config(settings: Settings) -> None:
         fail(str(error))
 
 
+def _stop_on_terminate(_signum: int, _frame: object) -> None:
+    """A service manager stops the hub with SIGTERM: stop as after Ctrl-C (uvicorn finishes the
+    requests under way, then the embedded PostgreSQL is stopped), not abruptly."""
+    raise KeyboardInterrupt
+
+
 def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None:
     check_config(settings)
+    signal.signal(signal.SIGTERM, _stop_on_terminate)
 
     async def work(url: str, described: str, embedded: EmbeddedPostgres | None) -> None:
         tokens: dict[str, str] | None = None

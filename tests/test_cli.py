@@ -117,6 +117,25 @@ def test_demo_with_the_embedded_server_keeps_its_data_across_restarts(tmp_path: 
         assert not postmaster.exists(), "the embedded PostgreSQL was left running"
 
 
+def test_a_service_manager_s_stop_leaves_no_server_behind(tmp_path: Path) -> None:
+    """SIGTERM (systemd's stop) used to end the hub at once, its embedded PostgreSQL left
+    running on the data folder."""
+    data_dir = tmp_path / "data"
+    port = free_port()
+    hub = RunningHub(
+        ["serve", "--port", str(port), "--data-dir", str(data_dir)],
+        env(HUB_DATABASE_URL=None),
+        tmp_path / "serve.log",
+    )
+    hub.wait_for("Press Ctrl-C to stop.")
+    postmaster = data_dir / "pg" / "postmaster.pid"
+    assert postmaster.exists()
+    hub.process.send_signal(signal.SIGTERM)
+    assert hub.process.wait(timeout=60) == 0
+    assert hub.log.read_text().rstrip().endswith("Stopped.")
+    assert not postmaster.exists(), "the embedded PostgreSQL was left running"
+
+
 def run_hub(args: list[str], environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*HUB, *args], env=environment, capture_output=True, text=True, timeout=120, check=False
