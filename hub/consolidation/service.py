@@ -14,7 +14,7 @@ import msgspec
 
 from hub.auth.policy import Action, Principal, authorize
 from hub.consolidation import repository
-from hub.consolidation.calc import consolidate, exact, rate_for
+from hub.consolidation.calc import consolidate, exact
 from hub.consolidation.model import (
     Balance,
     Consolidated,
@@ -24,6 +24,7 @@ from hub.consolidation.model import (
     Journal,
     JournalEntry,
 )
+from hub.consolidation.translation import rate_for
 from hub.db.pool import Connection
 from hub.fx.model import RateKey
 from hub.fx.service import rates_for

@@ -45,11 +45,22 @@ class Roles(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tru
     associates: str
     share_of_associates_result: str
     net_result: str
+    brought_forward: str  # where a year's result is carried into the next (IAS 21 roll-forward)
+    bargain_purchase_gain: str  # income of the acquisition period (IFRS 3.34)
+    goodwill_impairment: str  # expense of the period an impairment is entered in
+
+
+class Reciprocal(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Two lines whose intra-network balances are each other's: one entity's side of a pair
+    (a loan granted) and its partner's (the loan received). Pairs are matched line by line."""
+
+    lines: tuple[str, str]
 
 
 class GroupChartConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     roles: Roles
     lines: tuple[GroupLineConfig, ...]
+    reciprocal: tuple[Reciprocal, ...] = ()
 
 
 class GroupLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,9 +81,16 @@ class GroupLine(msgspec.Struct, frozen=True, kw_only=True):
 class GroupChart:
     """Lines in config order (a parent before its children), with their statement resolved."""
 
-    def __init__(self, lines: list[GroupLine], roles: Roles) -> None:
+    def __init__(
+        self, lines: list[GroupLine], roles: Roles, reciprocal: tuple[Reciprocal, ...] = ()
+    ) -> None:
         self.lines: dict[str, GroupLine] = {line.code: line for line in lines}
         self.roles = roles
+        # Each line's counterpart in an intra-network pair (both ways).
+        self.reciprocal: dict[str, str] = {}
+        for pair in reciprocal:
+            first, second = pair.lines
+            self.reciprocal[first], self.reciprocal[second] = second, first
 
     def ancestors(self, code: str) -> list[str]:
         found, parent = [], self.lines[code].parent
@@ -129,6 +147,11 @@ def _check_roles(config: GroupChartConfig) -> Iterator[str]:
     for role, code in msgspec.structs.asdict(config.roles).items():
         if code not in codes:
             yield f"roles.{role}: unknown line {code!r}"
+    leaves = codes - {line.parent for line in config.lines if line.parent is not None}
+    for index, pair in enumerate(config.reciprocal):
+        for code in pair.lines:
+            if code not in leaves:
+                yield f"reciprocal[{index}].lines: {code!r} is not a line without parts"
 
 
 def _resolve(config: GroupChartConfig) -> GroupChart:
@@ -158,4 +181,5 @@ def _resolve(config: GroupChartConfig) -> GroupChart:
             for line in config.lines
         ],
         config.roles,
+        config.reciprocal,
     )

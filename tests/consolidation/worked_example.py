@@ -1,25 +1,61 @@
-"""The worked example: Belgium (EUR, parent) and Sweden (SEK, held at 80 %), 2024, with an
-intra-network loan from Belgium to Sweden, at the real ECB EUR/SEK rates."""
+"""The worked example: Belgium (EUR, parent) and Sweden (SEK, held at 80 % since Belgium paid
+in its capital on 31 Dec 2012), 2024, with an intra-network loan from Belgium to Sweden, at the
+real ECB EUR/SEK rates."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
-from hub.consolidation.model import Balance, EntityInput, EntityRates
+from hub.consolidation.model import (
+    ONE,
+    AcquisitionTerms,
+    Balance,
+    EntityInput,
+    EntityRates,
+    EquityLine,
+    Opening,
+)
+from hub.consolidation.translation import exact
 from hub.registry.model import ConsolidationMethod
 
 # ECB reference rates, SEK per EUR (eurofxref-hist.csv): closing 31 Dec 2024 11.459, 2024
-# average 11.4325; Sweden's capital was paid in at the 31 Dec 2012 rate, 8.582.
+# average 11.4325, closing 29 Dec 2023 (2024's opening) 11.096; 31 Dec 2012 8.582, the day
+# Sweden's capital was paid in.
 SEK_2024 = EntityRates(
-    closing=Decimal("11.459"), average=Decimal("11.4325"), historical=Decimal("8.582")
+    closing=Decimal("11.459"), average=Decimal("11.4325"), opening=Decimal("11.096")
 )
-EUR = EntityRates(closing=Decimal(1), average=Decimal(1), historical=Decimal(1))
+EUR = ONE
+ACQUIRED = dt.date(2012, 12, 31)
+AT_ACQUISITION = Decimal("8.582")
+
+# Belgium paid 100,000 EUR for 80 % of Sweden's capital of 1,000,000 SEK (its whole equity).
+SWEDEN_ACQUISITION = AcquisitionTerms(
+    subsidiary="SE",
+    parent="BE",
+    acquired_on=ACQUIRED,
+    method=ConsolidationMethod.FULL,
+    share=Decimal("0.8"),
+    consideration=Decimal(100_000),
+    rate=AT_ACQUISITION,
+    equity=(Balance("BS.L.EQ.I", Decimal(-1_000_000)),),
+)
+# Nothing but the capital since: Sweden's equity opens each year as it was acquired.
+SWEDEN_OPENING = Opening(
+    lines=(
+        EquityLine(
+            line="BS.L.EQ.I",
+            local=Decimal(-1_000_000),
+            translated=exact(Decimal(-1_000_000) / AT_ACQUISITION),
+        ),
+    ),
+    source="acquisition of 2012-12-31",
+)
 
 BELGIUM = EntityInput(
     entity="BE",
     currency="EUR",
     method=ConsolidationMethod.PARENT,
-    share=None,
     parent=None,
     submission_id=1,
     version=1,
@@ -37,10 +73,10 @@ SWEDEN = EntityInput(
     entity="SE",
     currency="SEK",
     method=ConsolidationMethod.FULL,
-    share=Decimal("0.8"),
     parent="BE",
     submission_id=2,
     version=1,
+    opening=SWEDEN_OPENING,
     balances=(
         Balance("BS.A.CA.IX", Decimal(8_000_000)),  # cash
         # the loan, booked at the 2023 closing rate: 500,000 EUR x 11.096 = 5,548,000 SEK
@@ -51,15 +87,15 @@ SWEDEN = EntityInput(
     ),
 )
 
-# 2023: closing 29 Dec 2023 11.096, average 11.4788. Sweden had just borrowed the 500,000 EUR.
+# 2023: closing 29 Dec 2023 11.096, average 11.4788, opening (30 Dec 2022) 11.1218. Sweden had
+# just borrowed the 500,000 EUR.
 SEK_2023 = EntityRates(
-    closing=Decimal("11.096"), average=Decimal("11.4788"), historical=Decimal("8.582")
+    closing=Decimal("11.096"), average=Decimal("11.4788"), opening=Decimal("11.1218")
 )
 BELGIUM_2023 = EntityInput(
     entity="BE",
     currency="EUR",
     method=ConsolidationMethod.PARENT,
-    share=None,
     parent=None,
     submission_id=3,
     version=1,
@@ -75,10 +111,10 @@ SWEDEN_2023 = EntityInput(
     entity="SE",
     currency="SEK",
     method=ConsolidationMethod.FULL,
-    share=Decimal("0.8"),
     parent="BE",
     submission_id=4,
     version=1,
+    opening=SWEDEN_OPENING,
     balances=(
         Balance("BS.A.CA.IX", Decimal(6_548_000)),
         Balance("BS.L.DE.VIII", Decimal(-5_548_000), partner="BE"),
