@@ -31,6 +31,7 @@ from hub.board.graphql import (
 )
 from hub.breakeven.graphql import BreakEvenQuery
 from hub.consolidation.graphql import ConsolidationMutation, ConsolidationQuery
+from hub.consolidation.register.graphql import RegisterMutation, RegisterQuery
 from hub.contributions.graphql import ContributionQuery
 from hub.fx.graphql import FxMutation, FxQuery
 from hub.investments.graphql import InvestmentMutation, InvestmentQuery
@@ -46,6 +47,7 @@ Query = merge_types(
         ReportingQuery,
         FxQuery,
         ConsolidationQuery,
+        RegisterQuery,
         ContributionQuery,
         InvestmentQuery,
         BreakEvenQuery,
@@ -55,7 +57,14 @@ Query = merge_types(
 )
 Mutation = merge_types(
     "Mutation",
-    (ReportingMutation, FxMutation, ConsolidationMutation, InvestmentMutation, UserMutation),
+    (
+        ReportingMutation,
+        FxMutation,
+        ConsolidationMutation,
+        RegisterMutation,
+        InvestmentMutation,
+        UserMutation,
+    ),
 )
 
 

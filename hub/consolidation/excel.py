@@ -182,27 +182,57 @@ def _translation(sheet: Worksheet, view: View) -> None:
             "Currency",
             "Closing rate",
             "Average rate",
-            "Historical rate",
-            "Reserve (CTA)",
-            f"Reserve {view.prior_period}",
+            "Reserve (CTA) opening",
             "Movement",
+            "Reserve (CTA) closing",
+            "Equity carried from",
         ],
     )
-    movements = {m.entity: m for m in view.cta}
     for row, translation in enumerate(view.result.translations, start=2):
-        movement = movements[translation.entity]
         values = (
             translation.entity,
             translation.currency,
             translation.closing,
             translation.average,
-            translation.historical,
         )
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row, column=column, value=value)
-        _money(sheet, row, 6, translation.cta)
-        _money(sheet, row, 7, movement.opening)
-        _money(sheet, row, 8, movement.movement)
+        closing = present(translation.cta)
+        opening = None if translation.cta_opening is None else present(translation.cta_opening)
+        _money(sheet, row, 5, opening)
+        _money(sheet, row, 6, None if opening is None else closing - opening)
+        _money(sheet, row, 7, closing)
+        sheet.cell(row=row, column=8, value=translation.opening_source)
+    start = len(view.result.translations) + 3
+    _header(
+        sheet,
+        start,
+        [
+            "Goodwill of",
+            "Currency",
+            "In its currency",
+            "At acquisition",
+            "Impairment",
+            "Translation",
+            "At closing",
+            "Bargain purchase",
+        ],
+    )
+    for row, goodwill in enumerate(view.result.goodwill, start=start + 1):
+        sheet.cell(row=row, column=1, value=goodwill.subsidiary)
+        sheet.cell(row=row, column=2, value=goodwill.currency)
+        sheet.cell(row=row, column=3, value=goodwill.local)
+        for column, amount in enumerate(
+            (
+                goodwill.at_acquisition,
+                goodwill.impairment,
+                goodwill.translation,
+                goodwill.closing,
+                goodwill.bargain_purchase,
+            ),
+            start=4,
+        ):
+            _money(sheet, row, column, amount)
     sheet.freeze_panes = "A2"
 
 
@@ -216,10 +246,11 @@ def _sources(sheet: Worksheet, view: View) -> None:
             sheet.cell(row=row, column=column, value=value)
         row += 1
     row += 1
-    _header(sheet, row, ["Entity", "Currency", "Rate type", "Rate", "Line"])
+    _header(sheet, row, ["Entity", "Currency", "Rate type", "Rate", "Line", "Period", "Day"])
     for offset, rate in enumerate(view.inputs.rates_used, start=row + 1):
         for position, item in enumerate(
-            (rate.entity, rate.currency, rate.type, rate.rate, rate.line), start=1
+            (rate.entity, rate.currency, rate.type, rate.rate, rate.line, rate.period, rate.day),
+            start=1,
         ):
             sheet.cell(row=offset, column=position, value=item)
     sheet.freeze_panes = "A2"

@@ -48,14 +48,35 @@ class Elimination:
     note: str | None
 
 
-@strawberry.type
+@strawberry.type(
+    description="An intra-network pair that does not cancel out: `amount` (group currency) = "
+    "`fx` (what the rates explain) + `booking` (what one side booked otherwise)."
+)
 class IntraNetworkDifference:
     entity: str
     partner: str
     statement: str
+    lines: list[str] = strawberry.field(description="The entity's lines, then the partner's.")
     amount: Decimal
     cause: str
     beyond_tolerance: bool
+    fx: Decimal
+    booking: Decimal
+    transaction_currency: str | None
+    booking_in_transaction_currency: Decimal
+
+
+@strawberry.type(description="A subsidiary's goodwill, fixed in its currency (IAS 21.47).")
+class Goodwill:
+    subsidiary: str
+    currency: str
+    local: Decimal = strawberry.field(description="In its currency, after impairments to date.")
+    closing: Decimal = strawberry.field(description="In group currency at the closing rate.")
+    at_acquisition: Decimal
+    impairment: Decimal = strawberry.field(description="This period's, in group currency.")
+    translation: Decimal = strawberry.field(description="In the translation reserve.")
+    bargain_purchase: Decimal
+    non_controlling_share: Decimal
 
 
 @strawberry.type
@@ -64,10 +85,18 @@ class Translation:
     currency: str
     closing_rate: Decimal
     average_rate: Decimal
-    historical_rate: Decimal
     translation_reserve: Decimal
-    reserve_opening: Decimal | None = strawberry.field(description="The prior period's reserve.")
-    reserve_movement: Decimal | None
+    reserve_opening: Decimal | None = strawberry.field(
+        description="At the period start: the opening equity at the prior closing rate, less "
+        "its carried value."
+    )
+    reserve_movement: Decimal | None = strawberry.field(
+        description="Closing less opening, each as shown (so the roll-forward adds up)."
+    )
+    opening_source: str | None = strawberry.field(
+        description="Where the equity's carried value comes from: the locked prior run, an "
+        "opening position, the acquisition, or the prior year computed."
+    )
 
 
 @strawberry.type
@@ -92,6 +121,8 @@ class RateUsed:
     type: str
     rate: Decimal
     line: str | None
+    period: str | None
+    day: dt.date | None
 
 
 @strawberry.type
@@ -141,6 +172,8 @@ class ConsolidatedStatements:
     eliminations: list[Elimination]
     differences: list[IntraNetworkDifference]
     translations: list[Translation]
+    goodwill: list[Goodwill]
+    warnings: list[str]
     checks: list[ConsolidationCheck]
     net_result_non_controlling: Decimal
     net_result_group: Decimal
@@ -180,7 +213,6 @@ def statements_of(
                 change_percent=percent,
             )
         )
-    movements = {m.entity: m for m in view.cta}
     net = result.columns[TOTAL][chart.roles.net_result]
     return ConsolidatedStatements(
         period=view.period,
@@ -206,13 +238,33 @@ def statements_of(
                 entity=d.entity,
                 partner=d.partner,
                 statement=d.statement,
+                lines=list(d.lines),
                 amount=present(d.amount),
                 cause=d.cause.value,
                 beyond_tolerance=d.beyond_tolerance,
+                fx=present(d.fx),
+                booking=present(d.booking),
+                transaction_currency=d.transaction_currency,
+                booking_in_transaction_currency=present(d.booking_transaction),
             )
             for d in result.differences
         ],
-        translations=[_translation(t, movements[t.entity]) for t in result.translations],
+        translations=[_translation(t) for t in result.translations],
+        goodwill=[
+            Goodwill(
+                subsidiary=g.subsidiary,
+                currency=g.currency,
+                local=present(g.local),
+                closing=present(g.closing),
+                at_acquisition=present(g.at_acquisition),
+                impairment=present(g.impairment),
+                translation=present(g.translation),
+                bargain_purchase=present(g.bargain_purchase),
+                non_controlling_share=present(g.nci_share),
+            )
+            for g in result.goodwill
+        ],
+        warnings=result.warnings,
         checks=[
             ConsolidationCheck(name=c.name, ok=c.ok, difference=present(c.difference))
             for c in result.checks
@@ -229,7 +281,15 @@ def statements_of(
             for s in view.inputs.sources
         ],
         rates_used=[
-            RateUsed(entity=r.entity, currency=r.currency, type=r.type, rate=r.rate, line=r.line)
+            RateUsed(
+                entity=r.entity,
+                currency=r.currency,
+                type=r.type,
+                rate=r.rate,
+                line=r.line,
+                period=r.period,
+                day=r.day,
+            )
             for r in view.inputs.rates_used
         ],
         journals=[JournalType.of(j) for j in journals],
@@ -237,16 +297,18 @@ def statements_of(
     )
 
 
-def _translation(t: model.Translation, movement: service.CtaMovement) -> Translation:
+def _translation(t: model.Translation) -> Translation:
+    closing = present(t.cta)
+    opening = None if t.cta_opening is None else present(t.cta_opening)
     return Translation(
         entity=t.entity,
         currency=t.currency,
         closing_rate=t.closing,
         average_rate=t.average,
-        historical_rate=t.historical,
-        translation_reserve=present(t.cta),
-        reserve_opening=None if movement.opening is None else present(movement.opening),
-        reserve_movement=None if movement.movement is None else present(movement.movement),
+        translation_reserve=closing,
+        reserve_opening=opening,
+        reserve_movement=None if opening is None else closing - opening,
+        opening_source=t.opening_source,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from hub.consolidation.model import Consolidated
 from hub.db.pool import Connection, plain
 from hub.reporting.model import Status
 
@@ -296,3 +297,31 @@ async def account_details(
         )
         for row in rows
     ]
+
+
+async def locked_periods(connection: Connection) -> list[str]:
+    """The periods whose consolidation is locked now."""
+    rows = await connection.fetch(
+        """
+        select distinct on (period) period, locked from consolidation_lock_event
+        order by period, id desc
+        """
+    )
+    return [row["period"] for row in rows if row["locked"]]
+
+
+async def locked_result(connection: Connection, period: str) -> Consolidated | None:
+    """The figures a locked period was signed off with: its last run before the lock."""
+    stored = await connection.fetchval(
+        """
+        select r.result from consolidation_run r
+        join lateral (
+            select e.locked, e.at from consolidation_lock_event e
+            where e.period = r.period order by e.id desc limit 1
+        ) lock on lock.locked
+        where r.period = $1 and r.run_at <= lock.at
+        order by r.id desc limit 1
+        """,
+        period,
+    )
+    return None if stored is None else msgspec.json.decode(stored, type=Consolidated)

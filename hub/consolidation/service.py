@@ -16,19 +16,24 @@ from hub.auth.policy import Action, Principal, authorize
 from hub.consolidation import repository
 from hub.consolidation.calc import consolidate, exact
 from hub.consolidation.model import (
+    ONE,
+    AcquisitionTerms,
     Balance,
     Consolidated,
     ConsolidationError,
     EntityInput,
     EntityRates,
+    EquityLine,
     Journal,
     JournalEntry,
+    Opening,
 )
-from hub.consolidation.translation import rate_for
+from hub.consolidation.register import service as register
+from hub.consolidation.translation import carried_equity_lines, carry_forward, rate_for, translate
 from hub.db.pool import Connection
 from hub.fx.model import RateKey
 from hub.fx.service import rates_for
-from hub.registry.group_chart import Side
+from hub.registry.group_chart import Side, Statement
 from hub.reporting.model import Dataset, Status
 from hub.reporting.period import PeriodError, parse_period
 from hub.reporting.repository import latest_submission_id
@@ -45,19 +50,11 @@ class Source(msgspec.Struct, frozen=True, kw_only=True):
 class RateUsed(msgspec.Struct, frozen=True, kw_only=True):
     entity: str
     currency: str
-    type: str
+    type: str  # closing, average, opening, historical (an equity movement), acquisition
     rate: Decimal
     line: str | None = None
-
-
-class CtaMovement(msgspec.Struct, frozen=True, kw_only=True):
-    entity: str
-    opening: Decimal | None
-    closing: Decimal
-
-    @property
-    def movement(self) -> Decimal | None:
-        return None if self.opening is None else self.closing - self.opening
+    period: str | None = None
+    day: dt.date | None = None  # of an acquisition's rate
 
 
 class Inputs(msgspec.Struct, frozen=True, kw_only=True):
@@ -67,6 +64,7 @@ class Inputs(msgspec.Struct, frozen=True, kw_only=True):
     journals: list[Journal]
     sources: list[Source]
     rates_used: list[RateUsed]
+    acquisitions: dict[str, AcquisitionTerms] = {}
 
 
 class View(msgspec.Struct, frozen=True, kw_only=True):
@@ -77,15 +75,22 @@ class View(msgspec.Struct, frozen=True, kw_only=True):
     prior_period: str
     prior: Consolidated | None
     prior_problems: list[str]
-    cta: list[CtaMovement]
     locked: bool
 
 
 def _period(text: str) -> str:
     try:
-        return str(parse_period(text))
+        period = parse_period(text)
     except PeriodError as error:
         raise ConsolidationError([str(error)]) from error
+    if not period.is_year:
+        raise ConsolidationError(
+            [
+                f"{period} is not a year: consolidation runs on years (the equity of each is "
+                "carried into the next)"
+            ]
+        )
+    return str(period)
 
 
 def _scope(hub: Hub, entities: list[str] | None) -> list[str]:
@@ -101,9 +106,11 @@ def _scope(hub: Hub, entities: list[str] | None) -> list[str]:
     return [code for code in hub.registry.entities if code in entities]
 
 
-async def gather(hub: Hub, connection: Connection, scope: list[str], period: str) -> Inputs:
-    """Everything a consolidation of `period` reads; every problem found is listed at once."""
-    problems: list[str] = []
+async def _sources(
+    connection: Connection, scope: list[str], period: str, problems: list[str] | None
+) -> list[Source]:
+    """The approved statements of each entity; a missing one is a problem when `problems` is
+    given (else it is left out)."""
     states = {s.entity: s for s in await repository.statement_reports(connection, scope, period)}
     sources = []
     for code in scope:
@@ -114,11 +121,12 @@ async def gather(hub: Hub, connection: Connection, scope: list[str], period: str
             or state.approved_version is None
             or state.status is None
         ):
-            # One message whether a draft exists or not: it reaches readers who may not know.
-            problems.append(
-                f"{code} has no approved statements for {period}: consolidation runs on "
-                "approved data only"
-            )
+            if problems is not None:
+                # One message whether a draft exists or not: it reaches readers who may not know.
+                problems.append(
+                    f"{code} has no approved statements for {period}: consolidation runs on "
+                    "approved data only"
+                )
         else:
             sources.append(
                 Source(
@@ -128,6 +136,12 @@ async def gather(hub: Hub, connection: Connection, scope: list[str], period: str
                     status=state.status,
                 )
             )
+    return sources
+
+
+async def _balances(
+    connection: Connection, sources: list[Source], problems: list[str], period: str
+) -> dict[str, list[Balance]]:
     aggregates = await repository.aggregates(connection, [s.submission_id for s in sources])
     balances: dict[str, list[Balance]] = defaultdict(list)
     unmapped: dict[str, list[str]] = defaultdict(list)
@@ -148,7 +162,45 @@ async def gather(hub: Hub, connection: Connection, scope: list[str], period: str
                 f"{source.entity}'s approved statements for {period} (version {source.version}) "
                 "have no trial balance: consolidation needs one"
             )
-    rates, used = await _rates(hub, [s.entity for s in sources], period, balances, problems)
+    return balances
+
+
+def _closed_before(balances: list[Balance], hub: Hub) -> list[Balance]:
+    """A subsidiary acquired on the period's last day brings its balance sheet only: its result
+    of the period was earned before, and is part of the equity acquired (brought forward)."""
+    chart = hub.group_chart
+    income = [b for b in balances if chart.lines[b.line].statement is Statement.INCOME_STATEMENT]
+    kept = [b for b in balances if chart.lines[b.line].statement is not Statement.INCOME_STATEMENT]
+    result = sum((b.amount for b in income), Decimal(0))
+    return [*kept, Balance(chart.roles.brought_forward, result)] if income else kept
+
+
+async def gather(hub: Hub, connection: Connection, scope: list[str], period: str) -> Inputs:
+    """Everything a consolidation of `period` reads; every problem found is listed at once."""
+    problems: list[str] = []
+    sources = await _sources(connection, scope, period, problems)
+    balances = await _balances(connection, sources, problems, period)
+    in_scope = [s.entity for s in sources]
+    averages = await _impairment_averages(hub, connection, in_scope, period)
+    terms = await register.terms_for(hub, connection, in_scope, period, averages, problems)
+    _, end = parse_period(period).bounds()
+    for code, acquired in terms.acquisitions.items():
+        if acquired.acquired_on == end and code in balances:
+            balances[code] = _closed_before(balances[code], hub)
+    rates, used = await _rates(hub, in_scope, period, balances, problems)
+    for code, what, day, rate in terms.rates:
+        currency = hub.registry.entities[code].currency
+        if currency != hub.registry.group_currency:
+            used.append(RateUsed(entity=code, currency=currency, type=what, rate=rate, day=day))
+    openings = {}
+    for code in in_scope:
+        if hub.registry.entities[code].currency == hub.registry.group_currency:
+            continue
+        opening = await _opening(hub, connection, code, period, terms, balances.get(code, []))
+        if isinstance(opening, str):
+            problems.append(opening)
+        else:
+            openings[code] = opening
     journals = await _journals(connection, period)
     if problems:
         raise ConsolidationError(problems)
@@ -160,11 +212,11 @@ async def gather(hub: Hub, connection: Connection, scope: list[str], period: str
                 entity=source.entity,
                 currency=config.currency,
                 method=config.consolidation,
-                share=config.ownership_share,
                 parent=config.parent if config.parent in scope else None,
                 submission_id=source.submission_id,
                 version=source.version,
                 balances=tuple(sorted(balances[source.entity], key=_balance_order)),
+                opening=openings.get(source.entity),
             )
         )
     return Inputs(
@@ -174,6 +226,107 @@ async def gather(hub: Hub, connection: Connection, scope: list[str], period: str
         journals=journals,
         sources=sources,
         rates_used=used,
+        acquisitions=terms.acquisitions,
+    )
+
+
+async def _impairment_averages(
+    hub: Hub, connection: Connection, entities: list[str], period: str
+) -> dict[tuple[str, str], Decimal]:
+    wanted = {
+        RateKey.average(hub.registry.entities[code].currency, earlier)
+        for code, earlier in await register.impairment_periods(connection, entities, period)
+        if hub.registry.entities[code].currency != hub.registry.group_currency
+    }
+    found = await rates_for(hub, wanted)
+    return {(key.currency, key.period or ""): rate for key, rate in found.items()}
+
+
+# How many earlier years an entity's opening equity may be computed back through.
+OPENING_DEPTH = 10
+
+
+async def _opening(
+    hub: Hub,
+    connection: Connection,
+    code: str,
+    period: str,
+    terms: register.PeriodTerms,
+    balances: list[Balance],
+    depth: int = 0,
+) -> Opening | str:
+    """Where the entity's equity starts this period (IAS 21), or why it cannot be known: the
+    locked consolidation of the year before; else an opening position entered for this year;
+    else its acquisition, when made this year or when its equity has not moved since; else the
+    year before, computed from its approved statements (and so on back)."""
+    chart = hub.group_chart
+    prior = str(parse_period(period).previous())
+    stored = await repository.locked_result(connection, prior)
+    if stored is not None:
+        for closing in stored.closing_equity:
+            if closing.entity == code:
+                return carry_forward(closing, chart, f"the locked {prior} consolidation")
+    if code in terms.openings:
+        return terms.openings[code]
+    acquired = terms.acquisitions.get(code)
+    if acquired is not None:
+        carried = carried_equity_lines(chart)
+        now: dict[str, Decimal] = defaultdict(Decimal)
+        for b in balances:
+            if b.line in carried:
+                now[b.line] += b.amount
+        then = {b.line: b.amount for b in acquired.equity}
+        if acquired.in_period or {k: v for k, v in now.items() if v} == then:
+            return Opening(
+                lines=tuple(
+                    EquityLine(line=line, local=amount, translated=exact(amount / acquired.rate))
+                    for line, amount in sorted(then.items())
+                ),
+                source=f"the acquisition of {acquired.acquired_on}",
+            )
+    return await _computed_opening(hub, connection, code, period, depth)
+
+
+async def _computed_opening(
+    hub: Hub, connection: Connection, code: str, period: str, depth: int
+) -> Opening | str:
+    prior = str(parse_period(period).previous())
+    missing = (
+        f"{code}: no opening equity for {period} (IAS 21 translates equity from where it was "
+        f"carried): lock the {prior} consolidation, enter an opening position for {period}, or "
+        "record the acquisition"
+    )
+    if depth >= OPENING_DEPTH:
+        return missing
+    problems: list[str] = []
+    sources = await _sources(connection, [code], prior, None)
+    if not sources:
+        return missing
+    balances = (await _balances(connection, sources, problems, prior)).get(code, [])
+    averages = await _impairment_averages(hub, connection, [code], prior)
+    terms = await register.terms_for(hub, connection, [code], prior, averages, problems)
+    acquired = terms.acquisitions.get(code)
+    _, end = parse_period(prior).bounds()
+    if acquired is not None and acquired.acquired_on == end:
+        balances = _closed_before(balances, hub)
+    rates, _ = await _rates(hub, [code], prior, {code: balances}, problems)
+    opening = await _opening(hub, connection, code, prior, terms, balances, depth + 1)
+    if problems or isinstance(opening, str):
+        return problems[0] if problems else opening
+    config = hub.registry.entities[code]
+    entity = EntityInput(
+        entity=code,
+        currency=config.currency,
+        method=config.consolidation,
+        parent=None,
+        submission_id=sources[0].submission_id,
+        version=sources[0].version,
+        balances=tuple(balances),
+        opening=opening,
+    )
+    _, _, closing = translate(entity, rates[code], hub.group_chart, in_group_currency=False)
+    return carry_forward(
+        closing, hub.group_chart, f"{prior} computed from its approved statements (not locked)"
     )
 
 
@@ -188,52 +341,60 @@ async def _rates(
     balances: Mapping[str, list[Balance]],
     problems: list[str],
 ) -> tuple[dict[str, EntityRates], list[RateUsed]]:
-    """Closing, average and historical rates per entity; a missing one is a problem named by
-    currency, type and period, never a rate of 1."""
+    """Closing, average and opening rates per entity, and the rates finance entered for this
+    period's movements of equity lines; a missing one is a problem named by currency, type and
+    period, never a rate of 1."""
     group = hub.registry.group_currency
-    chart = hub.group_chart
+    carried = carried_equity_lines(hub.group_chart)
     wanted: dict[str, list[RateKey]] = {}
     for code in entities:
         currency = hub.registry.entities[code].currency
         if currency == group:
             continue
-        equity_lines = sorted(
-            {b.line for b in balances.get(code, []) if chart.is_under(b.line, chart.roles.equity)}
-        )
+        equity_lines = sorted({b.line for b in balances.get(code, []) if b.line in carried})
         wanted[code] = [
             RateKey.closing(currency, period),
             RateKey.average(currency, period),
-            RateKey.historical(currency, code),
-            *(RateKey.historical(currency, code, line) for line in equity_lines),
+            RateKey.opening(currency, period),
+            *(RateKey.historical(currency, code, line, period) for line in equity_lines),
         ]
     found = await rates_for(hub, [key for keys in wanted.values() for key in keys])
     rates: dict[str, EntityRates] = {}
     used: list[RateUsed] = []
-    one = Decimal(1)
     for code in entities:
         if code not in wanted:
-            rates[code] = EntityRates(closing=one, average=one, historical=one)
+            rates[code] = ONE
             continue
-        closing, average, historical, *by_line = wanted[code]
-        missing = [key for key in (closing, average, historical) if key not in found]
+        closing, average, opening, *movements = wanted[code]
+        missing = [key for key in (closing, average) if key not in found]
         for key in missing:
             problems.append(f"{code}: no {key.describe()}: import the ECB rates or enter one")
         if missing:
             continue
-        specific = {key.line: found[key] for key in by_line if key in found and key.line}
+        specific = {key.line: found[key] for key in movements if key in found and key.line}
         rates[code] = EntityRates(
             closing=found[closing],
             average=found[average],
-            historical=found[historical],
-            historical_by_line=specific,
+            opening=found.get(opening),
+            movements=specific,
         )
         currency = closing.currency
         used += [
-            RateUsed(entity=code, currency=currency, type=key.type.value, rate=found[key])
-            for key in (closing, average, historical)
+            RateUsed(
+                entity=code, currency=currency, type=key.type.value, rate=found[key], period=period
+            )
+            for key in (closing, average, opening)
+            if key in found
         ]
         used += [
-            RateUsed(entity=code, currency=currency, type="historical", rate=rate, line=line)
+            RateUsed(
+                entity=code,
+                currency=currency,
+                type="historical",
+                rate=rate,
+                line=line,
+                period=period,
+            )
             for line, rate in specific.items()
         ]
     return rates, used
@@ -260,6 +421,8 @@ def _compute(hub: Hub, inputs: Inputs) -> Consolidated:
         inputs.journals,
         hub.rules.tolerances.rounding,
         hub.rules.tolerances.trial_balance,
+        acquisitions=inputs.acquisitions,
+        group_currency=hub.registry.group_currency,
     )
 
 
@@ -273,27 +436,23 @@ async def view(
     prior_period = str(parse_period(period).previous())
     async with hub.db.pool.acquire() as connection:
         inputs = await gather(hub, connection, scope, period)
-        try:
-            prior_inputs: Inputs | None = await gather(hub, connection, scope, prior_period)
-            prior_problems: list[str] = []
-        except ConsolidationError as error:
-            prior_inputs, prior_problems = None, error.problems
+        prior_problems: list[str] = []
+        # The comparatives: the prior year as it was signed off, else as it computes now.
+        prior = await repository.locked_result(connection, prior_period)
+        if prior is None:
+            try:
+                prior = _compute(hub, await gather(hub, connection, scope, prior_period))
+            except ConsolidationError as error:
+                prior_problems = error.problems
         locked = await repository.is_locked(connection, period)
-    result = _compute(hub, inputs)
-    prior = None if prior_inputs is None else _compute(hub, prior_inputs)
-    before = {} if prior is None else {t.entity: t.cta for t in prior.translations}
     return View(
         period=period,
         scope=scope,
-        result=result,
+        result=_compute(hub, inputs),
         inputs=inputs,
         prior_period=prior_period,
         prior=prior,
         prior_problems=prior_problems,
-        cta=[
-            CtaMovement(entity=t.entity, opening=before.get(t.entity), closing=t.cta)
-            for t in result.translations
-        ],
         locked=locked,
     )
 
@@ -490,6 +649,21 @@ class DrillRow(msgspec.Struct, frozen=True, kw_only=True):
     version: int
 
 
+def _carried_rates(hub: Hub, inputs: Inputs) -> dict[tuple[str, str], Decimal]:
+    """The rate an equity line is carried at this period (IAS 21: its local amount over its
+    rolled-forward value), per entity outside the group currency."""
+    found = {}
+    for closing in _compute(hub, inputs).closing_equity:
+        for line in closing.lines:
+            if (
+                line.translated
+                and line.local
+                and line.line in carried_equity_lines(hub.group_chart)
+            ):
+                found[(closing.entity, line.line)] = exact(line.local / line.translated)
+    return found
+
+
 async def drill_down(
     hub: Hub,
     principal: Principal,
@@ -517,13 +691,16 @@ async def drill_down(
         ]
     )
     rows: list[DrillRow] = []
+    carried_values = _carried_rates(hub, inputs)
     async with hub.db.pool.acquire() as connection:
         for source in inputs.entities:
             if entity is not None and source.entity != entity:
                 continue
             rates = inputs.rates[source.entity]
             for leaf in leaves:
-                rate = rate_for(leaf, hub.group_chart, rates)
+                rate = carried_values.get((source.entity, leaf)) or rate_for(
+                    leaf, hub.group_chart, rates
+                )
                 sign = 1 if hub.group_chart.lines[leaf].side is Side.DEBIT else -1
                 for detail in await repository.account_details(
                     connection, source.submission_id, source.entity, leaf

@@ -98,7 +98,7 @@ def test_the_worked_example_by_hand() -> None:
     assert (difference.entity, difference.partner, difference.cause) == ("BE", "SE", Cause.FX)
     assert difference.lines == ("BS.A.FA.IV.A", "BS.L.DE.VIII")
     assert cents(difference.amount) == cents(difference.fx) == Decimal("15839.08")
-    assert (difference.booking, difference.transaction_currency) == (0, "EUR")
+    assert (difference.booking, difference.transaction_currency) == (Decimal(0), "EUR")
     assert difference.beyond_tolerance
     assert total["BS.A.FA.IV.A"] == 0  # the loan and the investment are gone
     assert total["BS.L.DE.VIII"] == 0
@@ -271,7 +271,7 @@ def acquisition(
         Balance(draw(st.sampled_from(LEAVES[:10])), draw(positive))
         for _ in range(draw(st.integers(min_value=0, max_value=2)))
     )
-    steps = ()
+    steps: tuple[OwnershipStep, ...] = ()
     if method is ConsolidationMethod.FULL and draw(st.booleans()):
         steps = (
             OwnershipStep(

@@ -3,6 +3,7 @@ in national charts, approved through the workflow, at ECB rates imported from th
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 from collections.abc import AsyncIterator
@@ -19,8 +20,9 @@ from hub.auth.policy import Principal, Role
 from hub.auth.users import principal_for_token, upsert_user
 from hub.consolidation import service as consolidation
 from hub.consolidation.model import Balance, ConsolidationError, EntityInput
-from hub.fx.model import RateType
-from hub.fx.service import import_ecb, override_rate
+from hub.consolidation.register import service as register
+from hub.consolidation.register.repository import LineAmount
+from hub.fx.service import import_ecb
 from hub.reporting import service
 from hub.reporting.model import Dataset, StatementsIn, TrialBalanceLineIn
 from hub.reporting.workflow import ReportAction
@@ -112,16 +114,19 @@ async def worked(hub80: Hub) -> dict[str, str]:
     tokens["national-be"], belgium = await user(hub80, "national-be", Role.NATIONAL, "BE")
     tokens["national-se"], sweden = await user(hub80, "national-se", Role.NATIONAL, "SE")
     await import_ecb(hub80, ECB.read_bytes(), finance.user_id)
-    await override_rate(
+    # Belgium paid 100,000 EUR for 80 % of Sweden's capital on 31 Dec 2012 (ECB rate 8.582).
+    await register.record_acquisition(
         hub80,
         finance,
-        currency="SEK",
-        rate_type=RateType.HISTORICAL,
-        period=None,
-        entity="SE",
-        line=None,
-        rate=Decimal("8.582"),
-        reason="capital paid in at the 31 Dec 2012 rate",
+        register.AcquisitionIn(
+            subsidiary="SE",
+            acquired_on=dt.date(2012, 12, 31),
+            share=Decimal("0.8"),
+            consideration=Decimal(100_000),
+            consideration_currency="EUR",
+            equity=(LineAmount("BS.L.EQ.I", Decimal(-1_000_000)),),
+            reason="Sweden's capital paid in by Belgium",
+        ),
     )
     for period, be, se in (("2023", BELGIUM_2023, SWEDEN_2023), ("2024", BELGIUM, SWEDEN)):
         await approve(hub80, belgium, finance, be, period)
@@ -143,8 +148,9 @@ query C($period: String!, $entities: [String!]) {
     columns priorAvailable netResultGroup netResultNonControlling
     lines { line total prior change changePercent values { column amount } }
     differences { entity partner amount cause beyondTolerance }
-    translations { entity closingRate averageRate historicalRate translationReserve
-                   reserveOpening reserveMovement }
+    translations { entity closingRate averageRate translationReserve
+                   reserveOpening reserveMovement openingSource }
+    goodwill { subsidiary local closing atAcquisition translation }
     checks { name ok difference }
     sources { entity version status }
     ratesUsed { entity type rate }
@@ -162,11 +168,20 @@ async def test_the_worked_example_end_to_end(
     lines = {line["line"]: line for line in result["lines"]}
     # The same figures as the arithmetic test (tests/consolidation/test_calc.py), now read from
     # trial balances in the Belgian (PCMN) and Swedish (BAS) charts, at the imported ECB rates.
-    assert lines["BS.A"]["total"] == "2684922.84"
+    assert lines["BS.A"]["total"] == "2683220.18"
     assert lines["BS.L.EQ.NCI"]["total"] == "42796.06"
     assert lines["BS.L.PLUG"]["total"] == "-15839.08"
-    assert lines["BS.A.FA.I"]["total"] == "6781.64"
-    assert lines["BS.L.EQ.CTA"]["total"] == "-23639.22"
+    assert lines["BS.A.FA.I"]["total"] == "5078.98"
+    assert lines["BS.L.EQ.CTA"]["total"] == "-25341.87"
+    assert result["goodwill"] == [
+        {
+            "subsidiary": "SE",
+            "local": "58200.00",
+            "closing": "5078.98",
+            "atAcquisition": "6781.64",
+            "translation": "-1702.66",
+        }
+    ]
     assert {v["column"]: v["amount"] for v in lines["IS.TI.PE.ACT"]["values"]} == {
         "BE": "3000000.00",
         "SE": "2607000.04",
@@ -187,21 +202,24 @@ async def test_the_worked_example_end_to_end(
         }
     ]
     # Comparatives: 2023 total assets = Belgium 2,100,000 + Sweden's cash 6,548,000 / 11.096
-    # = 590,122.57 - the loan 500,000 - the investment 100,000 + goodwill 6,781.64
-    # = 2,096,904.20 (exactly 2,096,904.2033); change 588,018.63, +28.04 %.
+    # = 590,122.57 - the loan 500,000 - the investment 100,000 + goodwill 58,200 SEK at
+    # 2023's closing rate, 5,245.13 = 2,095,367.70; change 587,852.48, +28.05 %.
     assert result["priorAvailable"] is True
-    assert lines["BS.A"]["prior"] == "2096904.20"
-    assert lines["BS.A"]["change"] == "588018.63"
-    assert lines["BS.A"]["changePercent"] == "28.04"
-    [_, sweden] = result["translations"]
+    assert lines["BS.A"]["prior"] == "2095367.70"
+    assert lines["BS.A"]["change"] == "587852.48"
+    assert lines["BS.A"]["changePercent"] == "28.05"
+    # Sweden's reserve: it opens at its equity carried from the acquisition (1,000,000 SEK at
+    # 8.582 = 116,522.96) against 1,000,000 SEK at the opening rate (2023's closing, 11.096:
+    # 90,122.57): -26,400.39; it closes at -29,549.02; the movement is the difference.
+    [sweden] = result["translations"]
     assert sweden == {
         "entity": "SE",
         "closingRate": "11.459",
         "averageRate": "11.4325",
-        "historicalRate": "8.582",
         "translationReserve": "-29549.02",
         "reserveOpening": "-26400.39",
         "reserveMovement": "-3148.63",
+        "openingSource": "the acquisition of 2012-12-31",
     }
     assert all(check["ok"] for check in result["checks"])
     assert result["sources"] == [
@@ -211,7 +229,8 @@ async def test_the_worked_example_end_to_end(
     assert {(r["entity"], r["type"], r["rate"]) for r in result["ratesUsed"]} == {
         ("SE", "closing", "11.459"),
         ("SE", "average", "11.4325"),
-        ("SE", "historical", "8.582"),
+        ("SE", "opening", "11.096"),
+        ("SE", "acquisition", "8.582"),  # the ECB rate of 31 Dec 2012, the acquisition's day
     }
 
 
@@ -305,7 +324,9 @@ async def test_missing_rates_and_unapproved_data_are_named(hub80: Hub) -> None:
     assert raised.value.problems == [
         "SE: no closing rate for SEK in 2024: import the ECB rates or enter one",
         "SE: no average rate for SEK in 2024: import the ECB rates or enter one",
-        "SE: no historical rate for SEK of SE: import the ECB rates or enter one",
+        "SE: no opening equity for 2024 (IAS 21 translates equity from where it was carried): "
+        "lock the 2023 consolidation, enter an opening position for 2024, or record the "
+        "acquisition",
     ]
 
     await approve(hub80, belgium, finance, BELGIUM, "2025")
@@ -423,9 +444,9 @@ async def test_the_statements_workbook(
     assert sheet.freeze_panes == "C5"
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=5) if row[0].value}
     total = rows["BS.A"][6]
-    assert total.value == pytest.approx(2684922.84)
+    assert total.value == pytest.approx(2683220.18)
     assert total.number_format == "#,##0.00;(#,##0.00);-"
-    assert rows["BS.A"][7].value == pytest.approx(2096904.20)  # prior period
+    assert rows["BS.A"][7].value == pytest.approx(2095367.70)  # prior period
     assert rows["BS.L.PLUG"][6].value == pytest.approx(-15839.08)
     sources = workbook["Sources"]
     belgium = [c.value for c in sources[2]]

@@ -132,6 +132,7 @@ QUERIES: dict[str, Call] = {
     "exchangeRateHistory": Call(('(currency: "SEK", type: CLOSING, period: "2024")',)),
     "investmentProgrammes": Call(),
     "investmentLoans": Call(),
+    "acquisitionRegister": Call(("", '(entity: ["DE"])')),
     "users": Call(),
     "userAudit": Call(),
 }
@@ -172,6 +173,16 @@ MUTATIONS: dict[str, str] = {
     "grantLoan": '(input: {lender: "BE", borrowerEntity: "DE", principal: "1", currency: "EUR", '
     'grantedOn: "2024-01-01", schedule: [{dueOn: "2025-01-01", amount: "1"}]})',
     "repay": '(input: {loan: 1, date: "2024-01-01", amount: "1"})',
+    "recordAcquisition": '(input: {subsidiary: "SE", acquiredOn: "2012-12-31", share: "0.8", '
+    'consideration: "100000", considerationCurrency: "EUR", equity: [{line: "BS.L.EQ.I", '
+    'amount: "-1000000"}], reason: "x"})',
+    "recordOwnershipChange": '(input: {subsidiary: "SE", effectiveOn: "2024-01-01", '
+    'share: "0.9", consideration: "1", considerationCurrency: "EUR", reason: "x"})',
+    "recordGoodwillImpairment": '(input: {subsidiary: "SE", period: "2024", amount: "1", '
+    'reason: "x"})',
+    "recordOpeningPosition": '(input: {entity: "SE", period: "2024", lines: [{line: '
+    '"BS.L.EQ.I", local: "-1", translated: "-1"}], reason: "x"})',
+    "withdrawRegisterEntry": '(kind: GOODWILL_IMPAIRMENT, id: 1, reason: "x")',
     "createUser": '(input: {name: "mallory", role: ADMIN, tokenLabel: "x"})',
     "changeUserRole": '(input: {name: "board", role: ADMIN})',
     "disableUser": '(name: "finance")',
