@@ -105,18 +105,10 @@ async def approve(
         )
 
 
-@pytest.fixture
-async def worked(hub80: Hub) -> dict[str, str]:
-    """Both years of the worked example approved, rates imported; the tokens."""
-    tokens = {}
-    tokens["finance"], finance = await user(hub80, "finance", Role.FINANCE)
-    tokens["board"], _ = await user(hub80, "board", Role.BOARD)
-    tokens["national-be"], belgium = await user(hub80, "national-be", Role.NATIONAL, "BE")
-    tokens["national-se"], sweden = await user(hub80, "national-se", Role.NATIONAL, "SE")
-    await import_ecb(hub80, ECB.read_bytes(), finance.user_id)
-    # Belgium paid 100,000 EUR for 80 % of Sweden's capital on 31 Dec 2012 (ECB rate 8.582).
+async def record_sweden(hub: Hub, finance: Principal) -> None:
+    """Belgium paid 100,000 EUR for 80 % of Sweden's capital on 31 Dec 2012 (ECB rate 8.582)."""
     await register.record_acquisition(
-        hub80,
+        hub,
         finance,
         register.AcquisitionIn(
             subsidiary="SE",
@@ -128,6 +120,18 @@ async def worked(hub80: Hub) -> dict[str, str]:
             reason="Sweden's capital paid in by Belgium",
         ),
     )
+
+
+@pytest.fixture
+async def worked(hub80: Hub) -> dict[str, str]:
+    """Both years of the worked example approved, rates imported; the tokens."""
+    tokens = {}
+    tokens["finance"], finance = await user(hub80, "finance", Role.FINANCE)
+    tokens["board"], _ = await user(hub80, "board", Role.BOARD)
+    tokens["national-be"], belgium = await user(hub80, "national-be", Role.NATIONAL, "BE")
+    tokens["national-se"], sweden = await user(hub80, "national-se", Role.NATIONAL, "SE")
+    await import_ecb(hub80, ECB.read_bytes(), finance.user_id)
+    await record_sweden(hub80, finance)
     for period, be, se in (("2023", BELGIUM_2023, SWEDEN_2023), ("2024", BELGIUM, SWEDEN)):
         await approve(hub80, belgium, finance, be, period)
         await approve(hub80, sweden, finance, se, period)
