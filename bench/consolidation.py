@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import itertools
 import shutil
 import string
@@ -25,8 +26,11 @@ from bench.common import REPO, bench_database, best_of
 from hub.auth.policy import Principal, Role
 from hub.auth.users import principal_for_token, upsert_user
 from hub.consolidation import service as consolidation
-from hub.fx.model import RateType
-from hub.fx.service import import_ecb, override_rate
+from hub.consolidation.register import service as register
+from hub.consolidation.register.repository import LineAmount, OpeningLine
+from hub.consolidation.translation import carried_equity_lines
+from hub.fx.service import import_ecb
+from hub.registry.model import ConsolidationMethod
 from hub.reporting import service
 from hub.reporting.model import Dataset, StatementsIn, TrialBalanceLineIn
 from hub.reporting.workflow import ReportAction
@@ -68,7 +72,11 @@ def synthetic_config(folder: Path, entities: list[str]) -> Settings:
 def trial_balance(hub: Hub, entity: str, accounts: int) -> list[TrialBalanceLineIn]:
     config = hub.registry.entities[entity]
     chart = hub.countries[entity].profile.chart_of_accounts
-    listed = [a for a in chart.accounts if not a.intra_network and chart.group_line(a.code)]
+    listed = [
+        a
+        for a in chart.accounts
+        if not a.intra_network and not a.investment and chart.group_line(a.code)
+    ]
     lines, total = [], Decimal(0)
     for index in range(accounts - 1):
         base = listed[index % len(listed)].code
@@ -95,14 +103,11 @@ async def user(hub: Hub, name: str, role: Role, entity: str | None = None) -> Pr
 async def populate(hub: Hub, accounts: int) -> None:
     finance = await user(hub, "bench-finance", Role.FINANCE)
     await import_ecb(hub, ECB.read_bytes(), finance.user_id)
-    for code, config in hub.registry.entities.items():
+    for code in hub.registry.entities:
         national = await user(hub, f"bench-{code}", Role.NATIONAL, code)
+        lines = trial_balance(hub, code, accounts)
         outcome = await service.save_statements(
-            hub,
-            national,
-            StatementsIn(
-                entity=code, period=PERIOD, trial_balance=trial_balance(hub, code, accounts)
-            ),
+            hub, national, StatementsIn(entity=code, period=PERIOD, trial_balance=lines)
         )
         assert isinstance(outcome, service.Saved), outcome
         for actor, action in ((national, ReportAction.SUBMIT), (finance, ReportAction.APPROVE)):
@@ -115,18 +120,51 @@ async def populate(hub: Hub, accounts: int) -> None:
                 action=action,
                 reason="benchmark",
             )
-        if config.currency != hub.registry.group_currency:
-            await override_rate(
-                hub,
-                finance,
-                currency=config.currency,
-                rate_type=RateType.HISTORICAL,
-                period=None,
-                entity=code,
-                line=None,
-                rate=Decimal("8.582"),
+        await register_equity(hub, finance, code, lines)
+
+
+async def register_equity(
+    hub: Hub, finance: Principal, code: str, lines: list[TrialBalanceLineIn]
+) -> None:
+    """A subsidiary's acquisition, its equity as it stands (nothing moved since); an
+    independent partner outside the group currency, its opening at the 31 Dec 2012 rate."""
+    config = hub.registry.entities[code]
+    chart = hub.countries[code].profile.chart_of_accounts
+    carried = carried_equity_lines(hub.group_chart)
+    equity: dict[str, Decimal] = {}
+    for line in lines:
+        group_line = chart.group_line(line.account)
+        if group_line in carried:
+            equity[group_line] = equity.get(group_line, Decimal(0)) + line.amount
+    equity = {line: amount for line, amount in equity.items() if amount}
+    if config.consolidation is ConsolidationMethod.FULL:
+        await register.record_acquisition(
+            hub,
+            finance,
+            register.AcquisitionIn(
+                subsidiary=code,
+                acquired_on=dt.date(2012, 12, 31),
+                share=Decimal("0.75"),
+                consideration=Decimal(0),
+                consideration_currency=hub.registry.group_currency,
+                equity=tuple(LineAmount(line, amount) for line, amount in equity.items()),
                 reason="benchmark",
-            )
+            ),
+        )
+    elif config.currency != hub.registry.group_currency:
+        await register.record_opening(
+            hub,
+            finance,
+            register.OpeningIn(
+                entity=code,
+                period=PERIOD,
+                lines=tuple(
+                    OpeningLine(line=line, local=amount, translated=amount / Decimal("8.582"))
+                    for line, amount in equity.items()
+                ),
+                reason="benchmark",
+            ),
+        )
 
 
 async def main(entity_count: int, accounts: int, runs: int) -> None:

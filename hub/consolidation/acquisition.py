@@ -260,7 +260,9 @@ def consolidate_in_full(
 
     # Non-controlling interests: their share of the net assets at the period end (and of
     # goodwill, measured at fair value), moved out of the subsidiary's lines.
-    result = values[roles.net_result]
+    # The result of the year on the balance sheet: the income statement's, and whatever the
+    # subsidiary had already closed onto that line.
+    result = values[roles.result_of_the_year]
     nci_result = exact(minority * result - nci_part * acquired.impairment_now)
     if minority or acquired.nci_goodwill_local:
         equity = _subsidiary_equity(subsidiary_balances, chart)
