@@ -192,15 +192,79 @@ async def is_locked(connection: Connection, period: str) -> bool:
 
 
 async def record_lock(
-    connection: Connection, period: str, locked: bool, actor_id: int, reason: str | None
-) -> None:
-    await connection.execute(
-        "insert into consolidation_lock_event (period, locked, actor_id, reason) "
-        "values ($1, $2, $3, $4)",
+    connection: Connection,
+    period: str,
+    locked: bool,
+    actor_id: int,
+    reason: str | None,
+    *,
+    run_id: int | None,
+    prior_run_id: int | None = None,
+    prior_problems: Sequence[str] = (),
+) -> int:
+    event_id: int = await connection.fetchval(
+        "insert into consolidation_lock_event "
+        "(period, locked, actor_id, reason, run_id, prior_run_id, prior_problems) "
+        "values ($1, $2, $3, $4, $5, $6, $7) returning id",
         period,
         locked,
         actor_id,
         reason,
+        run_id,
+        prior_run_id,
+        list(prior_problems),
+    )
+    return event_id
+
+
+class LockEventRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    period: str
+    locked: bool
+    run_id: int | None
+    digest: bytes | None
+    scope: list[str]
+    actor: str
+    at: Any
+    reason: str | None
+
+
+async def lock_events(connection: Connection, period: str) -> list[LockEventRow]:
+    """The period's locks and unlocks, oldest first: the audit trail of its sign-off."""
+    rows = await connection.fetch(
+        "select e.id, e.period, e.locked, e.run_id, r.digest, coalesce(r.scope, '{}') as scope, "
+        "u.name as actor, e.at, e.reason "
+        "from consolidation_lock_event e join app_user u on u.id = e.actor_id "
+        "left join consolidation_run r on r.id = e.run_id "
+        "where e.period = $1 order by e.id",
+        period,
+    )
+    return [
+        LockEventRow(
+            id=row["id"],
+            period=row["period"],
+            locked=row["locked"],
+            run_id=row["run_id"],
+            digest=row["digest"],
+            scope=list(row["scope"]),
+            actor=row["actor"],
+            at=row["at"],
+            reason=row["reason"],
+        )
+        for row in rows
+    ]
+
+
+async def hold_statement_reports(
+    connection: Connection, entities: Sequence[str], period: str
+) -> None:
+    """Hold the statements reports of a period until the transaction ends: a workflow
+    transition of one of them waits, then sees what this transaction recorded."""
+    await connection.execute(
+        "select 1 from report where dataset = 'statements' and period = $1 "
+        "and entity_code = any($2::text[]) order by entity_code for share",
+        period,
+        list(entities),
     )
 
 
@@ -233,6 +297,30 @@ async def store_run(
     )
     assert row is not None
     return row["id"], row["run_at"]
+
+
+async def latest_run(
+    connection: Connection, period: str, scope: Sequence[str]
+) -> tuple[int, bytes] | None:
+    """The newest stored run of the period and scope: (id, digest)."""
+    row = await connection.fetchrow(
+        "select id, digest from consolidation_run where period = $1 and scope = $2::text[] "
+        "order by id desc limit 1",
+        period,
+        list(scope),
+    )
+    return None if row is None else (row["id"], row["digest"])
+
+
+async def run_content(connection: Connection, run_id: int) -> tuple[str, str]:
+    """A stored run's inputs and result, as the JSON they were stored as."""
+    row = await connection.fetchrow(
+        "select inputs::text as inputs, result::text as result from consolidation_run "
+        "where id = $1",
+        run_id,
+    )
+    assert row is not None, run_id
+    return row["inputs"], row["result"]
 
 
 class RunRow(msgspec.Struct, frozen=True, kw_only=True):

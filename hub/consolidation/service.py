@@ -1,6 +1,8 @@
 """Consolidating a period: gather approved trial balances, rates and journals, run the
-arithmetic, and (when finance asks) store the run. Reading a consolidation recomputes it:
-the same approved inputs give the same figures to the cent, whenever it runs."""
+arithmetic, and (when finance asks) store the run. Reading an open period recomputes it: the
+same approved inputs give the same figures to the cent, whenever it runs. Reading a locked
+period serves the run it was signed off with (hub/consolidation/locking.py), never a
+recomputation."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import NamedTuple
 
 import msgspec
 
+from hub import signoff
 from hub.auth.policy import Action, Principal, authorize
 from hub.consolidation import repository
 from hub.consolidation.calc import consolidate, exact, rate_for
@@ -32,6 +36,7 @@ from hub.reporting.model import Dataset, Status
 from hub.reporting.period import PeriodError, parse_period
 from hub.reporting.repository import latest_submission_id
 from hub.services import Hub
+from hub.signoff import SignOff
 
 
 class Source(msgspec.Struct, frozen=True, kw_only=True):
@@ -78,6 +83,8 @@ class View(msgspec.Struct, frozen=True, kw_only=True):
     prior_problems: list[str]
     cta: list[CtaMovement]
     locked: bool
+    digest: str  # of inputs and result: a stored run's, or what storing this one would give
+    sign_off: SignOff | None = None  # the lock, when the period is locked
 
 
 def _period(text: str) -> str:
@@ -268,19 +275,20 @@ async def view(
     """The consolidated statements of a period, with the prior period for comparison."""
     authorize(principal, Action.READ_FIGURES)
     period = _period(period_text)
-    scope = _scope(hub, entities)
     prior_period = str(parse_period(period).previous())
     async with hub.db.pool.acquire() as connection:
+        lock = await signoff.current(connection, period)
+        if lock is not None and lock.run_id is not None:
+            return await _signed_off_view(hub, connection, lock, entities, prior_period)
+        scope = _scope(hub, entities)
         inputs = await gather(hub, connection, scope, period)
         try:
             prior_inputs: Inputs | None = await gather(hub, connection, scope, prior_period)
             prior_problems: list[str] = []
         except ConsolidationError as error:
             prior_inputs, prior_problems = None, error.problems
-        locked = await repository.is_locked(connection, period)
     result = _compute(hub, inputs)
     prior = None if prior_inputs is None else _compute(hub, prior_inputs)
-    before = {} if prior is None else {t.entity: t.cta for t in prior.translations}
     return View(
         period=period,
         scope=scope,
@@ -289,11 +297,60 @@ async def view(
         prior_period=prior_period,
         prior=prior,
         prior_problems=prior_problems,
-        cta=[
-            CtaMovement(entity=t.entity, opening=before.get(t.entity), closing=t.cta)
-            for t in result.translations
-        ],
-        locked=locked,
+        cta=_cta(result, prior),
+        locked=lock is not None,
+        digest=digest_of(inputs, result),
+        sign_off=lock,
+    )
+
+
+def _cta(result: Consolidated, prior: Consolidated | None) -> list[CtaMovement]:
+    before = {} if prior is None else {t.entity: t.cta for t in prior.translations}
+    return [
+        CtaMovement(entity=t.entity, opening=before.get(t.entity), closing=t.cta)
+        for t in result.translations
+    ]
+
+
+def _signed_off_scope(hub: Hub, lock: SignOff, entities: list[str] | None) -> list[str]:
+    """The scope the period was signed off with: asked for, or not named."""
+    if entities is not None and _scope(hub, entities) != lock.scope:
+        raise ConsolidationError(
+            [
+                f"{lock.describe()} with the entities {', '.join(lock.scope)}: ask for those "
+                "(or name none), or unlock it to consolidate other entities"
+            ]
+        )
+    return lock.scope
+
+
+async def _signed_off_view(
+    hub: Hub,
+    connection: Connection,
+    lock: SignOff,
+    entities: list[str] | None,
+    prior_period: str,
+) -> View:
+    """The figures signed off, and the comparatives they were signed off with."""
+    scope = _signed_off_scope(hub, lock, entities)
+    assert lock.run_id is not None
+    assert lock.digest is not None
+    inputs, result = await stored_run(connection, lock.run_id)
+    prior = None
+    if lock.prior_run_id is not None:
+        _, prior = await stored_run(connection, lock.prior_run_id)
+    return View(
+        period=lock.period,
+        scope=scope,
+        result=result,
+        inputs=inputs,
+        prior_period=prior_period,
+        prior=prior,
+        prior_problems=lock.prior_problems,
+        cta=_cta(result, prior),
+        locked=True,
+        digest=lock.digest,
+        sign_off=lock,
     )
 
 
@@ -307,7 +364,35 @@ class Run(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def digest_of(inputs: Inputs, result: Consolidated) -> str:
-    return hashlib.sha256(msgspec.json.encode((inputs, result))).hexdigest()
+    """SHA-256 of inputs and result encoded with sorted keys: a stored run decoded again gives
+    its digest back (PostgreSQL's jsonb does not keep the order of keys)."""
+    return hashlib.sha256(msgspec.json.encode((inputs, result), order="sorted")).hexdigest()
+
+
+class SignedOff(NamedTuple):
+    inputs: Inputs
+    result: Consolidated
+    sign_off: SignOff
+
+
+async def stored_run(connection: Connection, run_id: int) -> tuple[Inputs, Consolidated]:
+    """A stored run, decoded into the structs it was computed as."""
+    inputs, result = await repository.run_content(connection, run_id)
+    return (
+        msgspec.json.decode(inputs, type=Inputs),
+        msgspec.json.decode(result, type=Consolidated),
+    )
+
+
+async def signed_off(connection: Connection, period: str) -> SignedOff | None:
+    """The run a locked period was signed off with, and its lock; None while the period is
+    open (or was locked before runs were stored with their lock). The next period opens from
+    it."""
+    lock = await signoff.current(connection, period)
+    if lock is None or lock.run_id is None:
+        return None
+    inputs, result = await stored_run(connection, lock.run_id)
+    return SignedOff(inputs, result, lock)
 
 
 async def run(
@@ -320,8 +405,7 @@ async def run(
     scope = _scope(hub, entities)
     async with hub.db.transaction() as connection:
         await repository.lock_period(connection, period)
-        if await repository.is_locked(connection, period):
-            raise ConsolidationError([f"the {period} consolidation is locked: reopen it first"])
+        await _refuse_if_locked(connection, period, "running it again")
         inputs = await gather(hub, connection, scope, period)
         result = _compute(hub, inputs)
         digest = digest_of(inputs, result)
@@ -374,10 +458,7 @@ async def post_journal(
         raise ConsolidationError(problems)
     async with hub.db.transaction() as connection:
         await repository.lock_period(connection, period)
-        if await repository.is_locked(connection, period):
-            raise ConsolidationError(
-                [f"the {period} consolidation is locked: its journals cannot change"]
-            )
+        await _refuse_if_locked(connection, period, f"posting a journal in {period}")
         journal_id = await repository.insert_journal(
             connection,
             period=period,
@@ -426,10 +507,7 @@ async def reverse_journal(
         if original is None:
             raise ConsolidationError([f"there is no journal {journal_id}"])
         await repository.lock_period(connection, original.period)
-        if await repository.is_locked(connection, original.period):
-            raise ConsolidationError(
-                [f"journal {journal_id} is locked: the {original.period} consolidation is locked"]
-            )
+        await _refuse_if_locked(connection, original.period, f"reversing journal {journal_id}")
         if original.reverses is not None:
             raise ConsolidationError(
                 [f"journal {journal_id} reverses journal {original.reverses}: post a new one"]
@@ -451,20 +529,12 @@ async def reverse_journal(
     return row
 
 
-async def set_lock(
-    hub: Hub, principal: Principal, period_text: str, locked: bool, reason: str | None
-) -> bool:
-    authorize(principal, Action.CONSOLIDATE)
-    period = _period(period_text)
-    if not locked and not (reason and reason.strip()):
-        raise ConsolidationError(["reason: reopening a consolidation needs a reason"])
-    async with hub.db.transaction() as connection:
-        await repository.lock_period(connection, period)
-        if await repository.is_locked(connection, period) == locked:
-            state = "locked" if locked else "open"
-            raise ConsolidationError([f"the {period} consolidation is already {state}"])
-        await repository.record_lock(connection, period, locked, principal.user_id, reason)
-    return locked
+async def _refuse_if_locked(connection: Connection, period: str, change: str) -> None:
+    """Journals and runs of a locked period are refused, whether or not its lock stored a run
+    (a lock from before migration 0008 did not)."""
+    lock = await signoff.current(connection, period)
+    if lock is not None:
+        raise ConsolidationError([str(signoff.Locked([lock], change))])
 
 
 async def journals(hub: Hub, principal: Principal, period_text: str) -> list[repository.JournalRow]:
@@ -500,9 +570,14 @@ async def drill_down(
     """From a group figure to the national accounts behind it, with the rate and the
     submission version each came from."""
     authorize(principal, Action.READ_FIGURES)
-    period, scope = _period(period_text), _scope(hub, entities)
+    period = _period(period_text)
     async with hub.db.pool.acquire() as connection:
-        inputs = await gather(hub, connection, scope, period)
+        stored = await signed_off(connection, period)
+        if stored is None:
+            inputs = await gather(hub, connection, _scope(hub, entities), period)
+        else:
+            _signed_off_scope(hub, stored.sign_off, entities)
+            inputs = stored.inputs
     group_line = hub.group_chart.lines.get(line)
     if group_line is None:
         raise ConsolidationError([f"unknown group line {line!r}"])
