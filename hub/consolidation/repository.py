@@ -183,14 +183,6 @@ async def insert_journal(
     return journal_id
 
 
-async def is_locked(connection: Connection, period: str) -> bool:
-    locked: bool | None = await connection.fetchval(
-        "select locked from consolidation_lock_event where period = $1 order by id desc limit 1",
-        period,
-    )
-    return bool(locked)
-
-
 async def record_lock(
     connection: Connection,
     period: str,
@@ -352,6 +344,30 @@ async def runs(connection: Connection, period: str) -> list[RunRow]:
     ]
 
 
+async def keep_run_accounts(
+    connection: Connection, run_id: int, submission_ids: Sequence[int]
+) -> None:
+    """Keep the national accounts behind a run as mapped now (once per run)."""
+    await connection.execute(
+        """
+        insert into consolidation_run_account
+            (run_id, entity_code, line_code, account_code, label, partner_entity, amount)
+        select $1, s.entity_code, m.line_code, t.account_code, t.label, t.partner_entity,
+               sum(t.amount)
+        from tb_line t
+        join submission s on s.id = t.submission_id
+        join chart_mapping m
+          on m.entity_code = s.entity_code
+         and m.account_code = coalesce(t.chart_account, t.account_code)
+        where t.submission_id = any($2::bigint[]) and m.line_code is not null
+          and not exists (select 1 from consolidation_run_account k where k.run_id = $1)
+        group by 2, 3, 4, 5, 6
+        """,
+        run_id,
+        list(submission_ids),
+    )
+
+
 class DetailRow(msgspec.Struct, frozen=True, kw_only=True):
     account: str
     label: str | None
@@ -372,6 +388,32 @@ async def account_details(
         group by 1, 2, 3 order by 1, 3
         """,
         submission_id,
+        entity,
+        line,
+    )
+    return [
+        DetailRow(
+            account=row["account_code"],
+            label=row["label"],
+            partner=row["partner_entity"],
+            amount=plain(row["amount"]),
+        )
+        for row in rows
+    ]
+
+
+async def run_account_details(
+    connection: Connection, run_id: int, entity: str, line: str
+) -> list[DetailRow]:
+    """`account_details` of a signed-off run: the accounts kept when it was locked."""
+    rows = await connection.fetch(
+        """
+        select account_code, label, partner_entity, amount
+        from consolidation_run_account
+        where run_id = $1 and entity_code = $2 and line_code = $3
+        order by account_code, partner_entity
+        """,
+        run_id,
         entity,
         line,
     )

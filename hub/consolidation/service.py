@@ -568,7 +568,7 @@ async def drill_down(
     entity: str | None = None,
 ) -> list[DrillRow]:
     """From a group figure to the national accounts behind it, with the rate and the
-    submission version each came from."""
+    submission version each came from (of a locked period: as signed off)."""
     authorize(principal, Action.READ_FIGURES)
     period = _period(period_text)
     async with hub.db.pool.acquire() as connection:
@@ -578,6 +578,7 @@ async def drill_down(
         else:
             _signed_off_scope(hub, stored.sign_off, entities)
             inputs = stored.inputs
+    run_id = None if stored is None else stored.sign_off.run_id
     group_line = hub.group_chart.lines.get(line)
     if group_line is None:
         raise ConsolidationError([f"unknown group line {line!r}"])
@@ -599,9 +600,14 @@ async def drill_down(
             for leaf in leaves:
                 rate = rate_for(leaf, hub.group_chart, rates)
                 sign = 1 if hub.group_chart.lines[leaf].side is Side.DEBIT else -1
-                for detail in await repository.account_details(
-                    connection, source.submission_id, source.entity, leaf
-                ):
+                details = (
+                    repository.account_details(
+                        connection, source.submission_id, source.entity, leaf
+                    )
+                    if run_id is None
+                    else repository.run_account_details(connection, run_id, source.entity, leaf)
+                )
+                for detail in await details:
                     rows.append(
                         DrillRow(
                             entity=source.entity,

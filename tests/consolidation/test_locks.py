@@ -235,10 +235,11 @@ async def test_a_locked_period_serves_its_stored_run_whatever_changes_around_it(
         '{ consolidationDrillDown(period: "2024", line: "BS.A.CA.IX") '
         "{ entity account rate groupAmount version } }"
     )
+    # The accounts as mapped when it was locked: Sweden's cash is still behind the line.
     assert [
-        (r["entity"], r["rate"], r["version"])
+        (r["entity"], r["account"], r["rate"], r["groupAmount"], r["version"])
         for r in data(await gql(client80, finance_token, drill))["consolidationDrillDown"]
-    ] == [("BE", "1", 1)]  # Sweden's cash is no longer on the line: the chart changed
+    ] == [("BE", "550000", "1", "1980000.00", 1), ("SE", "1910", "11.459", "698141.20", 1)]
 
     other_scope = await gql(
         client80, finance_token, SIGNED, period="2024", entities=["BE", "SE", "DE"]

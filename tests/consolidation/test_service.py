@@ -106,6 +106,10 @@ async def approve(
 @pytest.fixture
 async def worked(hub80: Hub) -> dict[str, str]:
     """Both years of the worked example approved, rates imported; the tokens."""
+    return await set_up_worked(hub80)
+
+
+async def set_up_worked(hub80: Hub) -> dict[str, str]:
     tokens = {}
     tokens["finance"], finance = await user(hub80, "finance", Role.FINANCE)
     tokens["board"], _ = await user(hub80, "board", Role.BOARD)

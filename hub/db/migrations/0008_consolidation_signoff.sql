@@ -1,7 +1,7 @@
 -- A locked consolidation holds: the lock names the run it signs off (its figures are served
--- while the period is locked) and the prior period's run its comparatives come from, and what
--- the run used is recorded once, as (kind, key) pairs every service can ask about in one
--- statement before it changes something.
+-- while the period is locked) and the prior period's run its comparatives come from; what the
+-- run used is recorded once, as (kind, key) pairs every service can ask about in one statement
+-- before it changes something; the national accounts behind it are kept for its drill-down.
 
 -- Lock events before 0008 name no run: they still lock the period's journals; locking again
 -- after an unlock stores the run.
@@ -29,6 +29,24 @@ create index consolidation_dependency_by_key on consolidation_dependency (kind, 
 
 create trigger consolidation_dependency_is_append_only
     before update or delete on consolidation_dependency
+    for each row execute function refuse_change_of_reported_figures();
+
+-- The national accounts behind a signed-off run, as mapped when it was locked: its drill-down
+-- stays the figures signed off when a corrected chart maps an account elsewhere.
+create table consolidation_run_account (
+    run_id bigint not null references consolidation_run (id),
+    entity_code text not null,
+    line_code text not null,
+    account_code text not null,
+    label text,
+    partner_entity text,
+    amount numeric not null
+);
+create index consolidation_run_account_by_line
+    on consolidation_run_account (run_id, entity_code, line_code);
+
+create trigger consolidation_run_account_is_append_only
+    before update or delete on consolidation_run_account
     for each row execute function refuse_change_of_reported_figures();
 
 -- The periods locked now: each period's latest lock event, when it locks.
