@@ -282,13 +282,8 @@ async def view(
             return await _signed_off_view(hub, connection, lock, entities, prior_period)
         scope = _scope(hub, entities)
         inputs = await gather(hub, connection, scope, period)
-        try:
-            prior_inputs: Inputs | None = await gather(hub, connection, scope, prior_period)
-            prior_problems: list[str] = []
-        except ConsolidationError as error:
-            prior_inputs, prior_problems = None, error.problems
+        prior, prior_problems = await _comparatives(hub, connection, scope, prior_period)
     result = _compute(hub, inputs)
-    prior = None if prior_inputs is None else _compute(hub, prior_inputs)
     return View(
         period=period,
         scope=scope,
@@ -302,6 +297,20 @@ async def view(
         digest=digest_of(inputs, result),
         sign_off=lock,
     )
+
+
+async def _comparatives(
+    hub: Hub, connection: Connection, scope: list[str], prior_period: str
+) -> tuple[Consolidated | None, list[str]]:
+    """The prior period's figures: as signed off when it is locked with the same entities,
+    else recomputed; or why there are none."""
+    signed = await signed_off(connection, prior_period)
+    if signed is not None and signed.sign_off.scope == scope:
+        return signed.result, []
+    try:
+        return _compute(hub, await gather(hub, connection, scope, prior_period)), []
+    except ConsolidationError as error:
+        return None, error.problems
 
 
 def _cta(result: Consolidated, prior: Consolidated | None) -> list[CtaMovement]:

@@ -598,3 +598,25 @@ async def test_a_locked_period_refuses_another_scope_in_the_drill_down(
         "with the entities BE, SE: ask for those (or name none), or unlock it to consolidate "
         "other entities"
     )
+
+
+async def test_an_open_period_compares_with_the_signed_off_prior_period(
+    client80: AsyncTestClient[Any], worked: dict[str, str], hub80: Hub
+) -> None:
+    finance = worked["finance"]
+    query = (
+        '{ consolidation(period: "2024", entities: ["BE", "SE"]) { lines { line prior } '
+        "translations { entity reserveOpening } } }"
+    )
+    before = data(await gql(client80, finance, query))["consolidation"]
+    data(await gql(client80, finance, LOCK, period="2023", reason="signed", entities=BOTH))
+    async with hub80.db.pool.acquire() as connection:
+        await connection.execute(
+            "update chart_mapping set line_code = 'BS.A.CA.VII.A'"
+            " where entity_code = 'SE' and account_code = '1910'"
+        )
+    after = data(await gql(client80, finance, query))["consolidation"]
+    assert after == before  # 2023 as signed off, not as the corrected chart would give it
+    priors = {line["line"]: line["prior"] for line in after["lines"]}
+    assert priors["BS.A"] == "2096904.20"
+    assert after["translations"][1] == {"entity": "SE", "reserveOpening": "-26400.39"}
