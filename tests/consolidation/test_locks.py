@@ -27,7 +27,7 @@ from hub.reporting import service as reporting
 from hub.reporting.model import Dataset, StatementsIn
 from hub.reporting.workflow import ReportAction
 from hub.services import Hub
-from hub.signoff import Locked
+from hub.signoff import Locked, dependencies
 from tests.api.graphql_client import data, error_messages, gql
 from tests.consolidation.test_service import ECB, national_lines
 from tests.consolidation.worked_example import BELGIUM, SWEDEN
@@ -150,7 +150,7 @@ async def correct(
 
 
 async def test_locking_stores_the_run_it_signs_off(
-    client80: AsyncTestClient[Any], worked: dict[str, str]
+    client80: AsyncTestClient[Any], worked: dict[str, str], hub80: Hub
 ) -> None:
     finance = worked["finance"]
     ran = data(
@@ -189,6 +189,17 @@ async def test_locking_stores_the_run_it_signs_off(
     assert [r["id"] for r in runs_2023] == [sign_off["priorRunId"]]
     # The signed-off figures are the figures.
     assert after["consolidation"]["lines"] == before["consolidation"]["lines"]
+    # What the run used, recorded once for every service to ask.
+    async with hub80.db.pool.acquire() as connection:
+        used = await dependencies(connection, event["runId"])
+    assert [(d.kind.value, d.key, d.used) for d in used] == [
+        ("journals", ("2024",), None),
+        ("rate", ("SEK", "average", "2024", None, None), "11.4325"),
+        ("rate", ("SEK", "closing", "2024", None, None), "11.459"),
+        ("rate", ("SEK", "historical", None, "SE", None), "8.582"),
+        ("report", ("BE", "2024", "statements"), "1"),
+        ("report", ("SE", "2024", "statements"), "1"),
+    ]
 
     again = await gql(client80, finance, LOCK, period="2024", reason="twice", entities=BOTH)
     assert error_messages(again) == [f"{lock_named(event)} already"]
