@@ -15,6 +15,7 @@ from hub.contributions.service import ContributionError
 from hub.db.outage import outage_reason
 from hub.investments.model import InvestmentError
 from hub.reporting.workflow import WorkflowRefusal
+from hub.signoff import Locked
 
 # Exceptions a caller caused, and the code their GraphQL error carries. The database being
 # unavailable is DATABASE_UNAVAILABLE (and HTTP 503); anything else is a bug: INTERNAL_ERROR,
@@ -25,6 +26,7 @@ EXPECTED: dict[type[Exception], str] = {
     ConsolidationError: "CONSOLIDATION",
     ContributionError: "BAD_USER_INPUT",
     InvestmentError: "INVESTMENT",
+    Locked: "LOCKED",
 }
 
 

@@ -1,9 +1,12 @@
 """The consolidated statements as a workbook finance can sign: numbers as numbers, thousands
-separators, negatives in parentheses, frozen headers, one sheet per statement, and the sources
-(submission versions and rates) the figures come from."""
+separators, negatives in parentheses, frozen headers, one sheet per statement, the sources
+(submission versions and rates) the figures come from, and which figures they are: the run a
+locked period was signed off with (id, digest, who locked it, when), or a recomputation of an
+open period with its digest."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -40,7 +43,51 @@ def statements_workbook(
     _adjustments(workbook.create_sheet("Adjustments"), journals)
     _translation(workbook.create_sheet("Translation"), view)
     _sources(workbook.create_sheet("Sources"), view)
+    _sign_off(workbook.create_sheet("Sign-off"), view)
     return workbook_bytes(workbook)
+
+
+def _when(at: dt.datetime) -> str:
+    return f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def sign_off_line(view: View) -> str:
+    """One line saying which figures these are, printed above every statement."""
+    lock = view.sign_off
+    if lock is None:
+        return f"Not signed off: recomputed from the approved data; digest {view.digest}"
+    if lock.run_id is None:
+        return (
+            f"Locked by {lock.locked_by} on {_when(lock.locked_at)} without a stored run: "
+            f"recomputed from the approved data; digest {view.digest}"
+        )
+    return (
+        f"Signed off: run {lock.run_id}, digest {lock.digest}, locked by {lock.locked_by} "
+        f"on {_when(lock.locked_at)}"
+    )
+
+
+def _sign_off(sheet: Worksheet, view: View) -> None:
+    lock = view.sign_off
+    signed = lock is not None and lock.run_id is not None
+    rows: list[tuple[str, object]] = [
+        ("Period", view.period),
+        ("Figures", "signed off (the stored run)" if signed else "recomputed (not signed off)"),
+        ("Run", None if lock is None else lock.run_id),
+        ("Digest (SHA-256 of inputs and result)", view.digest),
+        ("Locked by", None if lock is None else lock.locked_by),
+        ("Locked at", None if lock is None else _when(lock.locked_at)),
+        ("Reason", None if lock is None else lock.reason),
+        ("Entities", ", ".join(view.scope)),
+        ("Comparatives from run", None if lock is None else lock.prior_run_id),
+    ]
+    sheet["A1"] = f"Sign-off, consolidation {view.period}"
+    sheet["A1"].font = Font(bold=True, size=13)
+    for row, (label, value) in enumerate(rows, start=3):
+        sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
+        sheet.cell(row=row, column=2, value=value)
+    sheet.column_dimensions["A"].width = 38
+    sheet.column_dimensions["B"].width = 70
 
 
 def _header(sheet: Worksheet, row: int, headers: Sequence[str]) -> None:
@@ -67,6 +114,7 @@ def _statement(
     sheet["A2"] = f"Entities {', '.join(entities)}; prior period {view.prior_period}" + (
         "" if view.prior is not None else " not available: " + "; ".join(view.prior_problems)
     )
+    sheet["A3"] = sign_off_line(view)
     headers = [
         "Line",
         "Label",

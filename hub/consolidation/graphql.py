@@ -10,10 +10,11 @@ import strawberry
 import hub.api.enums  # noqa: F401  (registers the enums)
 from hub.api.context import Info
 from hub.api.presentation import present
-from hub.consolidation import model, repository, service
+from hub.consolidation import locking, model, repository, service
 from hub.consolidation.model import ADJUSTMENTS, ELIMINATIONS, TOTAL
 from hub.registry.group_chart import Statement
 from hub.services import Hub
+from hub.signoff import SignOff
 
 
 @strawberry.type
@@ -160,6 +161,62 @@ class JournalType:
         )
 
 
+@strawberry.type(description="The run a locked period was signed off with, and its lock.")
+class ConsolidationSignOff:
+    period: str
+    run_id: int | None = strawberry.field(
+        description="Null for a lock made before runs were stored with their lock."
+    )
+    digest: str | None
+    scope: list[str]
+    locked_by: str
+    locked_at: dt.datetime
+    reason: str | None
+    prior_run_id: int | None = strawberry.field(
+        description="The stored run the comparatives come from (the prior period's)."
+    )
+
+    @classmethod
+    def of(cls, lock: SignOff) -> ConsolidationSignOff:
+        return cls(
+            period=lock.period,
+            run_id=lock.run_id,
+            digest=lock.digest,
+            scope=lock.scope,
+            locked_by=lock.locked_by,
+            locked_at=lock.locked_at,
+            reason=lock.reason,
+            prior_run_id=lock.prior_run_id,
+        )
+
+
+@strawberry.type(description="A lock or an unlock of a consolidated period.")
+class ConsolidationLockEvent:
+    id: int
+    period: str
+    locked: bool
+    run_id: int | None = strawberry.field(description="The run signed off (or unlocked).")
+    digest: str | None
+    scope: list[str]
+    actor: str
+    at: dt.datetime
+    reason: str | None
+
+    @classmethod
+    def of(cls, event: locking.LockEvent) -> ConsolidationLockEvent:
+        return cls(
+            id=event.id,
+            period=event.period,
+            locked=event.locked,
+            run_id=event.run_id,
+            digest=event.digest,
+            scope=event.scope,
+            actor=event.actor,
+            at=event.at,
+            reason=event.reason,
+        )
+
+
 @strawberry.type
 class ConsolidatedStatements:
     period: str
@@ -181,6 +238,12 @@ class ConsolidatedStatements:
     rates_used: list[RateUsed]
     journals: list[JournalType]
     locked: bool
+    sign_off: ConsolidationSignOff | None = strawberry.field(
+        description="While the period is locked: the signed-off run these figures are."
+    )
+    digest: str = strawberry.field(
+        description="SHA-256 of the inputs and result: the signed-off run's while locked."
+    )
 
 
 def statements_of(
@@ -294,6 +357,8 @@ def statements_of(
         ],
         journals=[JournalType.of(j) for j in journals],
         locked=view.locked,
+        sign_off=None if view.sign_off is None else ConsolidationSignOff.of(view.sign_off),
+        digest=view.digest,
     )
 
 
@@ -420,6 +485,11 @@ class ConsolidationQuery:
     async def consolidation_runs(self, info: Info, period: str) -> list[ConsolidationRun]:
         return [_run(r) for r in await service.runs(info.context.hub, info.context.caller, period)]
 
+    @strawberry.field(description="The locks and unlocks of a consolidated period, oldest first.")
+    async def consolidation_locks(self, info: Info, period: str) -> list[ConsolidationLockEvent]:
+        events = await locking.lock_events(info.context.hub, info.context.caller, period)
+        return [ConsolidationLockEvent.of(e) for e in events]
+
 
 @strawberry.input
 class JournalLineInput:
@@ -460,8 +530,21 @@ class ConsolidationMutation:
             await service.reverse_journal(info.context.hub, info.context.caller, id, reason)
         )
 
-    @strawberry.mutation(description="Lock (or reopen, with a reason) a consolidated period.")
+    @strawberry.mutation(
+        description="Sign a consolidated period off (finance): its run is stored and served "
+        "while it is locked, and nothing it used may change. `locked: false` unlocks it, with "
+        "a reason."
+    )
     async def lock_consolidation(
-        self, info: Info, period: str, locked: bool = True, reason: str | None = None
-    ) -> bool:
-        return await service.set_lock(info.context.hub, info.context.caller, period, locked, reason)
+        self,
+        info: Info,
+        period: str,
+        locked: bool = True,
+        reason: str | None = None,
+        entities: list[str] | None = None,
+    ) -> ConsolidationLockEvent:
+        hub, caller = info.context.hub, info.context.caller
+        if locked:
+            signed = await locking.lock(hub, caller, period, entities, reason)
+            return ConsolidationLockEvent.of(locking.event_of(signed))
+        return ConsolidationLockEvent.of(await locking.unlock(hub, caller, period, reason))

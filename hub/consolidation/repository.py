@@ -11,7 +11,6 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from hub.consolidation.model import Consolidated
 from hub.db.pool import Connection, plain
 from hub.reporting.model import Status
 
@@ -184,24 +183,80 @@ async def insert_journal(
     return journal_id
 
 
-async def is_locked(connection: Connection, period: str) -> bool:
-    locked: bool | None = await connection.fetchval(
-        "select locked from consolidation_lock_event where period = $1 order by id desc limit 1",
-        period,
-    )
-    return bool(locked)
-
-
 async def record_lock(
-    connection: Connection, period: str, locked: bool, actor_id: int, reason: str | None
-) -> None:
-    await connection.execute(
-        "insert into consolidation_lock_event (period, locked, actor_id, reason) "
-        "values ($1, $2, $3, $4)",
+    connection: Connection,
+    period: str,
+    locked: bool,
+    actor_id: int,
+    reason: str | None,
+    *,
+    run_id: int | None,
+    prior_run_id: int | None = None,
+    prior_problems: Sequence[str] = (),
+) -> int:
+    event_id: int = await connection.fetchval(
+        "insert into consolidation_lock_event "
+        "(period, locked, actor_id, reason, run_id, prior_run_id, prior_problems) "
+        "values ($1, $2, $3, $4, $5, $6, $7) returning id",
         period,
         locked,
         actor_id,
         reason,
+        run_id,
+        prior_run_id,
+        list(prior_problems),
+    )
+    return event_id
+
+
+class LockEventRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    period: str
+    locked: bool
+    run_id: int | None
+    digest: bytes | None
+    scope: list[str]
+    actor: str
+    at: Any
+    reason: str | None
+
+
+async def lock_events(connection: Connection, period: str) -> list[LockEventRow]:
+    """The period's locks and unlocks, oldest first: the audit trail of its sign-off."""
+    rows = await connection.fetch(
+        "select e.id, e.period, e.locked, e.run_id, r.digest, coalesce(r.scope, '{}') as scope, "
+        "u.name as actor, e.at, e.reason "
+        "from consolidation_lock_event e join app_user u on u.id = e.actor_id "
+        "left join consolidation_run r on r.id = e.run_id "
+        "where e.period = $1 order by e.id",
+        period,
+    )
+    return [
+        LockEventRow(
+            id=row["id"],
+            period=row["period"],
+            locked=row["locked"],
+            run_id=row["run_id"],
+            digest=row["digest"],
+            scope=list(row["scope"]),
+            actor=row["actor"],
+            at=row["at"],
+            reason=row["reason"],
+        )
+        for row in rows
+    ]
+
+
+async def hold_statement_reports(
+    connection: Connection, entities: Sequence[str], period: str
+) -> None:
+    """Hold the statements reports of a period until the transaction ends: a workflow
+    transition of one of them waits, then sees what this transaction recorded."""
+    await connection.execute(
+        "select 1 from report where dataset = 'statements' and period = $1 "
+        "and entity_code = any($2::text[]) order by entity_code for share",
+        period,
+        list(entities),
     )
 
 
@@ -236,6 +291,30 @@ async def store_run(
     return row["id"], row["run_at"]
 
 
+async def latest_run(
+    connection: Connection, period: str, scope: Sequence[str]
+) -> tuple[int, bytes] | None:
+    """The newest stored run of the period and scope: (id, digest)."""
+    row = await connection.fetchrow(
+        "select id, digest from consolidation_run where period = $1 and scope = $2::text[] "
+        "order by id desc limit 1",
+        period,
+        list(scope),
+    )
+    return None if row is None else (row["id"], row["digest"])
+
+
+async def run_content(connection: Connection, run_id: int) -> tuple[str, str]:
+    """A stored run's inputs and result, as the JSON they were stored as."""
+    row = await connection.fetchrow(
+        "select inputs::text as inputs, result::text as result from consolidation_run "
+        "where id = $1",
+        run_id,
+    )
+    assert row is not None, run_id
+    return row["inputs"], row["result"]
+
+
 class RunRow(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     period: str
@@ -263,6 +342,30 @@ async def runs(connection: Connection, period: str) -> list[RunRow]:
         )
         for row in rows
     ]
+
+
+async def keep_run_accounts(
+    connection: Connection, run_id: int, submission_ids: Sequence[int]
+) -> None:
+    """Keep the national accounts behind a run as mapped now (once per run)."""
+    await connection.execute(
+        """
+        insert into consolidation_run_account
+            (run_id, entity_code, line_code, account_code, label, partner_entity, amount)
+        select $1, s.entity_code, m.line_code, t.account_code, t.label, t.partner_entity,
+               sum(t.amount)
+        from tb_line t
+        join submission s on s.id = t.submission_id
+        join chart_mapping m
+          on m.entity_code = s.entity_code
+         and m.account_code = coalesce(t.chart_account, t.account_code)
+        where t.submission_id = any($2::bigint[]) and m.line_code is not null
+          and not exists (select 1 from consolidation_run_account k where k.run_id = $1)
+        group by 2, 3, 4, 5, 6
+        """,
+        run_id,
+        list(submission_ids),
+    )
 
 
 class DetailRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -299,29 +402,27 @@ async def account_details(
     ]
 
 
-async def locked_periods(connection: Connection) -> list[str]:
-    """The periods whose consolidation is locked now."""
+async def run_account_details(
+    connection: Connection, run_id: int, entity: str, line: str
+) -> list[DetailRow]:
+    """`account_details` of a signed-off run: the accounts kept when it was locked."""
     rows = await connection.fetch(
         """
-        select distinct on (period) period, locked from consolidation_lock_event
-        order by period, id desc
-        """
-    )
-    return [row["period"] for row in rows if row["locked"]]
-
-
-async def locked_result(connection: Connection, period: str) -> Consolidated | None:
-    """The figures a locked period was signed off with: its last run before the lock."""
-    stored = await connection.fetchval(
-        """
-        select r.result from consolidation_run r
-        join lateral (
-            select e.locked, e.at from consolidation_lock_event e
-            where e.period = r.period order by e.id desc limit 1
-        ) lock on lock.locked
-        where r.period = $1 and r.run_at <= lock.at
-        order by r.id desc limit 1
+        select account_code, label, partner_entity, amount
+        from consolidation_run_account
+        where run_id = $1 and entity_code = $2 and line_code = $3
+        order by account_code, partner_entity
         """,
-        period,
+        run_id,
+        entity,
+        line,
     )
-    return None if stored is None else msgspec.json.decode(stored, type=Consolidated)
+    return [
+        DetailRow(
+            account=row["account_code"],
+            label=row["label"],
+            partner=row["partner_entity"],
+            amount=plain(row["amount"]),
+        )
+        for row in rows
+    ]

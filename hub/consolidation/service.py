@@ -1,6 +1,8 @@
 """Consolidating a period: gather approved trial balances, rates and journals, run the
-arithmetic, and (when finance asks) store the run. Reading a consolidation recomputes it:
-the same approved inputs give the same figures to the cent, whenever it runs."""
+arithmetic, and (when finance asks) store the run. Reading an open period recomputes it: the
+same approved inputs give the same figures to the cent, whenever it runs. Reading a locked
+period serves the run it was signed off with (hub/consolidation/locking.py), never a
+recomputation."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import NamedTuple
 
 import msgspec
 
+from hub import signoff
 from hub.auth.policy import Action, Principal, authorize
 from hub.consolidation import repository
 from hub.consolidation.calc import consolidate, exact
@@ -38,6 +42,7 @@ from hub.reporting.model import Dataset, Status
 from hub.reporting.period import PeriodError, parse_period
 from hub.reporting.repository import latest_submission_id
 from hub.services import Hub
+from hub.signoff import SignOff
 
 
 class Source(msgspec.Struct, frozen=True, kw_only=True):
@@ -76,6 +81,8 @@ class View(msgspec.Struct, frozen=True, kw_only=True):
     prior: Consolidated | None
     prior_problems: list[str]
     locked: bool
+    digest: str  # of inputs and result: a stored run's, or what storing this one would give
+    sign_off: SignOff | None = None  # the lock, when the period is locked
 
 
 def _period(text: str) -> str:
@@ -261,9 +268,9 @@ async def _opening(
     year before, computed from its approved statements (and so on back)."""
     chart = hub.group_chart
     prior = str(parse_period(period).previous())
-    stored = await repository.locked_result(connection, prior)
+    stored = await signed_off(connection, prior)
     if stored is not None:
-        for closing in stored.closing_equity:
+        for closing in stored.result.closing_equity:
             if closing.entity == code:
                 return carry_forward(closing, chart, f"the locked {prior} consolidation")
     if code in terms.openings:
@@ -432,28 +439,81 @@ async def view(
     """The consolidated statements of a period, with the prior period for comparison."""
     authorize(principal, Action.READ_FIGURES)
     period = _period(period_text)
-    scope = _scope(hub, entities)
     prior_period = str(parse_period(period).previous())
     async with hub.db.pool.acquire() as connection:
+        lock = await signoff.current(connection, period)
+        if lock is not None and lock.run_id is not None:
+            return await _signed_off_view(hub, connection, lock, entities, prior_period)
+        scope = _scope(hub, entities)
         inputs = await gather(hub, connection, scope, period)
-        prior_problems: list[str] = []
-        # The comparatives: the prior year as it was signed off, else as it computes now.
-        prior = await repository.locked_result(connection, prior_period)
-        if prior is None:
-            try:
-                prior = _compute(hub, await gather(hub, connection, scope, prior_period))
-            except ConsolidationError as error:
-                prior_problems = error.problems
-        locked = await repository.is_locked(connection, period)
+        prior, prior_problems = await _comparatives(hub, connection, scope, prior_period)
+    result = _compute(hub, inputs)
     return View(
         period=period,
         scope=scope,
-        result=_compute(hub, inputs),
+        result=result,
         inputs=inputs,
         prior_period=prior_period,
         prior=prior,
         prior_problems=prior_problems,
-        locked=locked,
+        locked=lock is not None,
+        digest=digest_of(inputs, result),
+        sign_off=lock,
+    )
+
+
+async def _comparatives(
+    hub: Hub, connection: Connection, scope: list[str], prior_period: str
+) -> tuple[Consolidated | None, list[str]]:
+    """The prior period's figures: as signed off when it is locked with the same entities,
+    else recomputed; or why there are none."""
+    signed = await signed_off(connection, prior_period)
+    if signed is not None and signed.sign_off.scope == scope:
+        return signed.result, []
+    try:
+        return _compute(hub, await gather(hub, connection, scope, prior_period)), []
+    except ConsolidationError as error:
+        return None, error.problems
+
+
+def _signed_off_scope(hub: Hub, lock: SignOff, entities: list[str] | None) -> list[str]:
+    """The scope the period was signed off with: asked for, or not named."""
+    if entities is not None and _scope(hub, entities) != lock.scope:
+        raise ConsolidationError(
+            [
+                f"{lock.describe()} with the entities {', '.join(lock.scope)}: ask for those "
+                "(or name none), or unlock it to consolidate other entities"
+            ]
+        )
+    return lock.scope
+
+
+async def _signed_off_view(
+    hub: Hub,
+    connection: Connection,
+    lock: SignOff,
+    entities: list[str] | None,
+    prior_period: str,
+) -> View:
+    """The figures signed off, and the comparatives they were signed off with."""
+    scope = _signed_off_scope(hub, lock, entities)
+    assert lock.run_id is not None
+    assert lock.digest is not None
+    inputs, result = await stored_run(connection, lock.run_id)
+    prior = None
+    if lock.prior_run_id is not None:
+        _, prior = await stored_run(connection, lock.prior_run_id)
+    return View(
+        period=lock.period,
+        scope=scope,
+        result=result,
+        inputs=inputs,
+        prior_period=prior_period,
+        prior=prior,
+        prior_problems=lock.prior_problems,
+        locked=True,
+        digest=lock.digest,
+        sign_off=lock,
     )
 
 
@@ -467,7 +527,35 @@ class Run(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def digest_of(inputs: Inputs, result: Consolidated) -> str:
-    return hashlib.sha256(msgspec.json.encode((inputs, result))).hexdigest()
+    """SHA-256 of inputs and result encoded with sorted keys: a stored run decoded again gives
+    its digest back (PostgreSQL's jsonb does not keep the order of keys)."""
+    return hashlib.sha256(msgspec.json.encode((inputs, result), order="sorted")).hexdigest()
+
+
+class SignedOff(NamedTuple):
+    inputs: Inputs
+    result: Consolidated
+    sign_off: SignOff
+
+
+async def stored_run(connection: Connection, run_id: int) -> tuple[Inputs, Consolidated]:
+    """A stored run, decoded into the structs it was computed as."""
+    inputs, result = await repository.run_content(connection, run_id)
+    return (
+        msgspec.json.decode(inputs, type=Inputs),
+        msgspec.json.decode(result, type=Consolidated),
+    )
+
+
+async def signed_off(connection: Connection, period: str) -> SignedOff | None:
+    """The run a locked period was signed off with, and its lock; None while the period is
+    open (or was locked before runs were stored with their lock). The next period opens from
+    it."""
+    lock = await signoff.current(connection, period)
+    if lock is None or lock.run_id is None:
+        return None
+    inputs, result = await stored_run(connection, lock.run_id)
+    return SignedOff(inputs, result, lock)
 
 
 async def run(
@@ -480,8 +568,7 @@ async def run(
     scope = _scope(hub, entities)
     async with hub.db.transaction() as connection:
         await repository.lock_period(connection, period)
-        if await repository.is_locked(connection, period):
-            raise ConsolidationError([f"the {period} consolidation is locked: reopen it first"])
+        await _refuse_if_locked(connection, period, "running it again")
         inputs = await gather(hub, connection, scope, period)
         result = _compute(hub, inputs)
         digest = digest_of(inputs, result)
@@ -534,10 +621,7 @@ async def post_journal(
         raise ConsolidationError(problems)
     async with hub.db.transaction() as connection:
         await repository.lock_period(connection, period)
-        if await repository.is_locked(connection, period):
-            raise ConsolidationError(
-                [f"the {period} consolidation is locked: its journals cannot change"]
-            )
+        await _refuse_if_locked(connection, period, f"posting a journal in {period}")
         journal_id = await repository.insert_journal(
             connection,
             period=period,
@@ -586,10 +670,7 @@ async def reverse_journal(
         if original is None:
             raise ConsolidationError([f"there is no journal {journal_id}"])
         await repository.lock_period(connection, original.period)
-        if await repository.is_locked(connection, original.period):
-            raise ConsolidationError(
-                [f"journal {journal_id} is locked: the {original.period} consolidation is locked"]
-            )
+        await _refuse_if_locked(connection, original.period, f"reversing journal {journal_id}")
         if original.reverses is not None:
             raise ConsolidationError(
                 [f"journal {journal_id} reverses journal {original.reverses}: post a new one"]
@@ -611,20 +692,12 @@ async def reverse_journal(
     return row
 
 
-async def set_lock(
-    hub: Hub, principal: Principal, period_text: str, locked: bool, reason: str | None
-) -> bool:
-    authorize(principal, Action.CONSOLIDATE)
-    period = _period(period_text)
-    if not locked and not (reason and reason.strip()):
-        raise ConsolidationError(["reason: reopening a consolidation needs a reason"])
-    async with hub.db.transaction() as connection:
-        await repository.lock_period(connection, period)
-        if await repository.is_locked(connection, period) == locked:
-            state = "locked" if locked else "open"
-            raise ConsolidationError([f"the {period} consolidation is already {state}"])
-        await repository.record_lock(connection, period, locked, principal.user_id, reason)
-    return locked
+async def _refuse_if_locked(connection: Connection, period: str, change: str) -> None:
+    """Journals and runs of a locked period are refused, whether or not its lock stored a run
+    (a lock from before migration 0008 did not)."""
+    lock = await signoff.current(connection, period)
+    if lock is not None:
+        raise ConsolidationError([str(signoff.Locked([lock], change))])
 
 
 async def journals(hub: Hub, principal: Principal, period_text: str) -> list[repository.JournalRow]:
@@ -673,11 +746,17 @@ async def drill_down(
     entity: str | None = None,
 ) -> list[DrillRow]:
     """From a group figure to the national accounts behind it, with the rate and the
-    submission version each came from."""
+    submission version each came from (of a locked period: as signed off)."""
     authorize(principal, Action.READ_FIGURES)
-    period, scope = _period(period_text), _scope(hub, entities)
+    period = _period(period_text)
     async with hub.db.pool.acquire() as connection:
-        inputs = await gather(hub, connection, scope, period)
+        stored = await signed_off(connection, period)
+        if stored is None:
+            inputs = await gather(hub, connection, _scope(hub, entities), period)
+        else:
+            _signed_off_scope(hub, stored.sign_off, entities)
+            inputs = stored.inputs
+    run_id = None if stored is None else stored.sign_off.run_id
     group_line = hub.group_chart.lines.get(line)
     if group_line is None:
         raise ConsolidationError([f"unknown group line {line!r}"])
@@ -702,9 +781,14 @@ async def drill_down(
                     leaf, hub.group_chart, rates
                 )
                 sign = 1 if hub.group_chart.lines[leaf].side is Side.DEBIT else -1
-                for detail in await repository.account_details(
-                    connection, source.submission_id, source.entity, leaf
-                ):
+                details = (
+                    repository.account_details(
+                        connection, source.submission_id, source.entity, leaf
+                    )
+                    if run_id is None
+                    else repository.run_account_details(connection, run_id, source.entity, leaf)
+                )
+                for detail in await details:
                     rows.append(
                         DrillRow(
                             entity=source.entity,

@@ -12,6 +12,7 @@ from hub.fx.model import ImportSummary
 from hub.fx.service import RateInputError, import_ecb
 from hub.services import open_hub
 from hub.settings import Settings
+from hub.signoff import Locked
 
 
 def describe(summary: ImportSummary) -> str:
@@ -60,7 +61,7 @@ def import_ecb_command(file: Path, data_dir: Path | None) -> None:
 
     try:
         summary = run(settings, work)
-    except (EcbFormatError, RateInputError) as error:
+    except (EcbFormatError, RateInputError, Locked) as error:
         fail(f"{file}: {error}")
         raise  # unreachable: fail() exits
     click.echo(describe(summary))

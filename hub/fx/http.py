@@ -13,6 +13,7 @@ import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.status_codes import (
     HTTP_200_OK,
+    HTTP_409_CONFLICT,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_422_UNPROCESSABLE_ENTITY,
 )
@@ -22,6 +23,7 @@ from hub.auth.policy import Action, authorize
 from hub.fx.ecb import EcbFormatError
 from hub.fx.service import RateInputError, import_ecb_as
 from hub.services import Hub
+from hub.signoff import Locked
 
 
 class Problem(msgspec.Struct, frozen=True):
@@ -35,7 +37,9 @@ class FxController(Controller):
     async def import_file(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """Import the ECB's `eurofxref-hist.csv` (the request body): its daily rates and the
         closing, average and opening rates derived from them. Finance only. Answers what was
-        added; a malformed file answers 422 with the line and the reason, and stores nothing."""
+        added; a malformed file answers 422 with the line and the reason, a file that would change
+        a rate a locked consolidation used answers 409 naming the lock; neither stores
+        anything."""
         hub: Hub = request.app.state.hub
         principal = await authenticate(request, hub, ide_page_allowed=False)
         authorize(principal, Action.MANAGE_RATES)
@@ -50,4 +54,6 @@ class FxController(Controller):
             summary = await import_ecb_as(hub, principal, await request.body())
         except (EcbFormatError, RateInputError) as error:
             return Response(Problem(str(error)), status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        except Locked as error:
+            return Response(Problem(str(error)), status_code=HTTP_409_CONFLICT)
         return Response(summary, status_code=HTTP_200_OK)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from hub.auth.policy import Action, Principal, authorize
+from hub.db.pool import Connection
 from hub.fx import repository
 from hub.fx.ecb import EcbFile, decode_lines, derive_rates, parse_ecb
 from hub.fx.model import (
@@ -30,6 +31,7 @@ from hub.fx.model import (
 )
 from hub.reporting.period import PeriodError, parse_period
 from hub.services import Hub
+from hub.signoff import Kind, Locked, locks_using, rate_key, refuse_if_used
 
 ECB_CURRENCY = "EUR"  # the ECB quotes every rate per 1 EUR
 
@@ -85,6 +87,7 @@ async def import_ecb(
     ecb, derived = await asyncio.to_thread(_read, data)
     async with hub.db.transaction() as connection:
         await repository.lock_rates(connection)
+        await _refuse_locked_changes(connection, derived)
         daily_added, daily_differing = await repository.insert_daily(
             connection, ecb.daily(), source
         )
@@ -122,6 +125,30 @@ async def import_ecb_as(hub: Hub, principal: Principal, data: bytes) -> ImportSu
     """`import_ecb` for a caller: finance only."""
     authorize(principal, Action.MANAGE_RATES)
     return await import_ecb(hub, data, principal.user_id)
+
+
+async def _refuse_locked_changes(connection: Connection, derived: Sequence[DerivedRate]) -> None:
+    """`Locked` if the import would change a rate a locked consolidation used: a derived rate
+    that differs from the effective one, which came from an import (a rate entered by hand
+    stays effective). Nothing of the file is stored then: a file is imported whole or not at
+    all, so the daily rates never disagree with the closing and average rates stored."""
+    by_key = {rate_key(d.key): d for d in derived}
+    uses = await locks_using(connection, Kind.RATE, by_key)
+    if not uses:
+        return
+    keys = [by_key[use.key].key for use in uses]
+    effective = {row.key: row for row in await repository.effective(connection, keys)}
+    changed = []
+    for use in uses:
+        new = by_key[use.key]
+        old = effective.get(new.key)
+        if old is None or (old.source != MANUAL and old.rate != new.rate):
+            changed.append((use, f"the {new.key.describe()} (from {use.used} to {new.rate})"))
+    if changed:
+        locks = list({use.lock.period: use.lock for use, _ in changed}.values())
+        raise Locked(
+            locks, "importing a file that changes " + ", ".join(text for _, text in changed)
+        )
 
 
 # --- overrides ---------------------------------------------------------------------------------
@@ -223,8 +250,11 @@ async def override_rate(
         rate=rate,
         reason=reason,
     )
+    key = RateKey(checked.currency, checked.type, checked.period, checked.entity, checked.line)
     async with hub.db.transaction() as connection:
         await repository.lock_rates(connection)
+        change = f"overriding the {key.describe()}"
+        await refuse_if_used(connection, Kind.RATE, rate_key(key), change)
         return await repository.insert_rate(connection, checked, MANUAL, principal.user_id)
 
 

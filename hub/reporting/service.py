@@ -48,8 +48,16 @@ from hub.reporting.workflow import (
     check_transition,
 )
 from hub.services import Hub
+from hub.signoff import Kind, Locked, refuse_if_used, report_key
 
 TB_BATCH = 2_000
+
+# Transitions that change which version of a report is published: refused while a locked
+# consolidation uses the report (hub/signoff.py). What each does, for the refusal.
+CHANGES_PUBLISHED: dict[ReportAction, str] = {
+    ReportAction.REOPEN: "reopening",
+    ReportAction.APPROVE: "approving a new version of",
+}
 
 
 class Saved(msgspec.Struct, frozen=True, kw_only=True):
@@ -476,6 +484,8 @@ async def transition_report(
         if report is None or report.latest_version == 0:
             raise WorkflowRefusal(f"{entity} has no {dataset.value} report for {parsed} yet")
         transition = check_transition(action, report.status, reason)
+        if action in CHANGES_PUBLISHED:
+            await _refuse_if_signed_off(connection, report, CHANGES_PUBLISHED[action])
         if action is ReportAction.SUBMIT:
             await _check_warnings_explained(connection, report, reason)
         approved, published = report.approved_version, report.published_status
@@ -511,6 +521,19 @@ async def transition_report(
         approved_version=approved,
         published_status=published,
     )
+
+
+async def _refuse_if_signed_off(connection: Connection, report: Report, doing: str) -> None:
+    key = report_key(report.entity, report.period, report.dataset.value)
+    try:
+        await refuse_if_used(
+            connection,
+            Kind.REPORT,
+            key,
+            f"{doing} {report.entity}'s {report.dataset.value} report for {report.period}",
+        )
+    except Locked as error:
+        raise WorkflowRefusal(str(error)) from error
 
 
 async def _check_warnings_explained(

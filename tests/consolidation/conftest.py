@@ -1,4 +1,4 @@
-"""The worked example's fixtures (tests/consolidation/test_service.py), for every module here."""
+"""The worked example's fixtures (defined in test_service.py), shared with the lock tests."""
 
 from tests.consolidation.test_service import client80, hub80, settings_80, worked
 

@@ -4,6 +4,7 @@ year's equity opens from (IAS 21)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -35,10 +36,9 @@ mutation I($input: GoodwillImpairmentInput!) { recordGoodwillImpairment(input: $
     goodwillImpairments { id period amount } } }
 """
 LOCK = """
-mutation L($period: String!, $locked: Boolean!, $reason: String) {
-    lockConsolidation(period: $period, locked: $locked, reason: $reason) }
+mutation L($period: String!) {
+    lockConsolidation(period: $period, reason: "signed off", entities: ["BE", "SE"]) { runId } }
 """
-RUN = 'mutation { runConsolidation(period: "2023", entities: ["BE", "SE"]) { id } }'
 SWEDEN_ACQUIRED = {
     "subsidiary": "SE",
     "acquiredOn": "2012-12-31",
@@ -48,6 +48,13 @@ SWEDEN_ACQUIRED = {
     "equity": [{"line": "BS.L.EQ.I", "amount": "-1000000"}],
     "reason": "Sweden's capital paid in by Belgium",
 }
+
+
+def locked(body: dict[str, Any]) -> str:
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "LOCKED", error
+    message: str = error["message"]
+    return message
 
 
 def problems(body: dict[str, Any]) -> list[str]:
@@ -114,16 +121,15 @@ async def test_a_locked_year_refuses_what_would_change_it_and_opens_the_next(
     client80: AsyncTestClient[Any], worked: dict[str, str]
 ) -> None:
     finance = worked["finance"]
-    data(await gql(client80, finance, RUN))
-    data(await gql(client80, finance, LOCK, period="2023", locked=True))
+    run = data(await gql(client80, finance, LOCK, period="2023"))["lockConsolidation"]["runId"]
+    named = f"the 2023 consolidation is locked (run {run}, locked by finance on {dt.date.today()})"
     impairment = {"subsidiary": "SE", "period": "2023", "amount": "1000", "reason": "audit"}
-    assert problems(await gql(client80, finance, IMPAIR, input=impairment)) == [
-        "the 2023 consolidation is locked and an impairment of SE would change it: unlock 2023 "
-        "first"
-    ]
-    assert problems(await gql(client80, finance, RECORD, input=SWEDEN_ACQUIRED)) == [
-        "the 2023 consolidation is locked and SE's acquisition would change it: unlock 2023 first"
-    ]
+    assert locked(await gql(client80, finance, IMPAIR, input=impairment)) == (
+        f"{named}: unlock it before changing an impairment of SE"
+    )
+    assert locked(await gql(client80, finance, RECORD, input=SWEDEN_ACQUIRED)) == (
+        f"{named}: unlock it before changing SE's acquisition"
+    )
     # 2024 is open: an impairment of it is taken, and 2024 opens from the locked 2023 run.
     later = {"subsidiary": "SE", "period": "2024", "amount": "8200", "reason": "audit"}
     data(await gql(client80, finance, IMPAIR, input=later))

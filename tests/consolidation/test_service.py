@@ -125,6 +125,10 @@ async def record_sweden(hub: Hub, finance: Principal) -> None:
 @pytest.fixture
 async def worked(hub80: Hub) -> dict[str, str]:
     """Both years of the worked example approved, rates imported; the tokens."""
+    return await set_up_worked(hub80)
+
+
+async def set_up_worked(hub80: Hub) -> dict[str, str]:
     tokens = {}
     tokens["finance"], finance = await user(hub80, "finance", Role.FINANCE)
     tokens["board"], _ = await user(hub80, "board", Role.BOARD)
@@ -403,15 +407,21 @@ async def test_journals_adjust_reverse_and_lock(
         f"journal {posted['id']} was already reversed by journal {reversal['id']}"
     ]
 
-    lock = 'mutation { lockConsolidation(period: "2024", reason: "signed") }'
-    assert data(await gql(client80, finance, lock))["lockConsolidation"] is True
+    lock = (
+        'mutation { lockConsolidation(period: "2024", reason: "signed", entities: ["BE", "SE"]) '
+        "{ locked runId at } }"
+    )
+    locked = data(await gql(client80, finance, lock))["lockConsolidation"]
+    assert locked["locked"] is True
+    named = (
+        f"the 2024 consolidation is locked (run {locked['runId']}, locked by finance on "
+        f"{locked['at'][:10]})"
+    )
     refused = await gql(client80, finance, JOURNAL, input=entry)
-    assert error_messages(refused) == [
-        "the 2024 consolidation is locked: its journals cannot change"
-    ]
+    assert error_messages(refused) == [f"{named}: unlock it before posting a journal in 2024"]
     locked_reversal = await gql(client80, finance, reverse, id=reversal["id"])
     assert error_messages(locked_reversal) == [
-        f"journal {reversal['id']} is locked: the 2024 consolidation is locked"
+        f"{named}: unlock it before reversing journal {reversal['id']}"
     ]
     async with hub80.db.pool.acquire() as connection:
         assert await connection.fetchval("select count(*) from journal") == 2
@@ -434,6 +444,7 @@ async def test_the_statements_workbook(
         "Adjustments",
         "Translation",
         "Sources",
+        "Sign-off",
     ]
     sheet = workbook["Balance sheet"]
     assert [c.value for c in sheet[4]][:7] == [

@@ -120,6 +120,7 @@ QUERIES: dict[str, Call] = {
         )
     ),
     "consolidationRuns": Call(_each_period('(period: "{p}")')),
+    "consolidationLocks": Call(_each_period('(period: "{p}")')),
     "contributions": Call((f"(period: {ALL_PERIODS})", f'(period: {ALL_PERIODS}, entity: ["DE"])')),
     "contributionWhatIf": Call(
         (

@@ -15,8 +15,8 @@ from decimal import Decimal
 
 import msgspec
 
+from hub import signoff
 from hub.auth.policy import Action, Principal, authorize
-from hub.consolidation import repository
 from hub.consolidation.model import (
     AcquisitionTerms,
     Balance,
@@ -201,17 +201,15 @@ async def _refuse_if_locked(
     hub: Hub, connection: Connection, entity: str, from_day: dt.date, what: str
 ) -> None:
     """A register entry effective from `from_day` changes every consolidation whose period ends
-    on or after it: refused while one of those is locked."""
+    on or after it: refused while one of those is locked, naming the locks."""
     fiscal_start = hub.registry.entities[entity].fiscal_year_start_month
-    for period in sorted(await repository.locked_periods(connection)):
-        _, end = parse_period(period).bounds(fiscal_start)
-        if end >= from_day:
-            raise ConsolidationError(
-                [
-                    f"the {period} consolidation is locked and {what} would change it: unlock "
-                    f"{period} first"
-                ]
-            )
+    affected = [
+        lock
+        for lock in await signoff.locked(connection)
+        if parse_period(lock.period).bounds(fiscal_start)[1] >= from_day
+    ]
+    if affected:
+        raise signoff.Locked(affected, f"changing {what}")
 
 
 # --- writes ---------------------------------------------------------------------------------------
