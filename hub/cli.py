@@ -171,10 +171,13 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
     async def work(url: str, described: str, embedded: EmbeddedPostgres | None) -> None:
         tokens: dict[str, str] | None = None
         if demo:
-            from hub.demo.load import load_demo
+            from hub.demo.load import DemoLoadError, load_demo
 
             async with open_hub(settings, url, pool_size=2) as hub:
-                loaded = await load_demo(hub)
+                try:
+                    loaded = await load_demo(hub)
+                except DemoLoadError as error:
+                    fail(str(error))
             tokens = loaded.tokens
             if loaded.submitted:
                 click.echo(f"Demo data submitted: {', '.join(loaded.submitted)}")

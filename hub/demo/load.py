@@ -82,8 +82,38 @@ LAST_YEAR = "2024"
 DEMO_REASON = "Demo: the published figures of the annual report, changes as published"
 
 
+def demo_problems(hub: Hub) -> list[str]:
+    """Why the demo data cannot be loaded into this network (it describes the Smart network of
+    the 2024 annual report): checked before anything is written."""
+    problems = []
+    entities = hub.registry.entities
+    for row in NETWORK_TABLE:
+        config = entities.get(row.entity)
+        if config is None:
+            problems.append(f"the network has no entity {row.entity}")
+        elif config.currency != row.currency:
+            problems.append(
+                f"{row.entity} keeps its books in {config.currency} here, the demo's in "
+                f"{row.currency}"
+            )
+        kpis = {v.kpi for v in (*values_2023(row), *values_2024(row), *row.extra_2024)}
+        for kpi in sorted(kpis - set(hub.registry.kpis)):
+            problems.append(f"the network defines no KPI {kpi!r}, which the demo reports")
+    if hub.registry.group_currency != "EUR":
+        problems.append(f"the group currency is {hub.registry.group_currency}, the demo's EUR")
+    return sorted(set(problems))
+
+
 async def load_demo(hub: Hub) -> DemoLoad:
-    """Idempotent: reports already present are left alone; demo users get fresh tokens."""
+    """Idempotent: reports already present are left alone; demo users get fresh tokens. A network
+    the demo data does not fit is refused, naming why, before anything is written."""
+    problems = demo_problems(hub)
+    if problems:
+        raise DemoLoadError(
+            "the demo data describes the Smart network of the 2024 annual report and does not "
+            f"fit this configuration ({'; '.join(problems)}): run `hub serve` for your own "
+            "network"
+        )
     result = DemoLoad()
     principals: dict[str, Principal] = {}
     async with hub.db.transaction() as connection:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 
 from hub.demo.figures import derive_previous, in_reporting_currency
-from hub.demo.load import load_demo
-from hub.services import Hub
+from hub.demo.load import DemoLoadError, load_demo
+from hub.registry.load import ConfigError
+from hub.services import Hub, open_hub
+from hub.settings import Settings
 from tests.api.graphql_client import data, gql
+from tests.conftest import REPO
 
 
 def test_derived_2023_turnover_from_the_published_change() -> None:
@@ -106,3 +113,34 @@ async def test_the_demo_shows_a_correction_only_to_those_who_may_see_drafts(
         "finance": draft,
     }
     assert (await load_demo(hub)).corrections == []
+
+
+async def test_a_network_the_demo_does_not_fit_is_refused_before_anything_is_written(
+    tmp_path: Path, database_url: str
+) -> None:
+    """A custom network without Austria, with Sweden in EUR: `hub demo` used to fail with a
+    KeyError half-way, leaving users and reports behind."""
+    for name in ("group_chart.toml", "reporting.toml", "limits.toml"):
+        shutil.copy(REPO / "config" / name, tmp_path / name)
+    network = (REPO / "config" / "network.toml").read_text(encoding="utf-8")
+    blocks = re.split(r"(?m)^(?=\[\[)", network)
+    custom = "".join(b for b in blocks if 'entity = "AT"' not in b and 'code = "AT"' not in b)
+    custom = custom.replace('currency = "SEK"', 'currency = "EUR"')
+    (tmp_path / "network.toml").write_text(custom, encoding="utf-8")
+    settings = Settings(database_url=None, data_dir=tmp_path, config_dir=tmp_path)
+    try:
+        async with open_hub(settings, database_url) as hub:
+            with pytest.raises(DemoLoadError) as refused:
+                await load_demo(hub)
+            async with hub.db.pool.acquire() as connection:
+                written = await connection.fetchval(
+                    "select (select count(*) from app_user) + (select count(*) from submission)"
+                )
+    except ConfigError as error:
+        pytest.fail(f"the custom network should load: {error}")
+    assert str(refused.value) == (
+        "the demo data describes the Smart network of the 2024 annual report and does not fit "
+        "this configuration (SE keeps its books in EUR here, the demo's in SEK; the network has "
+        "no entity AT): run `hub serve` for your own network"
+    )
+    assert written == 0
