@@ -156,6 +156,7 @@ class ChartOfAccounts:
         default_factory=dict, compare=False, repr=False
     )
     _depth: int = field(default=0, compare=False, repr=False)
+    _lengths: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_code.update({account.code: account for account in self.accounts})
@@ -171,6 +172,7 @@ class ChartOfAccounts:
             )
         depth = max((len(b) for r in self._rules for b in (r.low, r.high)), default=0)
         object.__setattr__(self, "_depth", depth)
+        object.__setattr__(self, "_lengths", frozenset(len(f.positions) for f in self.formats))
 
     def account(self, code: str) -> Account | None:
         """The listed account, or the listed account that `code` extends by appending digits
@@ -178,25 +180,27 @@ class ChartOfAccounts:
         found = self._by_code.get(code)
         if found is not None:
             return found
-        for length in range(len(code) - 1, 0, -1):
+        for length in _heads(code):
             parent = self._by_code.get(code[:length])
-            if parent is not None and _extends(code, length):
+            if parent is not None:
                 return parent
         return None
 
     def format_of(self, code: str) -> AccountFormat | None:
+        if len(code) not in self._lengths:
+            return None
         return next((f for f in self.formats if f.fits(code)), None)
 
     def place(self, code: str) -> Placement | None:
         """Where `code` lands, or None when the chart does not admit it."""
-        if code in self._by_code or self.format_of(code) is not None:
-            return self._placed(code)
-        for length in range(len(code) - 1, 0, -1):
+        fmt = self.format_of(code)
+        if code in self._by_code or fmt is not None:
+            return self._placed(code, fmt)
+        for length in _heads(code):
             head = code[:length]
-            if _extends(code, length) and (
-                head in self._by_code or self.format_of(head) is not None
-            ):
-                return self._placed(head)
+            fmt = self.format_of(head)
+            if head in self._by_code or fmt is not None:
+                return self._placed(head, fmt)
         return None
 
     def group_line(self, code: str) -> str | None:
@@ -228,9 +232,8 @@ class ChartOfAccounts:
         lines = {f.line for f in self.formats if f.line is not None} | set(self._named.values())
         return lines | {r.line for r in self._rules if r.line is not None}
 
-    def _placed(self, key: str) -> Placement:
+    def _placed(self, key: str, fmt: AccountFormat | None) -> Placement:
         listed = self._by_code.get(key)
-        fmt = self.format_of(key)
         if fmt is not None and fmt.line is not None:
             rule: _RangeRule | None = _RangeRule(key, key, fmt.line)
         elif key in self._named:
@@ -252,9 +255,13 @@ class ChartOfAccounts:
         return self._by_prefix[prefix]
 
 
-def _extends(code: str, length: int) -> bool:
-    """Whether `code` is its first `length` characters followed by sub-account digits."""
-    return code[length:].removeprefix(".").isdigit()
+def _heads(code: str) -> Iterator[int]:
+    """The lengths of the starts of `code` that it extends with sub-account digits (after a
+    dot where the chart uses dots), longest first."""
+    digits_from = len(code.rstrip("0123456789"))
+    yield from range(len(code) - 1, max(digits_from, 1) - 1, -1)
+    if 1 < digits_from < len(code) and code[digits_from - 1] == ".":
+        yield digits_from - 1
 
 
 def load_chart(path: Path) -> ChartOfAccounts:

@@ -396,8 +396,8 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
                             )
                         )
                         return
-                    findings.extend(check.tb_line(index, row))
                     placed = chart.place(row.account)
+                    findings.extend(check.tb_line(index, row, placed))
                     sha.update(
                         msgspec.json.encode(
                             (row.account, row.label, str(row.amount), row.currency, row.partner)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from countries.charts import ChartOfAccounts
+from countries.charts import ChartOfAccounts, Placement
 from hub.registry.group_chart import GroupChart, Statement
 from hub.registry.model import EntityConfig, KpiDefinition, KpiUnit
 from hub.registry.registry import Registry
@@ -252,10 +252,12 @@ class StatementsCheck:
             self.lines[line.line] = line.amount
         return findings
 
-    def tb_line(self, index: int, line: TrialBalanceLineIn) -> list[Finding]:
+    def tb_line(
+        self, index: int, line: TrialBalanceLineIn, placed: Placement | None
+    ) -> list[Finding]:
+        """`placed` is `chart.place(line.account)`, computed once by the caller, which stores it."""
         self.tb_rows += 1
         findings: list[Finding] = []
-        placed = self.chart.place(line.account)
         if placed is None:
             findings.append(
                 error(
