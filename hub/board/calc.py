@@ -59,6 +59,8 @@ class Block(msgspec.Struct, frozen=True, kw_only=True):
     total_eur: Row | None  # None for KPIs that do not add up (percentages, ratios)
     total_changes: Row | None
     total_change_percents: Row | None
+    # Per period, the entities the total leaves out and why: "SE: no average rate for SEK".
+    total_left_out: list[list[str]] | None
 
 
 class Ratio(msgspec.Struct, frozen=True, kw_only=True):
@@ -92,6 +94,16 @@ def _changes(row: Row) -> tuple[Row, Row]:
         for change, before in zip(changes, row, strict=False)
     ]
     return changes, percents
+
+
+def _left_out(
+    entity: str, currency: str, rate_kind: str | None, period: str, raw: Decimal | None
+) -> str:
+    """Why a network total leaves an entity out: it reported no figure, or its figure has no
+    rate to the group currency."""
+    if raw is None:
+        return f"{entity}: no figure"
+    return f"{entity}: no {rate_kind} rate for {currency} in {period}"
 
 
 def _ranks(column: Sequence[Decimal | None]) -> list[int | None]:
@@ -158,8 +170,16 @@ def compare(
         shown = [row[1:] for row in eur]
         columns = list(zip(*shown, strict=True)) if shown else []
         rank_columns = [_ranks(column) for column in columns]
-        total = total_changes = total_percents = None
+        total = total_changes = total_percents = left_out = None
         if kpi.unit in SUMMABLE:
+            left_out = [
+                [
+                    _left_out(entity, currencies[entity], kind, period, raw[j])
+                    for entity, raw, converted in zip(entities, grid, eur, strict=True)
+                    if converted[j] is None
+                ]
+                for j, period in enumerate(span)
+            ][1:]
             sums: Row = []
             counted: list[frozenset[int]] = []
             for column_values in zip(*eur, strict=True) if eur else []:
@@ -190,6 +210,7 @@ def compare(
                 total_eur=total,
                 total_changes=total_changes,
                 total_change_percents=total_percents,
+                total_left_out=left_out,
             )
         )
     ratios = []

@@ -96,6 +96,10 @@ class KpiTotal:
     values_eur: DecimalList
     changes: DecimalList
     change_percents: DecimalList
+    left_out: list[list[str]] = strawberry.field(
+        description="Per period, the entities the total leaves out and why: no figure, or no "
+        'rate to EUR ("SE: no average rate for SEK in 2024").'
+    )
 
 
 @strawberry.type
@@ -122,6 +126,9 @@ class KpiBlock:
     total_eur: DecimalList | None
     total_changes: DecimalList | None
     total_change_percents: DecimalList | None
+    total_left_out: list[list[str]] | None = strawberry.field(
+        description="Per period, the entities the total leaves out and why."
+    )
 
 
 @strawberry.type
@@ -160,6 +167,7 @@ class Comparison:
                 total_change_percents=None
                 if b.total_change_percents is None
                 else _cents(b.total_change_percents),
+                total_left_out=b.total_left_out,
             )
             for b in self.result.blocks
         ]
@@ -204,6 +212,7 @@ class Comparison:
                 values_eur=_cents(b.total_eur),
                 changes=_cents(b.total_changes),
                 change_percents=_cents(b.total_change_percents),
+                left_out=b.total_left_out or [],
             )
             for b in self.result.blocks
             if b.total_eur is not None

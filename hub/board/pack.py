@@ -78,6 +78,13 @@ def _value(blocks: Mapping[str, Block], code: str, kpi: str, index: int) -> Deci
     return None if row is None else blocks[kpi].values_eur[row][index]
 
 
+def _left_out(blocks: Mapping[str, Block], kpi: str, index: int) -> list[str]:
+    block = blocks.get(kpi)
+    if block is None or block.total_left_out is None:
+        return []
+    return block.total_left_out[index]
+
+
 def _network(
     sheet: Worksheet,
     codes: list[str],
@@ -145,6 +152,13 @@ def _network(
         cell = sheet.cell(row=row, column=column, value=_number(total))
         cell.font = Font(bold=True)
         cell.number_format = MONEY if column == 8 else NUMBER
+    left_out = [
+        f"{headers[column - 1]}: {', '.join(reasons)}"
+        for column, kpi in ((5, "staff_fte"), (6, "users"), (8, "turnover"))
+        if (reasons := _left_out(blocks, kpi, last))
+    ]
+    if left_out:
+        sheet.cell(row=row + 1, column=1, value=f"Network totals leave out {'; '.join(left_out)}")
     sheet.cell(
         row=row + 2,
         column=1,

@@ -405,6 +405,10 @@ class DrillDownRow:
 class UnmappedAccount:
     account: str
     balance: Decimal
+    reason: str | None = strawberry.field(
+        description="Why the chart leaves the account out of the statements, when it says so "
+        "(e.g. BAS class 9: internal accounts); none when no range of the chart holds it."
+    )
 
 
 @strawberry.type
@@ -478,7 +482,9 @@ class ConsolidationQuery:
         return UnmappedAccounts(
             entity=entity,
             version=version,
-            accounts=[UnmappedAccount(account=r.account, balance=r.balance) for r in rows],
+            accounts=[
+                UnmappedAccount(account=r.account, balance=r.balance, reason=r.reason) for r in rows
+            ],
         )
 
     @strawberry.field(description="Stored consolidation runs of a period, oldest first.")

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import msgspec
 
+from countries.charts import ChartOfAccounts
 from hub import signoff
 from hub.auth.policy import Action, Principal, authorize
 from hub.consolidation import repository
@@ -809,6 +810,7 @@ async def drill_down(
 class Unmapped(msgspec.Struct, frozen=True, kw_only=True):
     account: str
     balance: Decimal
+    reason: str | None  # the chart's, when it leaves the account out on purpose
 
 
 async def unmapped_accounts(
@@ -825,8 +827,18 @@ async def unmapped_accounts(
         if latest is None:
             return None, []
         rows = await repository.aggregates(connection, [latest[0]])
+    chart = hub.countries[entity].profile.chart_of_accounts
     return latest[1], [
-        Unmapped(account=row.unmapped_account or "", balance=row.amount)
+        Unmapped(
+            account=row.unmapped_account or "",
+            balance=row.amount,
+            reason=_not_mapped(chart, row.unmapped_account or ""),
+        )
         for row in rows
         if row.line is None and row.amount != 0
     ]
+
+
+def _not_mapped(chart: ChartOfAccounts, account: str) -> str | None:
+    placed = chart.place(account)
+    return None if placed is None else placed.not_mapped

@@ -16,6 +16,7 @@ import msgspec
 
 from hub.auth.policy import Action, Principal, authorize, draft_readers
 from hub.db.pool import Connection
+from hub.registry.repository import map_new_accounts
 from hub.reporting import repository
 from hub.reporting.model import (
     Change,
@@ -403,8 +404,8 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
                             )
                         )
                         return
-                    findings.extend(check.tb_line(index, row))
-                    listed = chart.account(row.account)
+                    placed = chart.place(row.account)
+                    findings.extend(check.tb_line(index, row, placed))
                     sha.update(
                         msgspec.json.encode(
                             (row.account, row.label, str(row.amount), row.currency, row.partner)
@@ -418,7 +419,7 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
                         row.amount if row.amount.is_finite() else 0,
                         row.currency if row.currency == currency else currency,
                         row.partner if row.partner in known else None,
-                        None if listed is None else listed.code,
+                        None if placed is None else placed.key,
                     )
 
         await repository.copy_trial_balance(connection, records())
@@ -428,6 +429,7 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
             )
         if not errors_only(findings):
             await repository.copy_statement_lines(connection, submission_id, statements.lines)
+            await map_new_accounts(connection, entity.code, chart, submission_id)
         previous = await _previous_period(
             connection, statements.entity, statements.period, Dataset.STATEMENTS
         )

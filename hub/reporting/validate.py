@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from countries.charts import ChartOfAccounts
+from countries.charts import ChartOfAccounts, Placement
 from hub.registry.group_chart import GroupChart, Statement
 from hub.registry.model import EntityConfig, KpiDefinition, KpiUnit
 from hub.registry.registry import Registry
@@ -23,6 +23,7 @@ from hub.reporting.model import (
     Where,
 )
 from hub.reporting.period import PeriodError, parse_period
+from hub.reporting.reconcile import lines_against_trial_balance, result_of_the_year
 from hub.reporting.rules import ReportingRules
 
 MAX_DIGITS = 28
@@ -197,7 +198,8 @@ def _kpi_value_problems(
 
 class StatementsCheck:
     """Checks the lines of the group chart and the trial balance, the latter one row at a time so
-    that a workbook of any size is checked without holding it in memory."""
+    that a workbook of any size is checked without holding it in memory: the rows are summed per
+    group line as they pass, and the lines are reconciled with those sums at the end."""
 
     def __init__(
         self,
@@ -214,6 +216,8 @@ class StatementsCheck:
         self.entities = entities
         self.tb_total = Decimal(0)
         self.tb_rows = 0
+        self.tb_rows_refused = 0
+        self.tb_by_line: dict[str, Decimal] = {}
         self.lines: dict[str, Decimal] = {}
 
     def line(self, index: int, line: StatementLineIn) -> list[Finding]:
@@ -248,17 +252,19 @@ class StatementsCheck:
             self.lines[line.line] = line.amount
         return findings
 
-    def tb_line(self, index: int, line: TrialBalanceLineIn) -> list[Finding]:
+    def tb_line(
+        self, index: int, line: TrialBalanceLineIn, placed: Placement | None
+    ) -> list[Finding]:
+        """`placed` is `chart.place(line.account)`, computed once by the caller, which stores it."""
         self.tb_rows += 1
         findings: list[Finding] = []
-        account = self.chart.account(line.account)
-        if account is None:
+        if placed is None:
             findings.append(
                 error(
                     "known-account",
                     Where("trial_balance", index, "account"),
                     f"account {line.account!r} is not in {self.entity.code}'s chart "
-                    f"({self.chart.name})",
+                    f"({self.chart.name}): accounts are {self.chart.admits()}",
                 )
             )
         amount_errors = list(amount_problems(line.amount))
@@ -267,9 +273,26 @@ class StatementsCheck:
         )
         if not amount_errors:
             self.tb_total += line.amount
+            if placed is not None and placed.line is not None:
+                total = self.tb_by_line.get(placed.line, Decimal(0))
+                self.tb_by_line[placed.line] = total + line.amount
         problem = currency_problem(line.currency, self.entity)
         if problem is not None:
             findings.append(error("currency", Where("trial_balance", index, "currency"), problem))
+        if findings:
+            self.tb_rows_refused += 1
+        elif placed is not None and placed.line is None and line.amount:
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "unmapped-account",
+                    Where("trial_balance", index, "account"),
+                    f"account {line.account} maps to no group line "
+                    f"({placed.not_mapped or 'no range of the chart holds it'}): consolidation "
+                    f"cannot use its balance of {line.amount}",
+                )
+            )
+        intra = placed is not None and placed.intra_network
         if line.partner is not None:
             if line.partner not in self.entities or line.partner == self.entity.code:
                 findings.append(
@@ -280,7 +303,7 @@ class StatementsCheck:
                         f"({', '.join(c for c in self.entities if c != self.entity.code)})",
                     )
                 )
-            elif account is not None and not account.intra_network:
+            elif placed is not None and not intra:
                 findings.append(
                     Finding(
                         Severity.WARNING,
@@ -290,7 +313,7 @@ class StatementsCheck:
                         f"yet it names partner {line.partner}",
                     )
                 )
-        elif account is not None and account.intra_network:
+        elif intra:
             findings.append(
                 Finding(
                     Severity.WARNING,
@@ -342,6 +365,14 @@ class StatementsCheck:
             )
         findings.extend(self._totals())
         findings.extend(self._balance_sheet_balances())
+        rounding, currency = self.rules.tolerances.rounding, self.entity.currency
+        if self.lines and self.tb_rows and not self.tb_rows_refused:
+            findings.extend(
+                lines_against_trial_balance(
+                    self.group, self.lines, self.tb_by_line, rounding, currency
+                )
+            )
+        findings.extend(result_of_the_year(self.group, self.lines, rounding, currency))
         share = self.rules.warnings.change_share
         for code, amount in self.lines.items():
             warning = change_warning(

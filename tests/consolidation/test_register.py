@@ -101,7 +101,7 @@ async def test_what_the_register_refuses_is_located(
     assert problems(await gql(client80, finance, RECORD, input=wrong)) == [
         "share: 1.2 is not a share between 0 (excluded) and 1",
         "equity[0].line: 'BS.A.CA.IX' is not an equity line the subsidiary reports "
-        "(BS.L.EQ.I, BS.L.EQ.IV, BS.L.EQ.V)",
+        "(BS.L.EQ.I, BS.L.EQ.II, BS.L.EQ.III, BS.L.EQ.IV, BS.L.EQ.V, BS.L.EQ.VI)",
         "reason: say why (it is kept with the entry)",
     ]
     independent = {**SWEDEN_ACQUIRED, "subsidiary": "DE"}

@@ -34,7 +34,7 @@ CENT = Decimal("0.01")
 D = Decimal
 
 CASH, CAPITAL, RESERVES, BROUGHT_FORWARD = "BS.A.CA.IX", "BS.L.EQ.I", "BS.L.EQ.IV", "BS.L.EQ.V"
-INVESTMENT, LOAN_PAYABLE, INCOME, COSTS = "BS.A.FA.IV.A", "BS.L.DE.VIII", "IS.TI.SALES", "IS.PEC"
+INVESTMENT, LOAN_PAYABLE, INCOME, COSTS = "BS.A.FA.IV.A", "BS.L.DE.VIII.A", "IS.TI.SALES", "IS.PEC"
 
 
 def cents(amount: Decimal) -> Decimal:
@@ -362,5 +362,5 @@ def test_an_intra_network_difference_is_split_into_fx_and_booking() -> None:
     assert cents(difference.booking_transaction) == D("4325.88")
     assert cents(difference.booking) == D("4325.88")
     assert cents(difference.fx) == D("15702.04")
-    assert difference.lines == ("BS.A.FA.IV.A", "BS.L.DE.VIII")
+    assert difference.lines == ("BS.A.FA.IV.A", "BS.L.DE.VIII.A")
     assert exact(difference.fx + difference.booking) == exact(difference.amount)

@@ -80,7 +80,7 @@ SWEDEN = EntityInput(
     balances=(
         Balance("BS.A.CA.IX", Decimal(8_000_000)),  # cash
         # the loan, booked at the 2023 closing rate: 500,000 EUR x 11.096 = 5,548,000 SEK
-        Balance("BS.L.DE.VIII", Decimal(-5_548_000), partner="BE"),
+        Balance("BS.L.DE.VIII.A", Decimal(-5_548_000), partner="BE"),
         Balance("BS.L.EQ.I", Decimal(-1_000_000)),  # capital
         Balance("IS.TI.PE.ACT", Decimal(-29_804_528)),  # turnover (the published 2,607,000 EUR)
         Balance("IS.PEC", Decimal(28_352_528)),  # production-unit costs
@@ -117,7 +117,7 @@ SWEDEN_2023 = EntityInput(
     opening=SWEDEN_OPENING,
     balances=(
         Balance("BS.A.CA.IX", Decimal(6_548_000)),
-        Balance("BS.L.DE.VIII", Decimal(-5_548_000), partner="BE"),
+        Balance("BS.L.DE.VIII.A", Decimal(-5_548_000), partner="BE"),
         Balance("BS.L.EQ.I", Decimal(-1_000_000)),
     ),
 )

@@ -172,6 +172,13 @@ async def test_an_unbalanced_trial_balance_is_refused(
     ]
 
 
+SE_CHART = "BAS (Swedish standard chart)"
+BAS = (
+    "four digits (BAS) (e.g. 1930) or a listed account, optionally followed by digits of a "
+    "sub-account"
+)
+
+
 async def test_unknown_accounts_and_partners_are_located(
     client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
 ) -> None:
@@ -182,9 +189,9 @@ async def test_unknown_accounts_and_partners_are_located(
         sheet = workbook[TRIAL_BALANCE.title]
         last = sheet.max_row + 1
         added: list[tuple[object, ...]] = [
-            ("9999", "Mystery", 0, "SEK", None),
+            ("DIFF", "Mystery", 0, "SEK", None),
             ("1660", "Fordran Smart", 5, "SEK", "FR"),
-            ("1661", None, -5, "SEK", None),
+            ("166", None, -5, "SEK", None),
         ]
         for offset, values in enumerate(added):
             for column, value in zip("ABDEF", values, strict=True):
@@ -195,9 +202,9 @@ async def test_unknown_accounts_and_partners_are_located(
     response = await upload(client, token, "SE", "2024", edit(blank, fill))
     assert response.status_code == 422
     assert [(e["cell"], e["message"]) for e in response.json()["errors"]] == [
-        (f"A{rows + 1}", "account '9999' is not in SE's chart (BAS (Swedish standard chart))"),
+        (f"A{rows + 1}", f"account 'DIFF' is not in SE's chart ({SE_CHART}): accounts are {BAS}"),
         (f"F{rows + 2}", "partner 'FR' must be another entity of the network (BE, DE, AT, IT)"),
-        (f"A{rows + 3}", "account '1661' is not in SE's chart (BAS (Swedish standard chart))"),
+        (f"A{rows + 3}", f"account '166' is not in SE's chart ({SE_CHART}): accounts are {BAS}"),
     ]
     async with hub.db.pool.acquire() as connection:
         assert await connection.fetchval("select count(*) from submission") == 0
