@@ -13,7 +13,10 @@ from litestar.testing import AsyncTestClient
 from hub.auth.policy import Role
 from hub.consolidation import service as consolidation
 from hub.consolidation.model import Balance, EntityInput
-from hub.fx.service import import_ecb
+from hub.consolidation.register import service as register
+from hub.consolidation.register.repository import OpeningLine
+from hub.fx.model import RateType
+from hub.fx.service import import_ecb, override_rate
 from hub.services import Hub
 from tests.api.graphql_client import data, gql
 from tests.consolidation.test_service import ECB, QUERY, approve, record_sweden, user
@@ -197,3 +200,67 @@ async def test_an_opening_comes_from_the_year_before_computed_when_not_locked(
     [before] = prior.translations
     assert translation.cta_opening is not None
     assert abs(translation.cta_opening - before.cta) < Decimal("0.000001")
+
+
+async def test_a_rate_entered_for_a_year_translates_that_years_movement_only(
+    hub80: Hub,
+) -> None:
+    """Sweden raises its capital by 200,000 SEK in 2024, on a day the rate was 11.0: finance
+    enters that rate for the capital line and 2024. The raise is translated at it (18,181.82),
+    the capital paid in 2012 stays at 8.582 (116,522.955): 134,704.77. Without it, the raise
+    would be at 2024's average, 11.4325 (17,493.99). The rate is for 2024: 2023 is untouched."""
+    _, finance = await user(hub80, "finance", Role.FINANCE)
+    _, sweden = await user(hub80, "national-se", Role.NATIONAL, "SE")
+    _, belgium = await user(hub80, "national-be", Role.NATIONAL, "BE")
+    await import_ecb(hub80, ECB.read_bytes(), finance.user_id)
+    await record_sweden(hub80, finance)
+    raised = EntityInput(
+        entity="SE",
+        currency="SEK",
+        method=SWEDEN.method,
+        parent="BE",
+        submission_id=0,
+        version=1,
+        balances=(
+            Balance("BS.A.CA.IX", Decimal(1_200_000)),
+            Balance("BS.L.EQ.I", Decimal(-1_200_000)),
+        ),
+    )
+    await approve(hub80, belgium, finance, BELGIUM, "2024")
+    await approve(hub80, sweden, finance, raised, "2024")
+    await register.record_opening(
+        hub80,
+        finance,
+        register.OpeningIn(
+            entity="SE",
+            period="2024",
+            lines=(
+                OpeningLine(
+                    line="BS.L.EQ.I",
+                    local=Decimal(-1_000_000),
+                    translated=Decimal(-1_000_000) / Decimal("8.582"),
+                ),
+            ),
+            reason="the 2023 consolidated accounts",
+        ),
+    )
+    at_average = await consolidation.view(hub80, finance, "2024", ["BE", "SE"])
+    assert round(at_average.result.columns["SE"]["BS.L.EQ.I"], 2) == Decimal("134016.94")
+    await override_rate(
+        hub80,
+        finance,
+        currency="SEK",
+        rate_type=RateType.HISTORICAL,
+        period="2024",
+        entity="SE",
+        line="BS.L.EQ.I",
+        rate=Decimal("11.0"),
+        reason="capital raised on 2024-06-14",
+    )
+    at_its_date = await consolidation.view(hub80, finance, "2024", ["BE", "SE"])
+    assert round(at_its_date.result.columns["SE"]["BS.L.EQ.I"], 2) == Decimal("134704.77")
+    assert any(
+        (used.type, used.line, used.period, used.rate)
+        == ("historical", "BS.L.EQ.I", "2024", Decimal(11))
+        for used in at_its_date.inputs.rates_used
+    )
