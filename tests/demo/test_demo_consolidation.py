@@ -255,7 +255,11 @@ async def test_the_readme_figures(client: AsyncTestClient[Any], hub: Hub) -> Non
         "translation": "-872.98",
     }
     [sweden] = statements["translations"]
-    assert (sweden["reserveOpening"], sweden["reserveMovement"]) == ("26579.27", "20851.07")
+    assert (
+        sweden["reserveOpening"],
+        sweden["reserveMovement"],
+        sweden["translationReserve"],
+    ) == ("26579.27", "20851.07", "47430.34")
     assert len(statements["eliminations"]) == 18
     assert statements["netResultNonControlling"] == "0.00"
     assert loaded.consolidated == (
