@@ -185,6 +185,9 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
                 click.echo(f"Demo data already present: {', '.join(loaded.already_there)}")
             for correction in loaded.corrections:
                 click.echo(f"Correction under way: {correction}")
+            if loaded.consolidation:
+                click.echo(f"Consolidation recorded: {', '.join(loaded.consolidation)}")
+            click.echo(f"Consolidation: {loaded.consolidated}")
         await _serve(
             settings,
             url,

@@ -91,6 +91,12 @@ def test_demo_against_the_configured_server(database_url: str, tmp_path: Path) -
     output = hub.wait_for("Press Ctrl-C to stop.")
     assert f"The network hub is running at http://127.0.0.1:{port}" in output
     assert "Database : the server in HUB_DATABASE_URL" in output
+    assert re.search(
+        r"^Consolidation: 2023 signed off by finance \(run \d+\); 2024 open: total assets "
+        r"71,480,779\.94 EUR, translation reserve 46,557\.36 EUR, 18 eliminations, every check ok$",
+        output,
+        re.MULTILINE,
+    ), output
     assert germany_2024_turnover(port, board_token(output)) == [
         {"amount": "5985000", "currency": "EUR"}
     ]

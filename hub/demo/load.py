@@ -11,7 +11,9 @@ import msgspec
 
 from hub.auth.policy import Principal, Role
 from hub.auth.users import principal_for_token, upsert_user
+from hub.demo.consolidation import demo_register_problems, sign_off_2023, summary
 from hub.demo.figures import NETWORK_TABLE, operating_result, values_2023, values_2024
+from hub.demo.ledgers import PARENT, PERIODS, trial_balance
 from hub.demo.statements import belgian_lines
 from hub.fx.demo import load_demo_rates
 from hub.investments.demo import load_demo_programmes
@@ -44,10 +46,17 @@ class DemoLoad:
     submitted: list[str] = field(default_factory=list)
     already_there: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
+    consolidation: list[str] = field(default_factory=list)  # what was recorded and locked
+    consolidated: str = ""  # the signed-off year and the open year's figures, in one line
 
 
 class DemoLoadError(Exception):
     pass
+
+
+LAST_YEAR = "2024"
+DEMO_REASON = "Demo: the published figures of the annual report, changes as published"
+ILLUSTRATIVE_REASON = "Demo: an illustrative trial balance, changes as illustrated"
 
 
 async def _publish(
@@ -58,6 +67,7 @@ async def _publish(
     dataset: Dataset,
     period: str,
     save: Awaitable[SaveOutcome],
+    reason: str = DEMO_REASON,
 ) -> None:
     """Save as the national team, submit, approve as finance, and lock years before the last."""
     outcome = await save
@@ -74,12 +84,8 @@ async def _publish(
             period=period,
             dataset=dataset,
             action=action,
-            reason=DEMO_REASON,
+            reason=reason,
         )
-
-
-LAST_YEAR = "2024"
-DEMO_REASON = "Demo: the published figures of the annual report, changes as published"
 
 
 def demo_problems(hub: Hub) -> list[str]:
@@ -101,6 +107,7 @@ def demo_problems(hub: Hub) -> list[str]:
             problems.append(f"the network defines no KPI {kpi!r}, which the demo reports")
     if hub.registry.group_currency != "EUR":
         problems.append(f"the group currency is {hub.registry.group_currency}, the demo's EUR")
+    problems += demo_register_problems(hub)
     return sorted(set(problems))
 
 
@@ -160,30 +167,55 @@ async def load_demo(hub: Hub) -> DemoLoad:
             result.submitted.append(label)
     await load_demo_rates(hub)
     await load_demo_programmes(hub, finance)
-    for period in ("2023", "2024"):
-        label = f"BE statements {period}"
-        if await service.latest_version(hub, "BE", period, Dataset.STATEMENTS) is not None:
-            result.already_there.append(label)
-            continue
-        statements = StatementsIn(
-            entity="BE",
-            period=period,
-            lines=belgian_lines(period),
-            source="demo",
-            comment="Published consolidated statements, annual report 2024",
-        )
-        await _publish(
-            hub,
-            principals["BE"],
-            finance,
-            label,
-            Dataset.STATEMENTS,
-            period,
-            service.save_statements(hub, principals["BE"], statements),
-        )
-        result.submitted.append(label)
+    for row in NETWORK_TABLE:
+        for period in PERIODS:
+            await _statements(hub, principals[row.entity], finance, row.entity, period, result)
     await _correction_under_way(hub, principals["IT"], finance, result)
+    result.consolidation = await sign_off_2023(hub, finance)
+    result.consolidated = await summary(hub, finance)
     return result
+
+
+async def _statements(
+    hub: Hub, national: Principal, finance: Principal, entity: str, period: str, result: DemoLoad
+) -> None:
+    """Belgium's published statement lines with the trial balance that aggregates to them; a
+    partner's illustrative trial balance (hub/demo/ledgers.py)."""
+    label = f"{entity} statements {period}"
+    if await service.latest_version(hub, entity, period, Dataset.STATEMENTS) is not None:
+        result.already_there.append(label)
+        return
+    published = entity == PARENT
+    statements = StatementsIn(
+        entity=entity,
+        period=period,
+        lines=belgian_lines(period) if published else (),
+        trial_balance=trial_balance(
+            entity,
+            period,
+            hub.registry.entities[entity].currency,
+            hub.countries[entity].profile.chart_of_accounts,
+            hub.group_chart,
+        ),
+        source="demo",
+        comment=(
+            "Published consolidated statements, annual report 2024, and the trial balance "
+            "that aggregates to them (its intra-network rows are illustrative)"
+            if published
+            else "Illustrative trial balance: only its turnover is published (the KPI)"
+        ),
+    )
+    await _publish(
+        hub,
+        national,
+        finance,
+        label,
+        Dataset.STATEMENTS,
+        period,
+        service.save_statements(hub, national, statements),
+        reason=DEMO_REASON if published else ILLUSTRATIVE_REASON,
+    )
+    result.submitted.append(label)
 
 
 # A report being corrected, so that the demo shows who sees what: the board and the other teams
