@@ -37,7 +37,7 @@ class Profile:
 
     code: str
     chart_of_accounts: ChartOfAccounts
-    import_formats: tuple[str, ...] = ("xlsx",)
+    import_formats: tuple[str, ...] = ("xlsx", "csv")
 
 
 @dataclass(frozen=True, slots=True)

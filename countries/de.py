@@ -6,5 +6,5 @@ from countries.charts import CHARTS, load_chart
 PROFILE = Profile(
     code="DE",
     chart_of_accounts=load_chart(CHARTS / "de.toml"),
-    import_formats=("xlsx", "datev"),
+    import_formats=("xlsx", "datev", "csv"),
 )

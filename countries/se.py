@@ -6,5 +6,5 @@ from countries.charts import CHARTS, load_chart
 PROFILE = Profile(
     code="SE",
     chart_of_accounts=load_chart(CHARTS / "se.toml"),
-    import_formats=("xlsx", "sie"),
+    import_formats=("xlsx", "sie", "csv"),
 )

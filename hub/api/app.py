@@ -24,6 +24,7 @@ from hub.consolidation.http import ConsolidationController
 from hub.db.outage import outage_reason
 from hub.excel.http import WorkbookController
 from hub.fx.http import FxController
+from hub.imports.http import import_controller
 from hub.limits.config import check_coordinates, load_limits
 from hub.limits.http import bounded
 from hub.monitoring.http import MonitoringController
@@ -98,6 +99,7 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             bounded(_graphql_controller(schema, settings.graphiql), limits),
             health,
             WorkbookController,
+            import_controller(network.rules.upload.max_import_bytes),
             ConsolidationController,
             FxController,
             MonitoringController,

@@ -13,6 +13,8 @@ from strawberry.litestar import BaseContext
 
 from hub.auth.policy import Principal, draft_readers
 from hub.auth.tokens import TokenRefused, authenticate_token
+from hub.imports.repository import SourceFile
+from hub.imports.repository import sources as import_sources
 from hub.reporting.loaders import (
     KpiValueKey,
     load_findings,
@@ -31,6 +33,7 @@ class Loaders:
     kpi_values: DataLoader[KpiValueKey, list[KpiValue]]
     submissions: DataLoader[int, Submission]
     findings: DataLoader[int, list[StoredFinding]]
+    source_files: DataLoader[int, SourceFile | None]
 
 
 def make_loaders(hub: Hub, principal: Principal | None) -> Loaders:
@@ -45,10 +48,16 @@ def make_loaders(hub: Hub, principal: Principal | None) -> Loaders:
     async def findings(ids: list[int]) -> list[list[StoredFinding]]:
         return await load_findings(hub.db, ids)
 
+    async def source_files(ids: list[int]) -> list[SourceFile | None]:
+        async with hub.db.pool.acquire() as connection:
+            found = await import_sources(connection, ids)
+        return [found.get(i) for i in ids]
+
     return Loaders(
         DataLoader(load_fn=kpi_values),
         DataLoader(load_fn=submissions),
         DataLoader(load_fn=findings),
+        DataLoader(load_fn=source_files),
     )
 
 

@@ -34,6 +34,7 @@ from hub.consolidation.graphql import ConsolidationMutation, ConsolidationQuery
 from hub.consolidation.register.graphql import RegisterMutation, RegisterQuery
 from hub.contributions.graphql import ContributionQuery
 from hub.fx.graphql import FxMutation, FxQuery
+from hub.imports.graphql import ImportMutation
 from hub.investments.graphql import InvestmentMutation, InvestmentQuery
 from hub.limits.config import Limits
 from hub.limits.extension import RequestLimitsExtension
@@ -62,6 +63,7 @@ Mutation = merge_types(
         FxMutation,
         ConsolidationMutation,
         RegisterMutation,
+        ImportMutation,
         InvestmentMutation,
         UserMutation,
     ),

@@ -28,7 +28,7 @@ from hub.auth.model import (
     UserInfo,
     day,
 )
-from hub.auth.policy import Role
+from hub.auth.policy import Principal, Role
 from hub.auth.tokens import digest, new_token
 from hub.auth.tokens import principal_for_token as principal_for_token
 from hub.db.pool import Connection
@@ -352,3 +352,14 @@ async def upsert_user(
     await admin.change_role(name, role, entity)
     await admin.revoke_user_tokens(name)
     return (await admin.issue_token(name, label="issued by upsert_user")).secret
+
+
+async def principal_by_name(connection: Connection, name: str) -> Principal | None:
+    """The user a command acts as (`hub import --user`), or None: unknown or disabled."""
+    row = await connection.fetchrow(
+        "select id, name, role, entity_code from app_user where name = $1 and disabled_at is null",
+        name,
+    )
+    if row is None:
+        return None
+    return Principal(row["id"], row["name"], Role(row["role"]), row["entity_code"])

@@ -12,6 +12,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from litestar import Litestar
+
+from hub.services import Hub
+
 
 class Busy(Exception):
     def __init__(self, slots: int, seconds: int) -> None:
@@ -40,3 +44,14 @@ class UploadGate:
             yield
         finally:
             self._free.release()
+
+
+def gate_of(app: Litestar, hub: Hub) -> UploadGate:
+    """The app's upload gate (workbooks and national exports share it), made at its first
+    upload (inside the app's event loop)."""
+    gate: UploadGate | None = getattr(app.state, "upload_gate", None)
+    if gate is None:
+        limits = hub.rules.upload
+        gate = UploadGate(limits.max_concurrent_uploads, limits.upload_wait_seconds)
+        app.state.upload_gate = gate
+    return gate

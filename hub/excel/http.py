@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import msgspec
-from litestar import Controller, Litestar, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import (
     HTTP_200_OK,
@@ -20,7 +20,7 @@ from litestar.status_codes import (
 from hub.api.context import authenticate
 from hub.auth.policy import Principal
 from hub.excel.annotate import annotate
-from hub.excel.gate import Busy, UploadGate
+from hub.excel.gate import Busy, gate_of
 from hub.excel.service import BadRequest, UploadReport, template_for, upload_workbook
 from hub.services import Hub
 
@@ -39,16 +39,6 @@ def _status(report: UploadReport) -> int:
     if any(d.outcome == "conflict" for d in report.datasets):
         return HTTP_409_CONFLICT
     return HTTP_422_UNPROCESSABLE_ENTITY
-
-
-def _gate(app: Litestar, hub: Hub) -> UploadGate:
-    """The app's upload gate, made at its first upload (inside the app's event loop)."""
-    gate: UploadGate | None = getattr(app.state, "upload_gate", None)
-    if gate is None:
-        limits = hub.rules.upload
-        gate = UploadGate(limits.max_concurrent_uploads, limits.upload_wait_seconds)
-        app.state.upload_gate = gate
-    return gate
 
 
 class WorkbookController(Controller):
@@ -93,7 +83,7 @@ class WorkbookController(Controller):
                 status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
         try:
-            async with _gate(request.app, hub).slot():
+            async with gate_of(request.app, hub).slot():
                 return await self._check(request, hub, principal, entity, period, annotated)
         except Busy as busy:
             return Response(

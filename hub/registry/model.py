@@ -67,6 +67,9 @@ class EntityConfig(Strict, frozen=True, kw_only=True):
     # Partners the network invests in: the year they should break even, or the plan they follow.
     break_even_target: Annotated[int, msgspec.Meta(ge=2000, le=2100)] | None = None
     break_even_plan: str | None = None
+    # The number the entity is registered under (organisation, enterprise or VAT number): an
+    # imported export from another company is refused. Unset: not checked.
+    registered_number: str | None = None
 
 
 class CategoryRate(Strict, frozen=True, kw_only=True):

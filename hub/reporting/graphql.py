@@ -12,6 +12,7 @@ import hub.api.enums  # noqa: F401  (registers the enums)
 from hub.api.context import Info
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, Principal, authorize
+from hub.imports.graphql import SourceFileType
 from hub.registry.group_chart import Statement
 from hub.registry.model import KpiUnit
 from hub.registry.registry import Registry
@@ -127,6 +128,11 @@ class SubmissionType:
     async def findings(self, info: Info) -> list[FindingType]:
         stored = await info.context.loaders.findings.load(self.id)
         return [FindingType.stored(f) for f in stored]
+
+    @strawberry.field(description="The national export this version was imported from.")
+    async def source_file(self, info: Info) -> SourceFileType | None:
+        found = await info.context.loaders.source_files.load(self.id)
+        return None if found is None else SourceFileType.of(found)
 
     @classmethod
     def of(cls, submission: Submission) -> SubmissionType:

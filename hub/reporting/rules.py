@@ -40,6 +40,9 @@ class Upload(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     compression_ratio_from_bytes: Positive
     max_concurrent_uploads: Positive
     upload_wait_seconds: Positive
+    # A national export (SIE, DATEV, CSV): read as a stream, line by line; over HTTP its body
+    # is bounded by this too.
+    max_import_bytes: Positive
 
 
 class ReportingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

@@ -6,6 +6,7 @@ This is the one path every writer uses (GraphQL, the Excel upload, the demo load
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -122,6 +123,8 @@ class SaveRequest:
     # What can be found without the database: with a bad period the save stops before the
     # database, and still reports the content's errors with it.
     content_check: Callable[[], list[Finding]] = list
+    # Written with a new version, in its transaction (an import's provenance).
+    with_version: Callable[[Connection, int], Awaitable[None]] | None = None
 
 
 def _precheck(hub: Hub, principal: Principal, request: SaveRequest) -> Rejected | None:
@@ -215,6 +218,8 @@ async def _save_in(
                 actor_id=principal.user_id,
                 reason=request.comment,
             )
+            if request.with_version is not None:
+                await request.with_version(connection, submission_id)
             [stored] = await repository.submissions_by_id(connection, [submission_id])
     except _Abort as abort:
         return abort.outcome
@@ -453,8 +458,17 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
     )
 
 
-async def save_statements(hub: Hub, principal: Principal, statements: StatementsIn) -> SaveOutcome:
-    return await _save(hub, principal, statements_request(hub, statements))
+async def save_statements(
+    hub: Hub,
+    principal: Principal,
+    statements: StatementsIn,
+    with_version: Callable[[Connection, int], Awaitable[None]] | None = None,
+) -> SaveOutcome:
+    """`with_version`: written with the new version, in its transaction (nothing without it)."""
+    request = statements_request(hub, statements)
+    if with_version is not None:
+        request = dataclasses.replace(request, with_version=with_version)
+    return await _save(hub, principal, request)
 
 
 async def transition_report(

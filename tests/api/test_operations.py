@@ -63,6 +63,13 @@ SAMPLES: list[tuple[str, str, str, str | None, str]] = [
     ),
     ("/api/fx/ecb", "POST", "/api/fx/ecb", "board", "api"),  # 403
     (
+        "/api/reports/{entity:str}/{period:str}/import/{format_name:str}",
+        "POST",
+        "/api/reports/DE/2024/import/datev",
+        "board",
+        "api",
+    ),  # 403
+    (
         "/api/monitoring/{period:str}/report.xlsx",
         "GET",
         "/api/monitoring/2024/report.xlsx",

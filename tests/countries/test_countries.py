@@ -22,8 +22,8 @@ def test_every_configured_entity_binds_to_its_module() -> None:
         "IT": "EUR",
         "SE": "SEK",
     }
-    assert bound["DE"].profile.import_formats == ("xlsx", "datev")
-    assert bound["SE"].profile.import_formats == ("xlsx", "sie")
+    assert bound["DE"].profile.import_formats == ("xlsx", "datev", "csv")
+    assert bound["SE"].profile.import_formats == ("xlsx", "sie", "csv")
     assert bound["AT"].legal_form == "Cooperative"
     assert [rule.entity for rule in bound["SE"].rules] == ["SE"]
 

@@ -184,6 +184,8 @@ MUTATIONS: dict[str, str] = {
     "recordOpeningPosition": '(input: {entity: "SE", period: "2024", lines: [{line: '
     '"BS.L.EQ.I", local: "-1", translated: "-1"}], reason: "x"})',
     "withdrawRegisterEntry": '(kind: GOODWILL_IMPAIRMENT, id: 1, reason: "x")',
+    "importLedger": '(input: {entity: "DE", period: "2024", format: "datev", files: [{name: '
+    '"x.csv", contentBase64: "eA=="}]})',
     "createUser": '(input: {name: "mallory", role: ADMIN, tokenLabel: "x"})',
     "changeUserRole": '(input: {name: "board", role: ADMIN})',
     "disableUser": '(name: "finance")',
@@ -220,6 +222,9 @@ REST: dict[str, Download | None] = {
         tuple(("GET", f"/api/monitoring/{p}/report.xlsx") for p in PERIODS)
     ),
     "/api/fx/ecb": Download((("POST", "/api/fx/ecb"),)),
+    "/api/reports/{entity:str}/{period:str}/import/{format_name:str}": Download(
+        (("POST", "/api/reports/DE/2022/import/datev"),)
+    ),
     # No reported figure: the schema walk covers /graphql; the page and its assets are static.
     "/graphql": None,
     "/health": None,
