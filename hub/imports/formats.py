@@ -47,5 +47,9 @@ Reader = Callable[
     tuple[Ledger | None, list[ImportProblem]],
 ]
 
-# Filled in by the readers (SIE, DATEV, column profiles).
+# Filled in by the readers (SIE, DATEV, column profiles), below.
 FORMATS: dict[str, Reader] = {}
+
+from hub.imports import sie  # noqa: E402
+
+FORMATS["sie"] = sie.read
