@@ -27,8 +27,9 @@ import msgspec
 from hub.auth.policy import Action, Principal, authorize
 from hub.db.pool import Connection
 from hub.imports import repository
-from hub.imports.formats import FORMATS, Source
+from hub.imports.formats import Source
 from hub.imports.model import ImportProblem, Ledger
+from hub.imports.readers import FORMATS
 from hub.reporting import repository as reports
 from hub.reporting import service as reporting
 from hub.reporting.model import (

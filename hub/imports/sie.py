@@ -5,8 +5,9 @@ One pass over the file, memory bounded by its accounts and months, not its vouch
 
 - identification (`#PROGRAM`, `#FNAMN`, `#ORGNR`, `#RAR`, `#VALUTA`), accounts (`#KONTO`,
   `#KTYP`), balances per year (`#IB`, `#UB`, `#RES`), per month (`#PSALDO` without objects) and
-  vouchers (`#VER` with its `#TRANS` rows, summed per account and month; `#RTRANS` is followed by
-  its `#TRANS` twin and counted once, `#BTRANS` was removed and is not counted);
+  vouchers (`#VER` with its `#TRANS` rows, summed per account and the voucher's month: the
+  voucher's date places it in a period, a row's own date is checked, not used; `#RTRANS` is
+  followed by its `#TRANS` twin and counted once, `#BTRANS` was removed and is not counted);
 - each voucher must balance, each account and amount must be a number, each date a date;
 - the trial balance of the period's last day is taken, in this order of preference, from
   `#UB`/`#RES` of the fiscal year (the period ends with the year), from `#IB` plus the `#PSALDO`
@@ -294,7 +295,7 @@ def _book(state: _File, line: int, account: str, amount: Decimal, day: str | Non
         return
     voucher.total += amount
     state.rows += 1
-    key = (account, day[:6] if day else voucher.month)
+    key = (account, voucher.month)
     state.moves[key] = state.moves.get(key, ZERO) + amount
 
 
@@ -419,9 +420,8 @@ def _scan(source: Source, state: _File, progress: Progress | None) -> None:
                             pass
                     if target is not None and day and day != voucher_day:
                         day = day.strip('"')
-                        if day:
-                            valid = len(day) == 8 and date(day) is not None
-                            target = cents.setdefault(day[:6], {}) if valid else None
+                        if day and (len(day) != 8 or date(day) is None):
+                            target = None
                     if target is not None:
                         voucher_cents += value
                         target[account] = target.get(account, 0) + value
@@ -611,6 +611,10 @@ def _months(first: dt.date, last_day: dt.date) -> set[str]:
     return months
 
 
+def _month(yyyymm: str) -> str:
+    return f"{yyyymm[:4]}-{yyyymm[4:]}"
+
+
 def _profit(amount: Decimal) -> str:
     """A result said as people say it: a credit balance is a profit."""
     return f"{-amount} profit" if amount <= 0 else f"{amount} loss"
@@ -659,7 +663,13 @@ def _ledger(
             if dated and not any(month in months for month in dated):
                 raise Refused(
                     f"no voucher of the file falls in the fiscal year to {last_day}: they are "
-                    f"dated {dated[0][:4]}-{dated[0][4:]} to {dated[-1][:4]}-{dated[-1][4:]}"
+                    f"dated {_month(dated[0])} to {_month(dated[-1])}"
+                )
+            outside = [month for month in dated if month not in months]
+            if outside:
+                notes.append(
+                    f"voucher rows dated {', '.join(_month(m) for m in outside[:12])} are "
+                    f"outside {first} to {last_day}: left out"
                 )
             derived = f"#IB and {state.vouchers:,} vouchers ({state.rows:,} rows) to {last_day}"
             if not any(y == year for y, _ in state.opening):
