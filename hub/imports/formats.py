@@ -49,3 +49,7 @@ Reader = Callable[
 
 # Filled in by the readers (SIE, DATEV, column profiles).
 FORMATS: dict[str, Reader] = {}
+
+from hub.imports import datev  # noqa: E402
+
+FORMATS["datev"] = datev.read
