@@ -605,3 +605,30 @@ def test_progress_is_told_the_bytes_read() -> None:
     assert told[-1] == len(one.data)
     assert len(told) == len(one.data) // (1 << 20) + 1
     assert told == sorted(told)
+
+
+def test_a_dtvf_batch_without_dates_spans_its_fiscal_year() -> None:
+    ledger, problems = read_one(
+        header(f15="", f16="").replace('"EXTF"', '"DTVF"', 1),
+        TITLES,
+        booking("8,00", "H", "1200", "70001", "3112"),
+        period=(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+    )
+    assert problems == []
+    assert ledger is not None
+    assert ledger.format == "DATEV DTVF 700"
+    assert balances(ledger) == {"1200": Decimal("-8.00"), "70001": Decimal("8.00")}
+    assert ledger.derived_from == "bookings 2025-01-01 to 2025-12-31 (1 booking)"
+
+
+def test_text_after_a_closing_quote_is_located() -> None:
+    ledger, problems = read_one(
+        header(),
+        TITLES,
+        booking("5,00", "S", "1200", "8400", "0101"),
+        '5,00;"S";"EUR";;;"";1200;8400;"";0101;"RE"1;"";;"Text"',
+    )
+    assert ledger is None
+    assert located(problems) == [
+        (4, 11, 'the quotes (") of field 11 are broken: text follows the closing quote (at line 4)')
+    ]
