@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from hub.imports.datev_header import (
     ACCOUNT_NAMES,
@@ -24,8 +25,10 @@ from hub.imports.datev_header import (
     parse_header,
 )
 from hub.imports.datev_text import BrokenQuotes, Lines, Meter, records, sniff
-from hub.imports.formats import Progress, Source
 from hub.imports.model import ImportProblem, Ledger, LedgerBalance
+
+if TYPE_CHECKING:  # formats.py imports this module to register it
+    from hub.imports.formats import Progress, Source
 
 MAX_PROBLEMS = 50
 

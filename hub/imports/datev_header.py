@@ -99,13 +99,13 @@ def parse_header(fields: list[str]) -> tuple[Header | None, list[ImportProblem]]
     if marker not in MARKERS:
         problem(1, f"the DATEV-Format header starts with EXTF, not {text(1)!r}")
         return None, problems
-    if not text(2).isdigit() or int(text(2)) not in VERSIONS:
+    if not _digits(text(2)) or int(text(2)) not in VERSIONS:
         problem(
             2,
             f"DATEV-Format version {text(2) or '(empty)'} is not read; export in version 700 "
             "(or the older 510)",
         )
-    if not text(3).isdigit():
+    if not _digits(text(3)):
         problem(3, f"the data category {text(3)!r} is not a number (21 is a Buchungsstapel)")
     if problems:
         return None, problems
@@ -134,7 +134,7 @@ def parse_header(fields: list[str]) -> tuple[Header | None, list[ImportProblem]]
     booking = category == BOOKINGS
     start = date("fiscal_year_start", "the fiscal year's first day (WJ-Beginn)", booking)
     length_text = text(at("account_length"))
-    length = int(length_text) if length_text.isdigit() else None
+    length = int(length_text) if _digits(length_text) else None
     if length_text and (length is None or not 4 <= length <= 8):
         problem(
             at("account_length"),
@@ -176,7 +176,7 @@ def _shift(fields: list[str], spec: int) -> int:
     if spec <= len(fields) and _date(fields[spec - 1].strip()) is not None:
         return 0
     for index in range(6, len(fields) - 1):
-        if _date(fields[index].strip()) is not None and fields[index + 1].strip().isdigit():
+        if _date(fields[index].strip()) is not None and _digits(fields[index + 1].strip()):
             return index + 1 - spec
     return 0
 
@@ -188,6 +188,10 @@ def _currency(fields: list[str], number: int, label: int) -> str | None:
     if value or number == _SPEC["currency"]:
         return value or None
     return next((f.strip() for f in fields[label:] if _CURRENCY.fullmatch(f.strip())), None)
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _date(text: str) -> dt.date | None:

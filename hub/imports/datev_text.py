@@ -12,10 +12,13 @@ import codecs
 import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from hub.imports.formats import CHUNK, Progress, Source
+if TYPE_CHECKING:  # formats.py imports the readers
+    from hub.imports.formats import Progress, Source
 
 BOM = b"\xef\xbb\xbf"
+TELL_EVERY = 1 << 20  # bytes between two calls of `progress`
 
 # What a file that is not text is, by its first bytes.
 MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -37,7 +40,7 @@ class Meter:
 
     def add(self, count: int) -> None:
         self.done += count
-        if self._progress is not None and self.done - self._told >= CHUNK:
+        if self._progress is not None and self.done - self._told >= TELL_EVERY:
             self._told = self.done
             self._progress(self.done)
 
@@ -166,6 +169,20 @@ def _broken(lines: Lines, start: int, delimiter: str, error: str) -> BrokenQuote
             column,
             f'the quote (") that opens {where} is never closed: the rest of the file would be '
             "one text",
+        )
+    if "new-line" in error:
+        return BrokenQuotes(
+            start,
+            None,
+            "the line ends with a lone carriage return (CR): save the file with Windows (CRLF) "
+            "or Unix (LF) line ends",
+        )
+    if "field larger" in error and column is None:
+        return BrokenQuotes(
+            start,
+            None,
+            f"a field is longer than {csv.field_size_limit():,} characters: this is not a "
+            "DATEV booking line",
         )
     if "field larger" in error:
         return BrokenQuotes(

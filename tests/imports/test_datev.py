@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -632,3 +633,35 @@ def test_text_after_a_closing_quote_is_located() -> None:
     assert located(problems) == [
         (4, 11, 'the quotes (") of field 11 are broken: text follows the closing quote (at line 4)')
     ]
+
+
+def mutations(data: bytes, seed: int) -> list[bytes]:
+    """Damaged copies of `data`: bytes replaced, cut short, lines doubled, quotes and
+    separators inserted, line ends changed, a line that never ends."""
+    rng = random.Random(seed)
+    found = []
+    for _ in range(40):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 6)):
+            at = rng.randrange(max(len(damaged), 1))
+            damaged[at:at] = rng.choice([b'"', b";", b",", b"\r", b"\n", b"\x00", b"\xff", b"9"])
+        found.append(bytes(damaged))
+    found += [data[: len(data) // 2], data.replace(b"\n", b"\r"), data + data, data * 2 + b'"']
+    found.append(data.replace(b"\r\n", b"").replace(b"\n", b""))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_no_damaged_file_crashes_the_reader(name: str, tmp_path: Path) -> None:
+    """In memory and on disk: the two split lines differently (a lone CR)."""
+    period = REAL[name][0]
+    for index, data in enumerate(mutations((DATEV / name).read_bytes(), seed=len(name))):
+        on_disk = tmp_path / f"{index}.csv"
+        on_disk.write_bytes(data)
+        for one in (
+            Source(name="damaged.csv", data=data),
+            Source(name="damaged.csv", path=on_disk),
+        ):
+            ledger, problems = read([one], *period, None, {})
+            assert (ledger is None) == bool(problems), (index, problems)
+            assert all(p.message for p in problems)
