@@ -18,10 +18,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from hub.imports.datev_header import (
-    ACCOUNT_NAMES,
     BOOKINGS,
     Header,
-    category_name,
     parse_header,
 )
 from hub.imports.datev_text import BrokenQuotes, Lines, Meter, records, sniff
@@ -125,7 +123,7 @@ def read(
     names: list[_Names] = []
     for source in sources:
         problems.prefix = f"{source.name}: " if len(sources) > 1 else ""
-        read_one = _read_file(source, meter, problems, first_day, last_day)
+        read_one = _read_file(source, meter, problems, last_day)
         if isinstance(read_one, _Batch):
             batches.append(read_one)
         elif isinstance(read_one, _Names):
@@ -142,7 +140,7 @@ def read(
 
 
 def _read_file(
-    source: Source, meter: Meter, problems: _Problems, first_day: dt.date, last_day: dt.date
+    source: Source, meter: Meter, problems: _Problems, last_day: dt.date
 ) -> _Batch | _Names | None:
     encoding, binary = sniff(source)
     if binary is not None:
@@ -167,7 +165,7 @@ def _read_file(
         problems.add(1, None, _not_extf(first))
         return None
     try:
-        return _read_records(lines, start.group(2), problems, first_day, last_day)
+        return _read_records(lines, start.group(2), problems, last_day)
     except BrokenQuotes as broken:
         problems.add(broken.line, broken.column, broken.message)
         return None
@@ -195,7 +193,7 @@ def _not_extf(first: str | None) -> str:
 
 
 def _read_records(
-    lines: Lines, delimiter: str, problems: _Problems, first_day: dt.date, last_day: dt.date
+    lines: Lines, delimiter: str, problems: _Problems, last_day: dt.date
 ) -> _Batch | _Names | None:
     rows = records(lines, delimiter)
     _, header_fields = next(rows)
@@ -203,15 +201,6 @@ def _read_records(
     for problem in header_problems:
         problems.add(problem.line, problem.column, problem.message)
     if header is None:
-        return None
-    if header.category not in (BOOKINGS, ACCOUNT_NAMES):
-        problems.add(
-            1,
-            3,
-            f"this is a {category_name(header.category)} file, category {header.category}: it "
-            "holds no balances. Send the booking batch (Buchungsstapel, category 21), with the "
-            "account names (Kontenbeschriftungen, category 20) if you like",
-        )
         return None
     titled = next(rows, None)
     if titled is None:
@@ -227,7 +216,7 @@ def _read_records(
     if columns is None:
         return None
     if booking:
-        return _bookings(header, columns, rows, problems, first_day, last_day)
+        return _bookings(header, columns, rows, problems, last_day)
     return _account_names(header, columns, rows, problems)
 
 
@@ -261,7 +250,6 @@ def _bookings(
     columns: dict[str, int],
     rows: Iterator[tuple[int, list[str]]],
     problems: _Problems,
-    first_day: dt.date,
     last_day: dt.date,
 ) -> _Batch | None:
     assert header.account_length is not None

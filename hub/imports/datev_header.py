@@ -110,6 +110,14 @@ def parse_header(fields: list[str]) -> tuple[Header | None, list[ImportProblem]]
     if problems:
         return None, problems
     version, category = int(text(2)), int(text(3))
+    if category not in (BOOKINGS, ACCOUNT_NAMES):
+        problem(
+            3,
+            f"this is a {category_name(category)} file, category {category}: it holds no "
+            "balances. Send the booking batch (Buchungsstapel, category 21), with the account "
+            "names (Kontenbeschriftungen, category 20) if you like",
+        )
+        return None, problems
     layout = LAYOUTS[version]
     shift = _shift(fields, layout["fiscal_year_start"])
 
