@@ -47,9 +47,10 @@ Reader = Callable[
     tuple[Ledger | None, list[ImportProblem]],
 ]
 
-# Filled in by the readers (SIE, DATEV, column profiles).
+# Filled in by the readers (SIE, DATEV, column profiles), below.
 FORMATS: dict[str, Reader] = {}
 
-from hub.imports import datev  # noqa: E402
+from hub.imports import datev, sie  # noqa: E402
 
+FORMATS["sie"] = sie.read
 FORMATS["datev"] = datev.read

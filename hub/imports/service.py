@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -135,6 +136,13 @@ def _network_problems(hub: Hub, entity: str, period: Period, ledger: Ledger) -> 
     return problems
 
 
+def _fiscal_year_start(day: dt.date, first_month: int) -> dt.date:
+    """The first day of the entity's fiscal year holding `day` (for readers of files that do
+    not state their fiscal year)."""
+    start = dt.date(day.year, first_month, 1)
+    return start if start <= day else dt.date(day.year - 1, first_month, 1)
+
+
 def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
@@ -175,9 +183,11 @@ async def import_ledger(
         )
     config = hub.registry.entities[entity]
     start, end = period.bounds(config.fiscal_year_start_month)
-    ledger, problems = await asyncio.to_thread(
-        reader, sources, start, end, progress, dict(options or {})
-    )
+    settings: dict[str, object] = {
+        "fiscal_year_start": _fiscal_year_start(start, config.fiscal_year_start_month)
+    }
+    settings.update(options or {})
+    ledger, problems = await asyncio.to_thread(reader, sources, start, end, progress, settings)
     if ledger is None or problems:
         return report.refused(problems)
     network = _network_problems(hub, entity, period, ledger)
