@@ -3,9 +3,10 @@ profiles' `import_formats`) -> its reader."""
 
 from __future__ import annotations
 
-from hub.imports import sie
+from hub.imports import datev, sie
 from hub.imports.formats import Reader
 
 FORMATS: dict[str, Reader] = {
     "sie": sie.read,
+    "datev": datev.read,
 }
