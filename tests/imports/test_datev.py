@@ -14,8 +14,9 @@ import pytest
 from openpyxl import Workbook
 
 from hub.imports.datev import read
-from hub.imports.formats import FORMATS, Source
+from hub.imports.formats import Source
 from hub.imports.model import ImportProblem, Ledger
+from hub.imports.readers import FORMATS
 
 NATIONAL = Path(__file__).resolve().parents[1] / "data" / "national"
 DATEV = NATIONAL / "de-datev"
