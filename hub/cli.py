@@ -188,6 +188,8 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
             if loaded.consolidation:
                 click.echo(f"Consolidation recorded: {', '.join(loaded.consolidation)}")
             click.echo(f"Consolidation: {loaded.consolidated}")
+            for imported in loaded.imported:
+                click.echo(f"National export imported: {imported}")
         await _serve(
             settings,
             url,

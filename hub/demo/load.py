@@ -11,11 +11,14 @@ import msgspec
 
 from hub.auth.policy import Principal, Role
 from hub.auth.users import principal_for_token, upsert_user
+from hub.demo import exports
 from hub.demo.consolidation import demo_register_problems, sign_off_2023, summary
 from hub.demo.figures import NETWORK_TABLE, operating_result, values_2023, values_2024
 from hub.demo.ledgers import PARENT, PERIODS, trial_balance
 from hub.demo.statements import belgian_lines
 from hub.fx.demo import load_demo_rates
+from hub.imports.formats import Source
+from hub.imports.service import import_ledger
 from hub.investments.demo import load_demo_programmes
 from hub.reporting import service
 from hub.reporting.model import Dataset, KpiSubmissionIn, StatementsIn
@@ -48,6 +51,7 @@ class DemoLoad:
     corrections: list[str] = field(default_factory=list)
     consolidation: list[str] = field(default_factory=list)  # what was recorded and locked
     consolidated: str = ""  # the signed-off year and the open year's figures, in one line
+    imported: list[str] = field(default_factory=list)  # national exports, as draft versions
 
 
 class DemoLoadError(Exception):
@@ -173,7 +177,59 @@ async def load_demo(hub: Hub) -> DemoLoad:
     await _correction_under_way(hub, principals["IT"], finance, result)
     result.consolidation = await sign_off_2023(hub, finance)
     result.consolidated = await summary(hub, finance)
+    await _national_exports(hub, principals, result)
     return result
+
+
+async def _national_exports(hub: Hub, principals: dict[str, Principal], result: DemoLoad) -> None:
+    """Sweden's SIE export and Germany's DATEV batch for the first quarter of 2025, imported by
+    their teams as drafts (hub/demo/exports.py)."""
+    for entity, quarter in exports.QUARTERS.items():
+        label = f"{entity} statements {exports.PERIOD}"
+        if await service.latest_version(hub, entity, exports.PERIOD, Dataset.STATEMENTS):
+            result.already_there.append(label)
+            continue
+        chart = hub.countries[entity].profile.chart_of_accounts
+        balances = exports.opening(entity, chart, hub.group_chart, quarter.result_carried)
+        book = exports.vouchers(quarter)
+        names = {
+            code: listed.label
+            for code in {*balances, *(a for v in book for a, _ in v.rows)}
+            if (listed := chart.account(code)) is not None
+        }
+        if entity == "SE":
+            format_name = "sie"
+            company = hub.registry.entities[entity].name
+            sources = [
+                Source(
+                    name="smart-sweden-2025.se",
+                    data=exports.sie_export(company, names, balances, book),
+                )
+            ]
+        else:
+            format_name = "datev"
+            sources = [
+                Source(name="EXTF_Buchungsstapel.csv", data=exports.datev_export(balances, book)),
+                Source(name="EXTF_Kontenbeschriftungen.csv", data=exports.datev_names(names)),
+            ]
+        report = await import_ledger(
+            hub,
+            principals[entity],
+            entity,
+            exports.PERIOD,
+            format_name,
+            sources,
+            comment="Demo: the first quarter of 2025 as the national accounting export gives it",
+        )
+        if not report.accepted:
+            raise DemoLoadError(
+                f"{label}: the demo's {format_name} export was refused: "
+                + "; ".join(p.message for p in report.problems)
+            )
+        result.imported.append(
+            f"{entity} {exports.PERIOD} from its {format_name.upper()} export (draft version "
+            f"{report.version}, {report.accounts} accounts, {report.derived_from})"
+        )
 
 
 async def _statements(

@@ -43,10 +43,17 @@ async def test_the_demo_is_submitted_by_each_national_team_and_loads_once(hub: H
         *(f"{c} {y}" for c in ("DE", "AT", "IT", "SE") for y in (2021, 2022, 2023, 2024)),
         *(f"{c} statements {y}" for c in ("BE", "DE", "AT", "IT", "SE") for y in (2023, 2024)),
     ]
+    assert first.imported == [
+        "SE 2025-Q1 from its SIE export (draft version 1, 16 accounts, #IB and 12 vouchers "
+        "(24 rows) to 2025-03-31)",
+        "DE 2025-Q1 from its DATEV export (draft version 1, 15 accounts, bookings 2025-01-01 "
+        "to 2025-03-31 (23 bookings))",
+    ]
     second = await load_demo(hub)
     assert second.submitted == []
     assert second.consolidation == []
-    assert len(second.already_there) == 28
+    assert second.imported == []
+    assert len(second.already_there) == 30
     assert first.tokens["board"] != second.tokens["board"]
 
     async with hub.db.pool.acquire() as connection:
@@ -61,6 +68,7 @@ async def test_the_demo_is_submitted_by_each_national_team_and_loads_once(hub: H
             ("2023", "statements", "locked", 5),
             ("2024", "kpi", "approved", 5),
             ("2024", "statements", "approved", 5),
+            ("2025-Q1", "statements", "draft", 2),
         ]
         illustrative = await connection.fetchval(
             "select count(*) from kpi_value where kpi_code = 'operating_result' "
