@@ -49,3 +49,7 @@ Reader = Callable[
 
 # Filled in by the readers (SIE, DATEV, column profiles).
 FORMATS: dict[str, Reader] = {}
+
+from hub.imports import table  # noqa: E402
+
+FORMATS["csv"] = table.read
