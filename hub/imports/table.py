@@ -211,14 +211,16 @@ class _Sums:
 
 
 def data_rows(table: Table, rows: Iterator[Row]) -> Iterator[ReadRow]:
-    """The rows below the header, read; stops when the problems reach MAX_PROBLEMS."""
+    """The rows below the header, read; stops when the problems reach MAX_PROBLEMS. The titles
+    are the last record that starts within the header rows."""
     header_rows = table.profile.header_rows
+    header: tuple[Any, ...] | None = None
+    header_line = 0
     for line, cells in rows:
         if line <= header_rows:
-            if line == header_rows and not table.header(line, cells):
-                return
+            header_line, header = line, cells
             continue
-        if table.columns is None:
+        if table.columns is None and (header is None or not table.header(header_line, header)):
             return
         read = table.row(line, cells)
         if read is not None:
