@@ -415,3 +415,28 @@ def preview(profile: ColumnProfile, rows: list[Row], sheet: str | None) -> tuple
             )
         )
     return tuple(shown)
+
+
+def proposal_notes(entity: str, detected: Detected) -> list[str]:
+    """The proposal, said in words, for a refusal of an entity without a saved profile."""
+    notes = []
+    if detected.profile is not None:
+        shown = ", ".join(
+            f"{key} {value!r}"
+            for key, value in (
+                ("kind", detected.profile.kind),
+                ("encoding", detected.profile.encoding),
+                ("delimiter", detected.profile.delimiter),
+                ("header rows", detected.profile.header_rows),
+                ("sheet", detected.profile.sheet),
+                *detected.profile.columns().items(),
+                ("balance sign", detected.profile.balance_sign),
+                ("decimal separator", detected.profile.decimal_separator),
+                ("thousands separator", detected.profile.thousands_separator),
+            )
+            if value is not None
+        )
+        notes.append(f"proposed profile for {entity}: {shown}")
+    notes += [f"detected: {note}" for note in detected.notes]
+    notes += [f"undecided: {item}" for item in detected.undecided]
+    return notes
