@@ -22,7 +22,7 @@ class ProfileRefused(Exception):
         self.problems = problems
 
 
-def _entity(hub: Hub, principal: Principal, entity: str) -> None:
+def check_access(hub: Hub, principal: Principal, entity: str) -> None:
     if entity not in hub.registry.entities:
         known = ", ".join(hub.registry.entities)
         raise ImportRefused(f"unknown entity {entity!r}; known entities: {known}")
@@ -31,20 +31,20 @@ def _entity(hub: Hub, principal: Principal, entity: str) -> None:
 
 async def history(hub: Hub, principal: Principal, entity: str) -> list[repository.SavedProfile]:
     """The entity's saved profiles, the one in force first."""
-    _entity(hub, principal, entity)
+    check_access(hub, principal, entity)
     async with hub.db.pool.acquire() as connection:
         return await repository.history(connection, entity)
 
 
 async def propose(hub: Hub, principal: Principal, entity: str, source: Source) -> Detected:
-    _entity(hub, principal, entity)
+    check_access(hub, principal, entity)
     return await asyncio.to_thread(lambda: detect(sample_of(source), source.name))
 
 
 async def save(
     hub: Hub, principal: Principal, entity: str, profile: ColumnProfile
 ) -> repository.SavedProfile:
-    _entity(hub, principal, entity)
+    check_access(hub, principal, entity)
     problems = profile_problems(profile)
     if problems:
         raise ProfileRefused(problems)
