@@ -111,9 +111,12 @@ def _encoding_problems(encoding: str) -> list[str]:
     """Only encodings that write ASCII as ASCII: the file is split into lines before decoding."""
     try:
         codecs.lookup(encoding)
-        ascii_compatible = "Konto;1\r\n".encode(encoding) == b"Konto;1\r\n"
-    except (LookupError, UnicodeError):
+    except LookupError:
         return [f"unknown encoding {encoding!r} (e.g. utf-8, utf-8-sig, cp1252, latin-1)"]
+    try:
+        ascii_compatible = b"Konto;1\r\n".decode(encoding) == "Konto;1\r\n"
+    except UnicodeError:
+        ascii_compatible = False
     if not ascii_compatible:
         return [f"the encoding {encoding!r} is not supported: save the file as UTF-8"]
     return []

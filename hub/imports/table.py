@@ -2,12 +2,12 @@
 column profile (options["profile"], a ColumnProfile).
 
 The file is taken as the balance at the period's last day, as given. Rows are summed per
-(account, partner). Skipped, and said so in the notes: blank rows; rows without an account and
-without amounts (headings such as "Klasse 4"); total rows, i.e. rows whose account cell is empty
-or whose first text begins with a word of totals (Total, Totaal, Totale, Totaux, Summe, Gesamt,
-Somme, Som, Somma, Sum, also as Sub-, Sous- or Zwischen-). Any other row without an account, and
-any amount that is not one, is refused with its line and field (CSV) or its cell (Excel).
-"""
+(account, partner). Skipped: blank rows; rows whose amount cells are all empty (headings such as
+"Klasse 4", an account without figures); total rows, said in the notes: a row whose account
+cell begins with a word of totals, or has no account and whose first text does (Total, Totaal,
+Totale, Totaux, Summe, Gesamt, Somme, Som, Somma, Sum, also after Sub-, Sous- or Zwischen-). Any
+other row without an account, and any amount that is not one, is refused with its line and
+field (CSV) or its cell (Excel)."""
 
 from __future__ import annotations
 
@@ -127,10 +127,12 @@ class Table:
             first_text = next((t for c in cells if (t := _text(c)) is not None), "")
             if account is not None or is_total(first_text):
                 self.skipped_totals.append(line)
-            elif any(_text(cell(r)) is not None for r in amount_roles):
+            elif not all(self.blank(line, r, cell(r)) for r in amount_roles):
                 self.fail(line, columns["account"], "no account on a row with amounts")
                 for role in amount_roles:
                     self.amount(line, role, cell(role))
+            return None
+        if all(self.blank(line, r, cell(r)) for r in amount_roles):
             return None
         amounts = {role: self.amount(line, role, cell(role)) for role in amount_roles}
         if any(a is None for a in amounts.values()):
@@ -154,6 +156,12 @@ class Table:
             amount=amount,
         )
 
+    def blank(self, line: int, role: str, value: object) -> bool:
+        """Empty, and not a formula whose value Excel never computed."""
+        assert self.columns is not None
+        reference = f"{letter(self.columns[role] + 1)}{line}"
+        return _text(value) is None and reference not in self.formulas_without_value
+
     def amount(self, line: int, role: str, value: object) -> Decimal | None:
         assert self.columns is not None
         column = self.columns[role]
@@ -169,7 +177,7 @@ class Table:
         if value is None:
             return Decimal(0)
         if isinstance(value, (bool, dt.date, dt.time)):
-            problem = f"{value} where an amount ({role}) is expected"
+            problem = f"{value} where an amount ({self.profile.columns()[role]}) is expected"
         elif isinstance(value, int):
             return Decimal(value)
         elif isinstance(value, float):
@@ -186,7 +194,7 @@ class Table:
                     self._pattern,
                 )
             except AmountError as error:
-                problem = f"{role}: {error}"
+                problem = f"{self.profile.columns()[role]}: {error}"
         self.fail(line, column, problem)
         return None
 
