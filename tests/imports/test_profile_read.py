@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from hub.imports.formats import FORMATS, Source
 from hub.imports.model import ImportProblem, Ledger, LedgerBalance
-from hub.imports.profile import ColumnProfile, parse_amount, amount_pattern, profile_problems
+from hub.imports.profile import ColumnProfile, amount_pattern, parse_amount, profile_problems
 from tests.imports.tables import AUSTRIAN, BELGIAN, ITALIAN, belgian_workbook
 
 BELGIAN_PROFILE = ColumnProfile(
@@ -251,7 +251,7 @@ def test_a_file_in_another_encoding_or_with_other_titles_is_refused_clearly() ->
 
 
 def test_the_profile_and_the_file_must_agree_and_the_profile_must_be_whole() -> None:
-    ledger, problems = read(belgian_workbook(), BELGIAN_PROFILE, "balance.xlsx")
+    _ledger, problems = read(belgian_workbook(), BELGIAN_PROFILE, "balance.xlsx")
     assert problems == [
         ImportProblem(
             line=None,
