@@ -188,6 +188,12 @@ class ColumnProfileMutation:
         self, info: Info, entity: str, profile: ColumnProfileInput
     ) -> SavedProfileType:
         _checked(info, entity)
+        for field, value, allowed in (
+            ("kind", profile.kind, ("csv", "xlsx")),
+            ("balanceSign", profile.balance_sign, ("debit-positive", "credit-positive")),
+        ):
+            if value not in allowed:
+                raise bad_input(f"profile.{field}", f"{' or '.join(allowed)}, not {value!r}")
         try:
             converted = msgspec.convert(vars(profile), ColumnProfile)
         except msgspec.ValidationError as error:
