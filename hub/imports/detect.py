@@ -9,14 +9,21 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 import msgspec
 
 from hub.imports.formats import Source
-from hub.imports.profile import ColumnProfile, amount_pattern, letter, normalise, parse_amount
+from hub.imports.profile import (
+    ColumnProfile,
+    amount_pattern,
+    letter,
+    normalise,
+    parse_amount,
+    profile_problems,
+)
 from hub.imports.rows import DEFAULT_LIMITS, Row, RowsError, Sheet, is_xlsx
 from hub.imports.table import ReadRow, Table, data_rows
 
@@ -166,7 +173,7 @@ def _delimiter(text: str) -> tuple[str | None, str]:
     lines = [line for line in text.splitlines()[:SAMPLE_ROWS] if line.strip()]
     best: tuple[int, int, str] | None = None
     for rank, delimiter in enumerate(DELIMITERS):
-        counts = Counter(len(r) for r in csv.reader(lines, delimiter=delimiter) if r)
+        counts = Counter(_widths(lines, delimiter))
         width, rows = max(counts.items(), key=lambda item: (item[1], item[0]), default=(0, 0))
         if width >= 2 and (best is None or (rows, -rank) > (best[0], best[1])):
             best = (rows, -rank, delimiter)
@@ -174,6 +181,15 @@ def _delimiter(text: str) -> tuple[str | None, str]:
         return None, "no delimiter (; tab , |) splits the lines into columns"
     shown = {"\t": "tab"}.get(best[2], repr(best[2]))
     return best[2], f"delimiter {shown}: it splits {best[0]} of {len(lines)} lines alike"
+
+
+def _widths(lines: list[str], delimiter: str) -> Iterator[int]:
+    """The number of fields of each record, up to the first that is not CSV."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        yield from (len(record) for record in reader if record)
+    except csv.Error:
+        return
 
 
 def _cell(value: Any) -> str:
@@ -217,7 +233,10 @@ def _columns(base: ColumnProfile, rows: list[Row], notes: list[str], sheet: str 
     if at >= 0:
         header_rows = rows[at][0]
         notes.append(f"the column titles are on row {header_rows}")
-        ref = dict(enumerate(headers))
+        ref = {
+            i: title if title and headers.count(title) == 1 else f"#{i + 1}"
+            for i, title in enumerate(headers)
+        }
     else:
         first = next((i for i, (_, cells) in enumerate(rows) if _looks_data(cells)), 0)
         header_rows = rows[first][0] - 1 if rows else 0
@@ -265,10 +284,9 @@ def _columns(base: ColumnProfile, rows: list[Row], notes: list[str], sheet: str 
         balance_sign=sign,
         decimal_separator=decimal,
         thousands_separator=thousands,
-        **(
-            {"debit": None, "credit": None, "balance": None} | {r: ref[i] for r, i in roles.items()}
-        ),
+        **(_NO_AMOUNTS | {role: ref.get(i, f"#{i + 1}") for role, i in roles.items()}),
     )
+    undecided += profile_problems(profile)
     return Detected(
         profile=profile,
         headers=headers,
