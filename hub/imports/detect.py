@@ -358,9 +358,14 @@ def _separators(values: list[Any], notes: list[str]) -> tuple[str, str | None]:
     grouped = any(other in t for t in texts)
     spaced = any(re.search(r"\d[ \u00a0]\d{3}", t) for t in texts)
     thousands = " " if spaced and not grouped else other
+    seen = (
+        ""
+        if grouped or spaced
+        else f" (none seen: next to a decimal {decimal!r}, {thousands!r} can only group thousands)"
+    )
     notes.append(
         f"decimal separator {decimal!r} ({max(comma, dot)} of {len(texts)} amounts say so), "
-        f"thousands separator {thousands!r}"
+        f"thousands separator {thousands!r}{seen}"
     )
     return decimal, thousands
 
