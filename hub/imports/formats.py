@@ -1,6 +1,6 @@
-"""The national formats the hub reads, as a table: a format's name -> its reader. A reader is a
-pure function over the files' lines: (sources, first day, last day, progress, options) ->
-(the trial balance, or None and every problem, located)."""
+"""What a national-format reader is given and gives back. A reader is a pure function over the
+files' lines: (sources, first day, last day, progress, options) -> (the trial balance, or None
+and every problem, located); `hub.imports.readers` lists them."""
 
 from __future__ import annotations
 
@@ -46,10 +46,3 @@ Reader = Callable[
     [Sequence[Source], dt.date, dt.date, Progress | None, Mapping[str, object]],
     tuple[Ledger | None, list[ImportProblem]],
 ]
-
-# Filled in by the readers (SIE, DATEV, column profiles).
-FORMATS: dict[str, Reader] = {}
-
-from hub.imports import table  # noqa: E402
-
-FORMATS["csv"] = table.read

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -27,8 +28,9 @@ from hub.auth.policy import Action, Principal, authorize
 from hub.db.pool import Connection
 from hub.imports import profiles_repository, repository
 from hub.imports.detect import detect, proposal_notes, sample_of
-from hub.imports.formats import FORMATS, Source
+from hub.imports.formats import Source
 from hub.imports.model import ImportProblem, Ledger
+from hub.imports.readers import FORMATS
 from hub.reporting import repository as reports
 from hub.reporting import service as reporting
 from hub.reporting.model import (
@@ -136,6 +138,13 @@ def _network_problems(hub: Hub, entity: str, period: Period, ledger: Ledger) -> 
     return problems
 
 
+def _fiscal_year_start(day: dt.date, first_month: int) -> dt.date:
+    """The first day of the entity's fiscal year holding `day` (for readers of files that do
+    not state their fiscal year)."""
+    start = dt.date(day.year, first_month, 1)
+    return start if start <= day else dt.date(day.year - 1, first_month, 1)
+
+
 def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
@@ -187,7 +196,11 @@ async def import_ledger(
             )
     config = hub.registry.entities[entity]
     start, end = period.bounds(config.fiscal_year_start_month)
-    ledger, problems = await asyncio.to_thread(reader, sources, start, end, progress, options)
+    settings: dict[str, object] = {
+        "fiscal_year_start": _fiscal_year_start(start, config.fiscal_year_start_month)
+    }
+    settings.update(options)
+    ledger, problems = await asyncio.to_thread(reader, sources, start, end, progress, settings)
     if ledger is None or problems:
         return report.refused(problems)
     network = _network_problems(hub, entity, period, ledger)

@@ -11,9 +11,10 @@ from pathlib import Path
 import msgspec
 from openpyxl import Workbook
 
-from hub.imports.formats import FORMATS, Source
+from hub.imports.formats import Source
 from hub.imports.model import ImportProblem, Ledger, LedgerBalance
 from hub.imports.profile import ColumnProfile, amount_pattern, parse_amount, profile_problems
+from hub.imports.readers import FORMATS
 from tests.imports.tables import AUSTRIAN, BELGIAN, ITALIAN, belgian_workbook
 
 BELGIAN_PROFILE = ColumnProfile(
