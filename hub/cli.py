@@ -330,7 +330,9 @@ def export_board_pack(period: str, output: Path | None, data_dir: Path | None) -
 from hub.auth.cli import user  # noqa: E402  (the groups import this module lazily)
 from hub.fx.cli import rates  # noqa: E402
 from hub.imports.cli import import_command  # noqa: E402
+from hub.imports.profile_cli import import_profile  # noqa: E402
 
 main.add_command(user)
 main.add_command(rates)
 main.add_command(import_command)
+main.add_command(import_profile)

@@ -35,6 +35,7 @@ from hub.consolidation.register.graphql import RegisterMutation, RegisterQuery
 from hub.contributions.graphql import ContributionQuery
 from hub.fx.graphql import FxMutation, FxQuery
 from hub.imports.graphql import ImportMutation
+from hub.imports.profile_graphql import ColumnProfileMutation, ColumnProfileQuery
 from hub.investments.graphql import InvestmentMutation, InvestmentQuery
 from hub.limits.config import Limits
 from hub.limits.extension import RequestLimitsExtension
@@ -54,6 +55,7 @@ Query = merge_types(
         BreakEvenQuery,
         BoardQuery,
         UserQuery,
+        ColumnProfileQuery,
     ),
 )
 Mutation = merge_types(
@@ -64,6 +66,7 @@ Mutation = merge_types(
         ConsolidationMutation,
         RegisterMutation,
         ImportMutation,
+        ColumnProfileMutation,
         InvestmentMutation,
         UserMutation,
     ),

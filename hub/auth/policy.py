@@ -24,6 +24,7 @@ class Action(StrEnum):
     CONSOLIDATE = "run consolidations and post adjustments"
     MANAGE_INVESTMENTS = "manage investment programmes and loans"
     MANAGE_USERS = "manage users"
+    MANAGE_IMPORT_PROFILES = "read or save the column profiles of trial balance imports"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ POLICY: dict[Role, tuple[Grant, ...]] = {
         Grant(Action.READ_FIGURES),
         Grant(Action.READ_DRAFTS, own_entity_only=True),
         Grant(Action.SUBMIT_FIGURES, own_entity_only=True),
+        Grant(Action.MANAGE_IMPORT_PROFILES, own_entity_only=True),
     ),
     Role.FINANCE: (
         Grant(Action.READ_NETWORK),
@@ -51,12 +53,14 @@ POLICY: dict[Role, tuple[Grant, ...]] = {
         Grant(Action.MANAGE_RATES),
         Grant(Action.CONSOLIDATE),
         Grant(Action.MANAGE_INVESTMENTS),
+        Grant(Action.MANAGE_IMPORT_PROFILES),
     ),
     Role.ADMIN: (
         Grant(Action.READ_NETWORK),
         Grant(Action.READ_FIGURES),
         Grant(Action.READ_DRAFTS),
         Grant(Action.MANAGE_USERS),
+        Grant(Action.MANAGE_IMPORT_PROFILES),
     ),
 }
 

@@ -26,7 +26,8 @@ import msgspec
 
 from hub.auth.policy import Action, Principal, authorize
 from hub.db.pool import Connection
-from hub.imports import repository
+from hub.imports import profiles_repository, repository
+from hub.imports.detect import detect, proposal_notes, sample_of
 from hub.imports.formats import Source
 from hub.imports.model import ImportProblem, Ledger
 from hub.imports.readers import FORMATS
@@ -182,12 +183,23 @@ async def import_ledger(
                 )
             ]
         )
+    options = dict(options or {})
+    if format_name == "csv":
+        async with hub.db.pool.acquire() as connection:
+            options["profile"] = await profiles_repository.current(connection, entity)
+        options["limits"] = hub.rules.upload
+        if options["profile"] is None and sources:
+            detected = await asyncio.to_thread(detect, sample_of(sources[0]), sources[0].name)
+            return report.refused(
+                [ImportProblem(line=None, column=None, message=_no_profile(entity))],
+                notes=proposal_notes(entity, detected),
+            )
     config = hub.registry.entities[entity]
     start, end = period.bounds(config.fiscal_year_start_month)
     settings: dict[str, object] = {
         "fiscal_year_start": _fiscal_year_start(start, config.fiscal_year_start_month)
     }
-    settings.update(options or {})
+    settings.update(options)
     ledger, problems = await asyncio.to_thread(reader, sources, start, end, progress, settings)
     if ledger is None or problems:
         return report.refused(problems)
@@ -249,6 +261,13 @@ async def import_ledger(
     return report.saved(outcome, ledger, unmapped, statements)
 
 
+def _no_profile(entity: str) -> str:
+    return (
+        f"no column profile is saved for {entity}: detect one (detectColumnProfile / hub "
+        "import-profile detect FILE) and save it"
+    )
+
+
 async def _latest_lines(
     hub: Hub, entity: str, period: str
 ) -> tuple[tuple[StatementLineIn, ...], int | None]:
@@ -273,7 +292,10 @@ class _Report:
     sha256: str
 
     def refused(
-        self, problems: Sequence[ImportProblem], ledger: Ledger | None = None
+        self,
+        problems: Sequence[ImportProblem],
+        ledger: Ledger | None = None,
+        notes: Sequence[str] = (),
     ) -> ImportReport:
         return ImportReport(
             accepted=False,
@@ -299,7 +321,7 @@ class _Report:
             derived_from=None if ledger is None else ledger.derived_from,
             program=None if ledger is None else ledger.program,
             sha256=self.sha256,
-            notes=[] if ledger is None else list(ledger.notes),
+            notes=[*([] if ledger is None else ledger.notes), *notes],
         )
 
     def saved(

@@ -140,7 +140,7 @@ async def test_who_may_import_what(client: AsyncTestClient[Any], tokens: dict[st
         "/api/reports/SE/2024/import/datev", content=export(), headers=auth(tokens["national-se"])
     )
     assert wrong_format.status_code == 400
-    assert wrong_format.json()["detail"] == "SE imports sie, not 'datev'"
+    assert wrong_format.json()["detail"] == "SE imports sie, csv, not 'datev'"
 
 
 async def test_the_file_must_be_the_entity_s(

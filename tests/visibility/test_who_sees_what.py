@@ -136,6 +136,11 @@ QUERIES: dict[str, Call] = {
     "acquisitionRegister": Call(("", '(entity: ["DE"])')),
     "users": Call(),
     "userAudit": Call(),
+    # Column profiles hold no figures; the preview shows the uploaded file's own rows.
+    "columnProfile": Call(('(entity: "DE")',)),
+    "detectColumnProfile": Call(
+        ('(entity: "DE", file: {name: "x.csv", contentBase64: "S29udG87U2FsZG8KMTAwMDsxLDAw"})',)
+    ),
 }
 
 # Fields below the root that take arguments.
@@ -186,6 +191,7 @@ MUTATIONS: dict[str, str] = {
     "withdrawRegisterEntry": '(kind: GOODWILL_IMPAIRMENT, id: 1, reason: "x")',
     "importLedger": '(input: {entity: "DE", period: "2024", format: "datev", files: [{name: '
     '"x.csv", contentBase64: "eA=="}]})',
+    "saveColumnProfile": '(entity: "DE", profile: {account: "#1", balance: "#2", headerRows: 0})',
     "createUser": '(input: {name: "mallory", role: ADMIN, tokenLabel: "x"})',
     "changeUserRole": '(input: {name: "board", role: ADMIN})',
     "disableUser": '(name: "finance")',
