@@ -1,8 +1,9 @@
-"""National exports for the demo: what Sweden's accounting program (SIE 4) and Germany's
-accountant (DATEV EXTF) would send for the first quarter of 2025 — the demo ledgers' 2024
-closing balances brought forward and a quarter of illustrative vouchers — imported by their
-national teams as draft versions, the way a team sends its own. Pure functions that write the
-files; `hub.demo.load` imports them."""
+"""National exports for the demo: what Sweden's accounting program (SIE 4), Germany's
+accountant (DATEV EXTF) and Belgium's ledger (a CSV trial balance with partners, read with a
+column profile) would send for the first quarter of 2025 — the demo ledgers' 2024 closing
+balances brought forward and a quarter of illustrative vouchers — imported by their national
+teams as draft versions, the way a team sends its own. Pure functions that write the files;
+`hub.demo.load` imports them."""
 
 from __future__ import annotations
 
@@ -38,6 +39,14 @@ class Quarter:
 
 
 QUARTERS = {
+    "BE": Quarter(
+        result_carried="140000",
+        texts=("Facturation prestations", "Rémunérations", "Cotisations ONSS", "Loyers"),
+        sale=("550000", "700000", Decimal("16400000.00")),
+        wages=("620000", "550000", Decimal("12300000.00")),
+        contributions=("621000", "454000", Decimal("3450000.00")),
+        rent=("610000", "550000", Decimal("410000.00")),
+    ),
     "SE": Quarter(
         result_carried="2098",
         texts=("Kundfakturor", "Löner", "Arbetsgivaravgifter", "Hyra"),
@@ -57,21 +66,35 @@ QUARTERS = {
 }
 
 
+Key = tuple[str, str | None]  # account, partner
+
+
 def opening(
     entity: str, chart: ChartOfAccounts, group: GroupChart, carried: str
-) -> dict[str, Decimal]:
+) -> dict[Key, Decimal]:
     """The 2024 closing balance sheet as the 2025 opening balances: the balance-sheet accounts
-    of the 2024 trial balance, with the 2024 result brought forward on `carried`."""
-    balances: dict[str, Decimal] = {}
+    of the 2024 trial balance (with their partners), the 2024 result brought forward on
+    `carried`."""
+    balances: dict[Key, Decimal] = {}
     result = Decimal(0)
     for row in demo_rows(entity, "2024", group):
         line = chart.group_line(row.account)
         if line is not None and line.startswith("BS"):
-            balances[row.account] = balances.get(row.account, Decimal(0)) + row.amount
+            key = (row.account, row.partner)
+            balances[key] = balances.get(key, Decimal(0)) + row.amount
         else:
             result += row.amount
-    balances[carried] = balances.get(carried, Decimal(0)) + result
-    return {account: amount for account, amount in balances.items() if amount}
+    key = (carried, None)
+    balances[key] = balances.get(key, Decimal(0)) + result
+    return {key: amount for key, amount in balances.items() if amount}
+
+
+def by_account(balances: dict[Key, Decimal]) -> dict[str, Decimal]:
+    """Balances without their partners, as SIE and DATEV carry them."""
+    out: dict[str, Decimal] = {}
+    for (account, _), amount in balances.items():
+        out[account] = out.get(account, Decimal(0)) + amount
+    return out
 
 
 def vouchers(quarter: Quarter) -> list[Voucher]:
@@ -176,4 +199,28 @@ def datev_names(names: dict[str, str]) -> bytes:
     """The accounts' names (category 20, Kontenbeschriftungen)."""
     lines = [_datev_header(20, "Kontenbeschriftungen", "Kontenplan"), "Konto;Kontenbeschriftung"]
     lines += [f'{account};"{name}"' for account, name in sorted(names.items())]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def _belgian(amount: Decimal) -> str:
+    """1.234.567,89 as Belgian software writes it."""
+    return f"{amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def csv_export(names: dict[str, str], balances: dict[Key, Decimal], book: list[Voucher]) -> bytes:
+    """A Belgian trial balance at the quarter's end as accounting software exports it: a title
+    line, then `Compte;Libellé;Débit;Crédit;Partenaire`, Windows-1252, decimal comma."""
+    totals = dict(balances)
+    for voucher in book:
+        for account, amount in voucher.rows:
+            key = (account, None)
+            totals[key] = totals.get(key, Decimal(0)) + amount
+    lines = ["Balance générale au 31/03/2025;;;;", "Compte;Libellé;Débit;Crédit;Partenaire"]
+    for (account, partner), amount in sorted(
+        totals.items(), key=lambda item: (item[0][0], item[0][1] or "")
+    ):
+        if not amount:
+            continue
+        debit, credit = (_belgian(amount), "") if amount > 0 else ("", _belgian(-amount))
+        lines.append(f"{account};{names.get(account, '')};{debit};{credit};{partner or ''}")
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")

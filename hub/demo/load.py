@@ -17,6 +17,7 @@ from hub.demo.figures import NETWORK_TABLE, operating_result, values_2023, value
 from hub.demo.ledgers import PARENT, PERIODS, trial_balance
 from hub.demo.statements import belgian_lines
 from hub.fx.demo import load_demo_rates
+from hub.imports import profiles
 from hub.imports.formats import Source
 from hub.imports.service import import_ledger
 from hub.investments.demo import load_demo_programmes
@@ -182,8 +183,9 @@ async def load_demo(hub: Hub) -> DemoLoad:
 
 
 async def _national_exports(hub: Hub, principals: dict[str, Principal], result: DemoLoad) -> None:
-    """Sweden's SIE export and Germany's DATEV batch for the first quarter of 2025, imported by
-    their teams as drafts (hub/demo/exports.py)."""
+    """Belgium's CSV trial balance (with the column profile the hub proposes, saved), Sweden's
+    SIE export and Germany's DATEV batch for the first quarter of 2025, imported by their teams
+    as drafts (hub/demo/exports.py)."""
     for entity, quarter in exports.QUARTERS.items():
         label = f"{entity} statements {exports.PERIOD}"
         if await service.latest_version(hub, entity, exports.PERIOD, Dataset.STATEMENTS):
@@ -194,24 +196,38 @@ async def _national_exports(hub: Hub, principals: dict[str, Principal], result: 
         book = exports.vouchers(quarter)
         names = {
             code: listed.label
-            for code in {*balances, *(a for v in book for a, _ in v.rows)}
+            for code in {*(a for a, _ in balances), *(a for v in book for a, _ in v.rows)}
             if (listed := chart.account(code)) is not None
         }
+        plain = exports.by_account(balances)
         if entity == "SE":
             format_name = "sie"
             company = hub.registry.entities[entity].name
             sources = [
                 Source(
                     name="smart-sweden-2025.se",
-                    data=exports.sie_export(company, names, balances, book),
+                    data=exports.sie_export(company, names, plain, book),
                 )
             ]
-        else:
+        elif entity == "DE":
             format_name = "datev"
             sources = [
-                Source(name="EXTF_Buchungsstapel.csv", data=exports.datev_export(balances, book)),
+                Source(name="EXTF_Buchungsstapel.csv", data=exports.datev_export(plain, book)),
                 Source(name="EXTF_Kontenbeschriftungen.csv", data=exports.datev_names(names)),
             ]
+        else:
+            format_name = "csv"
+            sources = [
+                Source(
+                    name="balance-2025-03-31.csv",
+                    data=exports.csv_export(names, balances, book),
+                )
+            ]
+            # As a team does once: the hub proposes the column profile, the team saves it.
+            proposed = await profiles.propose(hub, principals[entity], entity, sources[0])
+            if proposed.profile is None:
+                raise DemoLoadError(f"{label}: no column profile detected: {proposed}")
+            await profiles.save(hub, principals[entity], entity, proposed.profile)
         report = await import_ledger(
             hub,
             principals[entity],
