@@ -240,3 +240,54 @@ def test_the_import_command_shows_the_trial_balance_s_outcome(
 @pytest.fixture(autouse=True)
 def _no_stray_hub_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
+
+
+async def test_the_team_sees_where_its_version_came_from_and_submits_it(
+    client: AsyncTestClient[Any], tokens: dict[str, str]
+) -> None:
+    body = export()
+    imported = await client.post(
+        "/api/reports/SE/2024/import/sie",
+        content=body,
+        headers={**auth(tokens["national-se"]), "X-File-Name": "fortnox.se"},
+    )
+    assert imported.status_code == 200, imported.text
+    report = data(
+        await gql(
+            client,
+            tokens["national-se"],
+            """
+            { reports(entity: ["SE"], period: ["2024"], dataset: [STATEMENTS]) {
+                status versions { version sourceFile { format program fileNames sha256 } } } }
+            """,
+        )
+    )["reports"][0]
+    assert report["status"] == "DRAFT"
+    assert report["versions"] == [
+        {
+            "version": 1,
+            "sourceFile": {
+                "format": "SIE 4",
+                "program": "Fortnox",
+                "fileNames": ["fortnox.se"],
+                "sha256": hashlib.sha256(body).hexdigest(),
+            },
+        }
+    ]
+    transition = """
+        mutation($input: TransitionInput!) { transitionReport(input: $input) { status } }
+    """
+    submitted = await gql(
+        client,
+        tokens["national-se"],
+        transition,
+        input={"entity": "SE", "period": "2024", "dataset": "STATEMENTS", "action": "SUBMIT"},
+    )
+    assert data(submitted)["transitionReport"] == {"status": "SUBMITTED"}
+    approved = await gql(
+        client,
+        tokens["finance"],
+        transition,
+        input={"entity": "SE", "period": "2024", "dataset": "STATEMENTS", "action": "APPROVE"},
+    )
+    assert data(approved)["transitionReport"] == {"status": "APPROVED"}
