@@ -41,6 +41,7 @@ class AuditAction(StrEnum):
     ENABLE_USER = "enable user"
     ISSUE_TOKEN = "issue token"
     REVOKE_TOKEN = "revoke token"
+    SET_PASSWORD = "set password"
 
 
 class TokenState(StrEnum):

@@ -7,6 +7,7 @@ unless `change_role` is called. `upsert_user` is the shortcut of the demo and th
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from hub.auth.model import (
     UserInfo,
     day,
 )
+from hub.auth.passwords import generate_password, hash_password, password_problem
 from hub.auth.policy import Principal, Role
 from hub.auth.tokens import digest, new_token
 from hub.auth.tokens import principal_for_token as principal_for_token
@@ -318,6 +320,33 @@ class UserAdmin:
         for row in rows:
             await self._revoke(row)
         return [_token(await self._token_row(row["id"])) for row in rows]
+
+    async def set_password(self, name: str, password: str | None = None) -> str:
+        """Sets the user's password (a generated one when none is given) and returns it. The
+        sessions it opened before end, a lock-out ends, and the change is audited (never the
+        password: only its argon2id hash is stored)."""
+        if password is None:
+            password = generate_password()
+        else:
+            problem = password_problem(password)
+            if problem is not None:
+                raise UserAdminError("password", problem)
+        row = await self._user_row(name, lock=True)
+        hashed = await asyncio.to_thread(hash_password, password)
+        await self.connection.execute(
+            "update app_user set password_hash = $2, password_changed_at = clock_timestamp(), "
+            "failed_sign_ins = 0, locked_until = null where id = $1",
+            row["id"],
+            hashed,
+        )
+        await audit.record(
+            self.connection,
+            self.actor,
+            AuditAction.SET_PASSWORD,
+            row["id"],
+            "its sessions opened before end; a lock-out ends",
+        )
+        return password
 
     async def _revoke(self, row: asyncpg.Record) -> None:
         user_id = await self.connection.fetchval(
