@@ -142,8 +142,10 @@ class UserAdmin:
     async def users(self, names: Sequence[str] | None = None) -> list[UserInfo]:
         """Every user (by name), or those named; an unknown name is refused."""
         rows = await self.connection.fetch(
-            "select id, name, role, entity_code, created_at, disabled_at from app_user "
-            "where $1::text[] is null or name = any($1) order by name",
+            "select id, name, role, entity_code, created_at, disabled_at, "
+            "password_hash is not null as has_password, last_sign_in_at, "
+            "case when locked_until > now() then locked_until end as locked_until "
+            "from app_user where $1::text[] is null or name = any($1) order by name",
             None if names is None else list(names),
         )
         missing = sorted(set(names or ()) - {row["name"] for row in rows})
@@ -164,6 +166,9 @@ class UserAdmin:
                 created_at=row["created_at"],
                 disabled_at=row["disabled_at"],
                 tokens=tuple(by_user.get(row["name"], ())),
+                has_password=row["has_password"],
+                last_sign_in_at=row["last_sign_in_at"],
+                locked_until=row["locked_until"],
             )
             for row in rows
         ]

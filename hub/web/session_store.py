@@ -3,8 +3,9 @@ process of the hub sees the same sessions, and they survive a restart.
 
 The pool is opened with the hub, after the app is built: `bind` hands it over at start-up.
 A session is written on every answer that carries it (that is how the idle time is counted
-again); an unchanged one is written only when its expiry moved by more than `RENEW_RESOLUTION`,
-so a page that loads ten resources costs one write, not ten.
+again); an unchanged one is written only when its expiry moves by more than `RENEW_RESOLUTION`
+(or a tenth of its lifetime, when that is shorter), so a page that makes ten requests at once
+costs one write, not ten.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class PostgresStore(Store):
         self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None
     ) -> None:
         data = value.encode() if isinstance(value, str) else value
+        seconds = _seconds(expires_in)
+        resolution = RENEW_RESOLUTION
+        if seconds is not None:
+            resolution = min(resolution, dt.timedelta(seconds=seconds / 10))
         await self.pool.execute(
             """
             insert into web_session (key, value, expires_at)
@@ -56,8 +61,8 @@ class PostgresStore(Store):
             """,
             key,
             data,
-            _seconds(expires_in),
-            RENEW_RESOLUTION,
+            seconds,
+            resolution,
         )
 
     async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:

@@ -199,6 +199,7 @@ MUTATIONS: dict[str, str] = {
     "issueToken": '(input: {name: "finance", label: "x"})',
     "revokeToken": "(id: 1)",
     "revokeUserTokens": '(name: "finance")',
+    "resetPassword": '(name: "finance")',
 }
 
 
@@ -236,6 +237,12 @@ REST: dict[str, Download | None] = {
     "/health": None,
     "/": None,
     "/static/{file_path:path}": None,
+    # Signing in from a browser: who the caller is, never a reported figure; static pages.
+    "/auth/sign-in": None,
+    "/auth/sign-out": None,
+    "/auth/me": None,
+    "/sign-in": None,
+    "/admin": None,
 }
 
 
