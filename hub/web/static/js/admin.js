@@ -213,7 +213,7 @@ async function start() {
     );
     if (!created) return;
     form.reset();
-    $("create-entity").disabled = true;
+    $("create-role").dispatchEvent(new Event("change"));
     showSecrets(`${name} was added. Give them these; the hub keeps neither.`, [
       ["Password", created.resetPassword.password],
       ["Bearer token", created.createUser.secret],
