@@ -405,3 +405,32 @@ async def test_bearer_clients_get_no_session_and_no_cookie(
     assert await session_rows(hub) == []
     me = await client.get("/auth/me", headers={"Authorization": f"Bearer {tokens['board']}"})
     assert me.json() == {"name": "board", "role": "board", "entity": None}
+
+
+async def test_reset_password_over_graphql_is_for_admins_and_shown_once(
+    client: AsyncTestClient[Any], tokens: dict[str, str], hub: Hub
+) -> None:
+    query = (
+        'mutation { resetPassword(name: "national-se") { password user { name hasPassword '
+        "lockedUntil lastSignInAt } } }"
+    )
+    refused = await client.post(
+        "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {tokens['finance']}"}
+    )
+    assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    done = await client.post(
+        "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {tokens['admin']}"}
+    )
+    reset = done.json()["data"]["resetPassword"]
+    assert reset["user"] == {
+        "name": "national-se",
+        "hasPassword": True,
+        "lockedUntil": None,
+        "lastSignInAt": None,
+    }
+    assert (await sign_in(client, "national-se", reset["password"])) == (200, ME_SE)
+    async with hub.db.pool.acquire() as connection:
+        actor = await connection.fetchval(
+            "select actor_name from user_audit where action = 'set password'"
+        )
+    assert actor == "admin"
