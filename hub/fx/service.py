@@ -19,6 +19,7 @@ from decimal import Decimal
 from hub.auth.policy import Action, Principal, authorize
 from hub.db.pool import Connection
 from hub.fx import repository
+from hub.fx.archive import ArchiveError, ecb_csv
 from hub.fx.ecb import EcbFile, decode_lines, derive_rates, parse_ecb
 from hub.fx.model import (
     MANUAL,
@@ -62,8 +63,13 @@ def _remedy(key: RateKey) -> str:
 # --- import ------------------------------------------------------------------------------------
 
 
-def _read(data: bytes | Iterable[str]) -> tuple[EcbFile, list[DerivedRate]]:
-    ecb = parse_ecb(decode_lines(data) if isinstance(data, bytes) else data)
+def _read(data: bytes | Iterable[str], hub: Hub) -> tuple[EcbFile, list[DerivedRate]]:
+    if isinstance(data, bytes):
+        try:
+            data = decode_lines(ecb_csv(data, hub.rules.upload))
+        except ArchiveError as error:
+            raise RateInputError("file", str(error)) from error
+    ecb = parse_ecb(data)
     return ecb, derive_rates(ecb)
 
 
@@ -74,7 +80,7 @@ async def import_ecb(
     them. Importing the same file again adds nothing. A derived rate replaces an effective rate
     of another value from an import (the ECB revised its file), never one entered by hand: that
     one stays effective and is counted in `kept_overrides`. Raises `EcbFormatError` (nothing is
-    stored) for a malformed file."""
+    stored) for a malformed file. `data` may be the ECB's zip archive of the file."""
     if hub.registry.group_currency != ECB_CURRENCY:
         raise RateInputError(
             "file",
@@ -84,7 +90,7 @@ async def import_ecb(
     if not source.strip() or source == MANUAL:
         raise RateInputError("source", f"name where the rates come from (not {MANUAL!r})")
     # Parsing the full history takes a moment: off the event loop.
-    ecb, derived = await asyncio.to_thread(_read, data)
+    ecb, derived = await asyncio.to_thread(_read, data, hub)
     async with hub.db.transaction() as connection:
         await repository.lock_rates(connection)
         await _refuse_locked_changes(connection, derived)

@@ -12,6 +12,7 @@ import strawberry
 from hub.api.context import Info
 from hub.mappings import service
 from hub.mappings.model import Rule, RuleKind
+from hub.registry.group_chart import Statement
 from hub.services import Hub
 
 
@@ -91,8 +92,38 @@ def _rule(hub: Hub, found: service.RuleHistory) -> MappingRule:
     )
 
 
+@strawberry.type(description="A line of the group chart, as a mapping may target it.")
+class GroupLineType:
+    code: str
+    label: str
+    statement: Statement
+    depth: int
+    is_total: bool
+    mappable: bool = strawberry.field(
+        description="Accounts may be mapped to it: not a total, not filled by consolidation."
+    )
+
+
 @strawberry.type
 class MappingQuery:
+    @strawberry.field(
+        name="groupLines",
+        description="The group chart's lines in order (a total before its parts), each saying "
+        "whether accounts may be mapped to it.",
+    )
+    def group_lines(self, info: Info) -> list[GroupLineType]:
+        return [
+            GroupLineType(
+                code=line.code,
+                label=line.label,
+                statement=line.statement,
+                depth=line.depth,
+                is_total=line.is_total,
+                mappable=not line.is_total and not line.consolidation_only,
+            )
+            for line in info.context.hub.group_chart.lines.values()
+        ]
+
     @strawberry.field(
         description="The entity's mapping rules in force for the period (national account or "
         "range -> group line), each with its history."

@@ -1,5 +1,6 @@
 """Signing in from a browser: `POST /auth/sign-in`, `POST /auth/sign-out`, `GET /auth/me`, and the
-pages `/sign-in` and `/admin` (static shells; their scripts call these routes and /graphql).
+pages `/sign-in`, `/admin` and `/finance` (static shells; their scripts call these routes and
+/graphql).
 
 Sign-in and sign-out take JSON from the pages' scripts, or a plain form: a form's answer is a
 redirect (to `next`, a local path, or back to /sign-in with the error), JSON's is JSON.
@@ -159,4 +160,5 @@ AUTH_ROUTES: list[ControllerRouterHandler] = [
     me_route,
     page("/sign-in", "sign-in.html", "web-sign-in"),
     page("/admin", "admin.html", "web-admin"),
+    page("/finance", "finance.html", "web-finance"),
 ]

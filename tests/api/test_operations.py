@@ -86,6 +86,7 @@ SAMPLES: list[tuple[str, str, str, str | None, str]] = [
     ("/", "GET", "/", None, "page"),
     ("/sign-in", "GET", "/sign-in", None, "page"),
     ("/admin", "GET", "/admin", None, "page"),
+    ("/finance", "GET", "/finance", None, "page"),
     ("/auth/me", "GET", "/auth/me", None, "api"),  # 401: nobody signed in
     ("/auth/me", "GET", "/auth/me", "board", "api"),
     ("/auth/sign-in", "POST", "/auth/sign-in", None, "api"),  # 403: no CSRF token

@@ -143,6 +143,8 @@ QUERIES: dict[str, Call] = {
     ),
     # Mapping rules hold no figures: finance, admins and Germany's own team read Germany's.
     "mappings": Call(('(entity: "DE", period: "2024")',)),
+    # The group chart's lines: configuration, for everyone signed in.
+    "groupLines": Call(),
 }
 
 # Fields below the root that take arguments.
@@ -247,6 +249,7 @@ REST: dict[str, Download | None] = {
     "/auth/me": None,
     "/sign-in": None,
     "/admin": None,
+    "/finance": None,
 }
 
 

@@ -1,0 +1,21 @@
+// Finance's page: who has reported what (and acting on a report), exchange rates, the
+// consolidation with its drill-down, lock and journals, and the mappings of national accounts.
+
+import { $, say } from "./finance-common.js";
+import { mountConsolidation } from "./finance-consolidation.js";
+import { mountMappings } from "./finance-mappings.js";
+import { mountRates } from "./finance-rates.js";
+import { mountStatus } from "./finance-status.js";
+import { mountHeader } from "./header.js";
+import { requireUser } from "./session.js";
+
+async function start() {
+  const user = await requireUser("finance");
+  mountHeader(user);
+  mountRates();
+  mountConsolidation();
+  await Promise.all([mountStatus(), mountMappings()]);
+  document.body.dataset.ready = "true";
+}
+
+start().catch((error) => say($("page-error"), error.message));
