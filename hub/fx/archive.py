@@ -48,6 +48,8 @@ def ecb_csv(data: bytes, limits: Upload) -> bytes:
             [member] = csvs
             _declared([member], limits)
             return _inflate(archive, member, limits)
+    except ArchiveError:
+        raise
     except Refused as refusal:
         raise ArchiveError(f"the zip archive is refused: {refusal.error.message}") from refusal
     except _ZIP_ERRORS as error:
