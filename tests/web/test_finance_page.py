@@ -32,7 +32,7 @@ from tests.web.test_sign_in_pages import (
     wait_for_path,
 )
 
-LINE = "BS.A.CA.VII.A"  # Other receivables: amounts receivable within one year
+LINE = "BS.A.CA.VII.A"  # A. Trade receivables
 REASON = "a statistical pair booked by mistake, nets to zero"
 
 
@@ -202,14 +202,14 @@ def test_finance_approves_maps_consolidates_and_signs_off(
     browser.find_element(By.ID, "map-reason").send_keys(REASON)
     browser.find_element(By.CSS_SELECTOR, "#map-form button[type=submit]").click()
     notice = until_text(browser, "map-notice", "mapped to")
-    assert notice.startswith(f"0351, 9999 of SE mapped to ") and notice.endswith(
-        f"({LINE}) from 2024."
-    )
+    assert notice == f"0351, 9999 of SE mapped to A. Trade receivables ({LINE}) from 2024."
     assert wait_for(browser, "#unmapped-none").text == (
         "Every account of version 2 with a balance is mapped."
     )
     unmapped = _gql(
-        demo_hub, "finance", '{ unmappedAccounts(entity: "SE", period: "2024") { accounts { account } } }'
+        demo_hub,
+        "finance",
+        '{ unmappedAccounts(entity: "SE", period: "2024") { accounts { account } } }',
     )
     assert unmapped["unmappedAccounts"]["accounts"] == []
 
