@@ -3,13 +3,16 @@ process. Before finance signs in, Sweden's team corrects its 2024 trial balance 
 BAS leaves out of the statements, and submits it (over the API, as a script would). Finance then
 signs in with the keyboard, sees the status grid with Austria *not started* for the current year,
 approves Sweden's report, maps the two accounts in one step, runs the 2024 consolidation, drills a
-figure down to Sweden's accounts and signs the year off. Screenshots at 1280 and 375 px go to
+figure down to Sweden's accounts and signs the year off; then imports the ECB's zip and is refused
+an override of a rate the signed-off year used. Screenshots at 1280 and 375 px go to
 tests/web/screenshots/ and docs/pages/finance-<width>.png."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from hub.demo.ledgers import trial_balance
+from hub.fx.demo import excerpt
 from hub.services import load_network
 from hub.settings import Settings
 from tests.web.conftest import DemoHub
@@ -126,7 +130,7 @@ def cells(driver: webdriver.Chrome, css: str) -> list[list[str]]:
 
 
 def test_finance_approves_maps_consolidates_and_signs_off(
-    demo_hub: DemoHub, browser: webdriver.Chrome, settings: Settings
+    demo_hub: DemoHub, browser: webdriver.Chrome, settings: Settings, tmp_path: Path
 ) -> None:
     sweden_submits_a_trial_balance_with_unmapped_accounts(demo_hub, settings)
     browser.set_window_size(1280, 900)
@@ -240,6 +244,37 @@ def test_finance_approves_maps_consolidates_and_signs_off(
     assert browser.find_element(By.ID, "lock-button").text == "Reopen"
     locks = _gql(demo_hub, "finance", '{ consolidationLocks(period: "2024") { locked actor } }')
     assert locks["consolidationLocks"][-1] == {"locked": True, "actor": "finance"}
+
+    # Rates: the ECB's zip imports (the demo has its rates already); overriding a rate the
+    # signed-off year used is refused in place.
+    archive = tmp_path / "eurofxref-hist.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as packed:
+        packed.writestr("eurofxref-hist.csv", excerpt())
+    browser.find_element(By.ID, "ecb-file").send_keys(str(archive))
+    browser.find_element(By.CSS_SELECTOR, "#ecb-form button[type=submit]").click()
+    imported = until_text(browser, "ecb-result", "unchanged")
+    assert imported == (
+        "eurofxref-hist.zip: Imported 568 days (2012-12-03 to 2025-01-24) of 34 currencies: "
+        "17,118 daily rates, 0 new; 3,406 closing, average and opening rates, 0 added, "
+        "3,406 unchanged."
+    )
+    browser.find_element(By.ID, "rates-period").send_keys("2024")
+    browser.find_element(By.CSS_SELECTOR, "#rates-form button[type=submit]").click()
+    sek = wait_for(browser, '#rates-table tr[data-currency="SEK"][data-type="CLOSING"]')
+    assert [cell.text for cell in sek.find_elements(By.CSS_SELECTOR, "th, td")][:3] == [
+        "SEK",
+        "closing",
+        "11.459",
+    ]
+    sek.find_element(By.CSS_SELECTOR, "button").click()
+    assert browser.switch_to.active_element.get_attribute("id") == "override-rate"
+    browser.switch_to.active_element.send_keys("11.5")
+    browser.find_element(By.ID, "override-reason").send_keys("a typo in the ECB file")
+    browser.find_element(By.CSS_SELECTOR, "#override-form button[type=submit]").click()
+    refused = until_text(browser, "override-error", "2024")
+    assert refused.startswith("the 2024 consolidation is locked (run ")
+    assert ", locked by finance on " in refused
+    assert refused.endswith("): unlock it before overriding the closing rate for SEK in 2024")
 
     # The console's only errors: /auth/me's 401 before signing in, the blocked consolidation.
     messages = severe_console_messages(browser)
