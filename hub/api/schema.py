@@ -41,12 +41,14 @@ from hub.limits.config import Limits
 from hub.limits.extension import RequestLimitsExtension
 from hub.registry.graphql import RegistryQuery
 from hub.reporting.graphql import ReportingMutation, ReportingQuery
+from hub.reporting.status_graphql import ReportingStatusQuery
 
 Query = merge_types(
     "Query",
     (
         RegistryQuery,
         ReportingQuery,
+        ReportingStatusQuery,
         FxQuery,
         ConsolidationQuery,
         RegisterQuery,

@@ -85,6 +85,11 @@ QUERIES: dict[str, Call] = {
         ("", '(entity: ["DE"])', "(status: [DRAFT, SUBMITTED])", '(period: ["2024"])'),
         shows_drafts=True,
     ),
+    # Work in progress: draft readers only (a national team its own entity), whatever asked.
+    "reportingStatus": Call(
+        ("", '(entity: ["DE"])', f"(periods: {ALL_PERIODS})", '(asOf: "2023-06-01")'),
+        shows_drafts=True,
+    ),
     "reportDiff": Call(
         (
             *_each_dataset_period(
