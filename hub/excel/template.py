@@ -300,8 +300,8 @@ def tb_rows(data: TemplateData) -> list[TbRow]:
     keys = {(row[0], row[3]) for row in rows}
     for code, partner in data.previous_tb:
         if (code, partner) not in keys:
-            account = data.chart.account(code)
-            rows.append((code, account.label if account else None, None, partner))
+            listed = data.chart.account(code)
+            rows.append((code, listed.label if listed else None, None, partner))
     return rows
 
 
