@@ -4,6 +4,7 @@ nothing with a located report."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from hub.reporting.model import (
     KpiSubmissionIn,
     Severity,
     StatementsIn,
+    Status,
     TrialBalanceLineIn,
 )
 from hub.reporting.period import Period, PeriodError, parse_period
@@ -193,6 +195,7 @@ async def upload_workbook(
             )
         if not requests and not workbook.errors:
             workbook.fail(INSTRUCTIONS, None, "not-empty", "the workbook has no amounts to report")
+        requests = [dataclasses.replace(r, locate=workbook.place) for r in requests]
         outcomes = await service.save_together(
             hub, principal, requests, other_errors=lambda: bool(workbook.errors)
         )
@@ -204,6 +207,25 @@ async def upload_workbook(
     return report.done()
 
 
+DATASET_NAMES = {Dataset.KPI: "the KPI report", Dataset.STATEMENTS: "the financial statements"}
+
+
+def conflict_message(dataset: Dataset, conflict: service.Conflict, base: int) -> str:
+    """The refusal in the workbook's terms: a draft refuses a stale workbook only (its base
+    version, kept in the hidden sheet, is not the latest); other statuses say what to do."""
+    name = DATASET_NAMES[dataset]
+    if conflict.status is not Status.DRAFT:
+        return f"{name}: {conflict.message}"
+    downloaded = (
+        "before its first version was saved" if base == 0 else f"when it was at version {base}"
+    )
+    return (
+        f"{name}: this workbook was downloaded {downloaded}; version "
+        f"{conflict.latest_version} has been saved since. Download the template again (it "
+        "holds the latest version) and make your change in it"
+    )
+
+
 class _Report:
     def __init__(self, entity: str, period: str, limit: int) -> None:
         self.entity, self.period, self.limit = entity, period, limit
@@ -211,6 +233,7 @@ class _Report:
         self.warnings: list[CellError] = []
         self.datasets: list[tuple[Dataset, service.SaveOutcome]] = []
         self.extra_error_count = 0
+        self.conflicts: dict[Dataset, str] = {}
 
     def add(
         self, dataset: Dataset, outcome: service.SaveOutcome, workbook: UploadedWorkbook
@@ -221,9 +244,13 @@ class _Report:
             self.extra_error_count += outcome.error_count - len(outcome.errors)
             self.warnings.extend(workbook.locate(f) for f in outcome.warnings)
         elif isinstance(outcome, service.Conflict):
-            self.errors.append(
-                CellError(None, None, "conflict", f"{dataset.value}: {outcome.message}")
+            base = (
+                workbook.kpi_base_version
+                if dataset is Dataset.KPI
+                else workbook.statements_base_version
             )
+            self.conflicts[dataset] = conflict_message(dataset, outcome, base)
+            self.errors.append(CellError(None, None, "conflict", self.conflicts[dataset]))
         else:
             self.warnings.extend(workbook.locate(f) for f in outcome.findings)
 
@@ -250,7 +277,7 @@ class _Report:
                     )
                 )
             elif isinstance(outcome, service.Conflict):
-                summaries.append(DatasetOutcome(dataset, "conflict", None, outcome.message))
+                summaries.append(DatasetOutcome(dataset, "conflict", None, self.conflicts[dataset]))
             else:
                 summaries.append(DatasetOutcome(dataset, "rejected", None, None))
         errors = [e for e in self.errors if e.severity is Severity.ERROR]

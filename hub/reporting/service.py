@@ -125,6 +125,8 @@ class SaveRequest:
     content_check: Callable[[], list[Finding]] = list
     # Written with a new version, in its transaction (an import's provenance).
     with_version: Callable[[Connection, int], Awaitable[None]] | None = None
+    # Where the person finds a finding in what was uploaded (a workbook's sheet and cell).
+    locate: Callable[[Finding], str | None] = lambda _finding: None
 
 
 def _precheck(hub: Hub, principal: Principal, request: SaveRequest) -> Rejected | None:
@@ -162,17 +164,18 @@ async def _save_in(
             earlier = (
                 None if key is None else await repository.submission_by_key(connection, report, key)
             )
+            stale: Conflict | None = None
             if earlier is None:
                 try:
-                    _check_writable(report, request.base_version)
+                    check_editable(report.status)
                 except WorkflowRefusal as refusal:
-                    raise _Abort(
-                        Conflict(
-                            message=str(refusal),
-                            latest_version=report.latest_version,
-                            status=report.status,
-                        )
-                    ) from refusal
+                    raise _Abort(_conflict(report, refusal)) from refusal
+                try:
+                    _check_base(report, request.base_version)
+                except WorkflowRefusal as refusal:
+                    # Content equal to the latest version is "unchanged" whatever it started
+                    # from (the same workbook uploaded twice); other content is refused.
+                    stale = _conflict(report, refusal)
             version = report.latest_version + 1
             submission_id = await repository.insert_submission(
                 connection,
@@ -194,11 +197,16 @@ async def _save_in(
                 )
                 if latest is not None and latest[1] == digest:
                     raise _Abort(Saved(submission=latest[0], findings=findings, unchanged=True))
+            if stale is not None:
+                raise _Abort(stale)
             await repository.set_content_hash(connection, submission_id, digest)
             await repository.store_findings(
                 connection,
                 submission_id,
-                [(f.severity, f.rule, f.where.path(), f.message) for f in findings],
+                [
+                    (f.severity, f.rule, f.where.path(), f.message, request.locate(f), f.comment)
+                    for f in findings
+                ],
             )
             await repository.set_head(
                 connection,
@@ -265,8 +273,13 @@ async def save_together(
     return outcomes
 
 
-def _check_writable(report: Report, base_version: int | None) -> None:
-    check_editable(report.status)
+def _conflict(report: Report, refusal: WorkflowRefusal) -> Conflict:
+    return Conflict(
+        message=str(refusal), latest_version=report.latest_version, status=report.status
+    )
+
+
+def _check_base(report: Report, base_version: int | None) -> None:
     if report.latest_version == 0:
         if base_version not in (None, 0):
             raise WorkflowRefusal(
@@ -555,17 +568,20 @@ async def _refuse_if_signed_off(connection: Connection, report: Report, doing: s
 async def _check_warnings_explained(
     connection: Connection, report: Report, comment: str | None
 ) -> None:
+    """Every warning needs a comment: the one saved with its line (a KPI's note), or the
+    submit's comment."""
     latest = await repository.submission_of_version(connection, report, report.latest_version)
     assert latest is not None
-    warnings = [
-        f
-        for f in await repository.findings_of(connection, [latest[0].id])
-        if f.severity is Severity.WARNING
+    open_warnings = [
+        f for f in await repository.findings_of(connection, [latest[0].id]) if f.needs_comment
     ]
-    if warnings and not (comment and comment.strip()):
+    if open_warnings and not (comment and comment.strip()):
+        first = open_warnings[0]
         raise WorkflowRefusal(
-            f"version {report.latest_version} has {len(warnings)} warning(s): submitting needs a "
-            f"comment that explains them (first: {warnings[0].location}: {warnings[0].message})"
+            f"version {report.latest_version} has {len(open_warnings)} warning(s) without a "
+            "comment: submitting needs a comment that explains them (a KPI's note, the "
+            "workbook's Note column, explains its own line); first: "
+            f"{first.shown_where()}: {first.message}"
         )
 
 
