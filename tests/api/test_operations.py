@@ -84,6 +84,7 @@ SAMPLES: list[tuple[str, str, str, str | None, str]] = [
         "api",
     ),
     ("/", "GET", "/", None, "page"),
+    ("/team", "GET", "/team", None, "page"),
     ("/static/{file_path:path}", "GET", "/static/dashboard.css", None, "asset"),
     ("/static/{file_path:path}", "GET", "/static/missing.js", None, "api"),  # 404
     ("", "GET", "/no/such/route", None, "api"),  # 404 of no route

@@ -240,6 +240,7 @@ REST: dict[str, Download | None] = {
     "/graphql": None,
     "/health": None,
     "/": None,
+    "/team": None,
     "/static/{file_path:path}": None,
 }
 
