@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import shutil
 import time
 from pathlib import Path
 
@@ -19,10 +20,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 from hub.excel.layout import KPIS
 from tests.excel.workbooks import row_of
 from tests.web.conftest import DemoHub
-from tests.web.test_dashboard import severe_console_messages
+from tests.web.test_dashboard import OVERFLOWING, severe_console_messages
 from tests.web.test_sign_in_pages import (
+    DOCS_PAGES,
+    SCREENSHOTS,
     WAIT,
-    shoot,
+    WIDTHS,
     type_and_submit,
     wait_for,
     wait_for_path,
@@ -47,7 +50,8 @@ const transfer = new DataTransfer();
 transfer.items.add(file);
 const zone = document.getElementById("drop-zone");
 for (const type of ["dragenter", "dragover", "drop"]) {
-  zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  const event = { dataTransfer: transfer, bubbles: true, cancelable: true };
+  zone.dispatchEvent(new DragEvent(type, event));
 }
 """
 
@@ -118,7 +122,7 @@ def test_sweden_reports_2025_through_its_page(
     verdict = wait_for(browser, "#upload-verdict")
     assert verdict.text == "Nothing was saved: 1 error to fix in the workbook."
     users = f"E{rows['users']}"
-    assert _cells(browser, "#upload-result table.findings tbody tr") == [
+    assert _cells(browser, "#upload-errors tbody tr") == [
         [f"KPIs {users}", "text '600 people' where a number is expected"]
     ]
     assert "values[" not in browser.find_element(By.ID, "upload-result").text
@@ -136,7 +140,7 @@ def test_sweden_reports_2025_through_its_page(
         "users changed by +119.8 % against the previous period (273 -> 600); more than 50 % "
         "needs a comment"
     )
-    assert _cells(browser, "#upload-result table.findings tbody tr") == [
+    assert _cells(browser, "#upload-warnings tbody tr") == [
         [
             f"KPIs {users}",
             warning,
@@ -150,11 +154,16 @@ def test_sweden_reports_2025_through_its_page(
     assert "version 1 saved by national-se" in wait_for(
         browser, '#due tr[data-period="2025"] td'
     ).text.replace("\n", " ")
-    browser.execute_script("window.scrollTo(0, 0)")
     shoot(browser, "team")
 
+    # The checked workbook, one click away: the warning marked on its cell.
+    browser.find_element(By.ID, "annotated").click()
+    checked = load_workbook(io.BytesIO(_downloaded(downloads, "SE-2025-checked.xlsx")))
+    assert checked["Upload report"]["A1"].value == "Upload of SE 2025: accepted"
+    assert checked[KPIS.title][users].comment.text.startswith(f"warning: {warning}")
+
     # Submitting without the comment is stopped on the page; with it, finance has the report.
-    form = browser.find_element(By.CSS_SELECTOR, '#report-kpi form.submit-form')
+    form = browser.find_element(By.CSS_SELECTOR, "#report-kpi form.submit-form")
     form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
     assert wait_for(browser, "#report-kpi [role=alert]").text == (
         f"Write a comment for each warning before submitting: KPIs {users}."
@@ -168,9 +177,30 @@ def test_sweden_reports_2025_through_its_page(
     versions = _cells(browser, "#versions-kpi tbody tr")
     assert [v[0] for v in versions] == ["national-se"]
     assert versions[0][2:] == ["workbook", ""]
-    assert severe_console_messages(browser) == [] or all(
-        "401" in m or "422" in m for m in severe_console_messages(browser)
-    )
+    # The console's only errors: /auth/me's 401 before signing in, the refused upload's 422.
+    messages = severe_console_messages(browser)
+    assert all(" 401 " in m or " 422 " in m for m in messages), messages
+
+
+def shoot(driver: webdriver.Chrome, page: str) -> None:
+    """The page at each width into the screenshots folder and docs/pages/: at 1280 px all of
+    it (the window grows to its height), at 375 px the screen from the upload's result down
+    (kept small for the README). Nothing may stick out sideways at either width."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    DOCS_PAGES.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        driver.set_window_size(width, 900)
+        assert driver.execute_script(OVERFLOWING) == [], f"{page} at {width} px"
+        if width == max(WIDTHS):
+            height = int(driver.execute_script("return document.documentElement.scrollHeight"))
+            driver.set_window_size(width, max(height, 900))
+            driver.execute_script("window.scrollTo(0, 0)")
+        else:
+            driver.execute_script("document.getElementById('workbook-title').scrollIntoView()")
+        target = SCREENSHOTS / f"{page}-{width}.png"
+        assert driver.save_screenshot(str(target))
+        shutil.copyfile(target, DOCS_PAGES / f"{page}-{width}.png")
+    driver.set_window_size(1280, 900)
 
 
 def until_text(driver: webdriver.Chrome, css: str, text: str) -> None:

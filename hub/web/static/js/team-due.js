@@ -40,8 +40,8 @@ export function badge(state) {
   return h("span", { class: `state state-${state.toLowerCase().replace("_", "-")}` }, STATE_WORDS[state]);
 }
 
-function reportCell(row) {
-  if (!row) return h("td", {}, h("span", { class: "muted" }, "not asked for"));
+function reportCell(row, label) {
+  if (!row) return h("td", { "data-label": label }, h("span", { class: "muted" }, "not asked for"));
   const lines = [badge(row.state)];
   if (row.deadline) lines.push(h("span", { class: "cell-note" }, `due ${day(row.deadline)}`));
   if (row.lastChange) {
@@ -54,7 +54,7 @@ function reportCell(row) {
       ),
     );
   }
-  return h("td", {}, ...lines);
+  return h("td", { "data-label": label }, ...lines);
 }
 
 export function renderDue(table, rows, chosen, choose) {
@@ -72,8 +72,8 @@ export function renderDue(table, rows, chosen, choose) {
         "tr",
         { "data-period": period, class: period === chosen ? "chosen" : null },
         h("th", { scope: "row" }, period),
-        reportCell(datasets.KPI),
-        reportCell(datasets.STATEMENTS),
+        reportCell(datasets.KPI, "KPI report"),
+        reportCell(datasets.STATEMENTS, "Financial statements"),
         h("td", {}, button),
       ),
     );

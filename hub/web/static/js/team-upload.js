@@ -32,7 +32,7 @@ function verdict(report) {
   return `Checked and saved. ${parts.join("; ")}.`;
 }
 
-function findingsTable(caption, findings, withComment) {
+function findingsTable(id, caption, findings, withComment) {
   const head = [h("th", { scope: "col" }, "Where"), h("th", { scope: "col" }, "What")];
   if (withComment) head.push(h("th", { scope: "col" }, "Comment"));
   const rows = findings.map((f) => {
@@ -50,7 +50,7 @@ function findingsTable(caption, findings, withComment) {
     { class: "scroll" },
     h(
       "table",
-      { class: "findings" },
+      { class: "findings", id },
       h("caption", {}, caption),
       h("thead", {}, h("tr", {}, ...head)),
       h("tbody", {}, ...rows),
@@ -89,15 +89,15 @@ function render(result, report, file, target) {
   }
   if (errors.length) {
     const more = report.errorCount > errors.length ? ` (the first ${errors.length} of ${report.errorCount})` : "";
-    parts.push(findingsTable(`Errors${more}: fix them in the workbook and upload it again`, errors, false));
+    parts.push(findingsTable("upload-errors", `Errors${more}: fix them in the workbook and upload it again`, errors, false));
   }
   if (warnings.length) {
     const caption = report.accepted
       ? "Warnings: each needs a comment before you submit (below), unless its line has a Note"
       : "Warnings";
-    parts.push(findingsTable(caption, warnings, true));
+    parts.push(findingsTable("upload-warnings", caption, warnings, true));
   }
-  if (notices.length) parts.push(findingsTable("Notices", notices, false));
+  if (notices.length) parts.push(findingsTable("upload-notices", "Notices", notices, false));
   const button = h("button", { type: "button", class: "secondary", id: "annotated" }, "Download the checked workbook");
   button.addEventListener("click", () => saveAnnotated(file, target, button));
   parts.push(h("p", {}, button, " ", h("span", { class: "muted" }, "every problem marked on its cell")));
