@@ -5,6 +5,7 @@
 import { mountHeader } from "./header.js";
 import { gql, requireUser } from "./session.js";
 import { renderDue } from "./team-due.js";
+import { mountImport } from "./team-import.js";
 import { renderReports } from "./team-reports.js";
 import { mountUpload } from "./team-upload.js";
 
@@ -13,7 +14,7 @@ const STATUS = `query Due($entity: [String!]) {
     period dataset state deadline latestVersion lastChange { action actor at }
   }
 }`;
-const ENTITY = `query Entity($code: String!) { entity(code: $code) { name } }`;
+const ENTITY = `query Entity($code: String!) { entity(code: $code) { name importFormats } }`;
 
 const page = { user: null, period: null };
 
@@ -55,8 +56,8 @@ async function choose(period, { focus = true } = {}) {
   for (const row of document.querySelectorAll("#due tbody tr")) {
     row.classList.toggle("chosen", row.dataset.period === period);
   }
-  $("upload-result").hidden = true;
-  $("upload-status").textContent = "";
+  for (const id of ["upload-result", "export-result"]) $(id).hidden = true;
+  for (const id of ["upload-status", "export-status"]) $(id).textContent = "";
   await loadReports();
   if (focus) $("workbook-title").scrollIntoView({ block: "start" });
 }
@@ -73,6 +74,18 @@ async function main() {
     input: $("upload-file"),
     status: $("upload-status"),
     result: $("upload-result"),
+    target: () => ({ entity: page.user.entity, period: page.period }),
+    saved: refresh,
+  });
+  mountImport({
+    card: $("export-card"),
+    form: $("export-form"),
+    format: $("export-format"),
+    files: $("export-files"),
+    comment: $("export-comment"),
+    status: $("export-status"),
+    result: $("export-result"),
+    formats: entity?.importFormats ?? [],
     target: () => ({ entity: page.user.entity, period: page.period }),
     saved: refresh,
   });
