@@ -1,7 +1,8 @@
 """The national team's page in a real browser (Debian's Chromium, headless) against a real
 `hub demo` process, as Sweden's team works: it signs in, sees 2025 due, downloads the workbook,
 uploads it with an error and sees the cell, fixes it with openpyxl and drops it on the page,
-comments the warning and submits. Screenshots at 1280 and 375 px go to tests/web/screenshots/ and
+comments the warning and submits; another company's SIE export sent from the page is refused
+with its lines named. Screenshots at 1280 and 375 px go to tests/web/screenshots/ and
 docs/pages/team-<width>.png."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from hub.excel.layout import KPIS
 from tests.excel.workbooks import row_of
-from tests.web.conftest import DemoHub
+from tests.web.conftest import REPO, DemoHub
 from tests.web.test_dashboard import OVERFLOWING, severe_console_messages
 from tests.web.test_sign_in_pages import (
     DOCS_PAGES,
@@ -39,6 +40,8 @@ KPIS_2025: dict[str, object] = {
     "offices": 1,
     "contribution_rate": 7.33,
 }
+
+OTHER_COMPANY = REPO / "tests" / "data" / "imports" / "se-sie" / "BL0001_typ4.SE"
 
 DROP = """
 const [name, content] = arguments;
@@ -177,6 +180,24 @@ def test_sweden_reports_2025_through_its_page(
     versions = _cells(browser, "#versions-kpi tbody tr")
     assert [v[0] for v in versions] == ["national-se"]
     assert versions[0][2:] == ["workbook", ""]
+    # A national export sent from the page: another company's SIE file is refused, located.
+    wait_for(browser, '#due tr[data-period="2025-Q1"] button').click()
+    until_text(browser, "#workbook-title", "2025-Q1")
+    export = wait_for(browser, "#export-format")
+    assert export.get_attribute("value") == "sie"
+    browser.find_element(By.ID, "export-files").send_keys(str(OTHER_COMPANY))
+    browser.find_element(By.ID, "export-button").click()
+    assert wait_for(browser, "#export-verdict").text == (
+        "Nothing was saved: 1 problem in the file."
+    )
+    assert _cells(browser, "#export-problems tbody tr") == [
+        [
+            "the file",
+            "the file's fiscal years do not cover 2025-01-01 to 2025-03-31: #RAR 0 (line 11): "
+            "2009-07-01 to 2010-06-30; #RAR -1 (line 12): 2008-07-01 to 2009-06-30",
+        ]
+    ]
+
     # The console's only errors: /auth/me's 401 before signing in, the refused upload's 422.
     messages = severe_console_messages(browser)
     assert all(" 401 " in m or " 422 " in m for m in messages), messages
