@@ -82,11 +82,17 @@ async def test_the_note_column_is_the_comment_of_its_lines_warning(
     response = await upload(client, token, "SE", "2025", explained)
     assert [(d["outcome"], d["version"]) for d in response.json()["datasets"]] == [("saved", 2)]
     [warning] = response.json()["warnings"]
-    assert (warning["comment"], warning["needsComment"], warning["explain"]) == (
-        "two new cities joined in March",
-        False,
-        None,
-    )
+    assert warning == {
+        "sheet": "KPIs",
+        "cell": f"E{users}",
+        "rule": "change-vs-previous-period",
+        "message": "users changed by +119.8 % against the previous period (273 -> 600); "
+        "more than 50 % needs a comment",
+        "severity": "warning",
+        "comment": "two new cities joined in March",
+        "needsComment": False,
+        "explain": None,
+    }
     versions = data(await gql(client, token, VERSIONS))["reports"][0]["versions"]
     assert [
         (f["place"], f["field"], f["comment"], f["needsComment"])
