@@ -123,7 +123,12 @@ async def _serve(
 
 
 def _print_banner(
-    host: str, port: int, described: str, tokens: dict[str, str] | None, graphiql: bool
+    host: str,
+    port: int,
+    described: str,
+    tokens: dict[str, str] | None,
+    graphiql: bool,
+    passwords: dict[str, str] | None = None,
 ) -> None:
     base = f"http://{host}:{port}"
     click.secho(f"The network hub is running at {base}", fg="green", bold=True)
@@ -147,6 +152,10 @@ def _print_banner(
         click.echo(
             '\nIn GraphiQL, add the header {"Authorization": "Bearer <token>"} in the Headers tab.'
         )
+    if passwords:
+        click.echo(f"\nDemo users (passwords to sign in at {base}/sign-in, new at every start):")
+        for name, password in passwords.items():
+            click.echo(f"  {name:<12} {password}")
     click.echo("\nPress Ctrl-C to stop.")
 
 
@@ -170,6 +179,7 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
 
     async def work(url: str, described: str, embedded: EmbeddedPostgres | None) -> None:
         tokens: dict[str, str] | None = None
+        passwords: dict[str, str] | None = None
         if demo:
             from hub.demo.load import DemoLoadError, load_demo
 
@@ -179,6 +189,7 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
                 except DemoLoadError as error:
                     fail(str(error))
             tokens = loaded.tokens
+            passwords = loaded.passwords
             if loaded.submitted:
                 click.echo(f"Demo data submitted: {', '.join(loaded.submitted)}")
             if loaded.already_there:
@@ -194,7 +205,7 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
             settings,
             url,
             (host, port),
-            lambda: _print_banner(host, port, described, tokens, settings.graphiql),
+            lambda: _print_banner(host, port, described, tokens, settings.graphiql, passwords),
             embedded,
         )
 

@@ -11,10 +11,11 @@ from hub.auth.config import AuthConfig, load_auth_config
 from hub.db.migrate import apply_migrations
 from hub.db.pool import Database
 from hub.limits.config import load_limits
+from hub.mappings.repository import seed as seed_mappings
 from hub.registry.group_chart import GroupChart, load_group_chart
 from hub.registry.load import ConfigError, load_registry
 from hub.registry.registry import Registry
-from hub.registry.repository import sync_charts, sync_registry
+from hub.registry.repository import sync_registry
 from hub.reporting.rules import ReportingRules, load_reporting_rules
 from hub.settings import Settings
 
@@ -75,7 +76,8 @@ def _lines_known(registry: Registry, chart: GroupChart) -> Iterator[str]:
 async def open_hub(
     settings: Settings, database_url: str, *, pool_size: int = 10
 ) -> AsyncIterator[Hub]:
-    """Load the config, connect, migrate and sync the registry; close the pool on exit."""
+    """Load the config, connect, migrate, sync the registry and seed the mappings of entities
+    that have none; close the pool on exit."""
     network = load_network(settings)
     limits = load_limits(settings.config_dir)
     db = await Database.connect(
@@ -87,7 +89,7 @@ async def open_hub(
         async with db.pool.acquire() as connection:
             await apply_migrations(connection)
             await sync_registry(connection, network.registry)
-            await sync_charts(connection, network.countries)
+            await seed_mappings(connection, network.countries)
         yield Hub(
             network.registry,
             network.countries,

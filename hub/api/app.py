@@ -1,4 +1,5 @@
-"""The Litestar application: GraphQL at /graphql, health at /health."""
+"""The Litestar application: GraphQL at /graphql, health at /health, the pages, and the browser's
+sign-in (sessions and CSRF: hub/web/sessions.py)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ from hub.limits.http import bounded
 from hub.monitoring.http import MonitoringController
 from hub.services import Hub, load_network, open_hub
 from hub.settings import Settings
+from hub.web.auth_http import AUTH_ROUTES
 from hub.web.graphiql import graphiql_page
 from hub.web.http import WEB_ROUTES
+from hub.web.sessions import STORE_NAME, WebSecurity
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -79,9 +82,16 @@ def _graphql_controller(schema: HubSchema, graphiql: bool) -> type[Controller]:
 def create_app(settings: Settings, database_url: str) -> Litestar:
     """The app opens the hub (pool, migrations, registry sync) on start and closes it on stop."""
 
+    network = load_network(settings)
+    web = WebSecurity.make(
+        idle_seconds=network.auth.sessions.idle_seconds, behind_tls=settings.behind_tls
+    )
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with open_hub(settings, database_url) as hub:
+            async with hub.db.pool.acquire() as connection:
+                await web.start(connection, hub.db.pool)
             app.state.hub = hub
             # Everything loaded so far (schema, config, charts) lives as long as the process:
             # keep it out of the garbage collector's sweeps, which otherwise pause requests
@@ -90,7 +100,6 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             gc.freeze()
             yield
 
-    network = load_network(settings)
     limits = load_limits(settings.config_dir)
     schema = build_schema(limits)
     check_coordinates(settings.config_dir, limits, schema._schema)
@@ -105,9 +114,12 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             MonitoringController,
             BoardPackController,
             *WEB_ROUTES,
+            *AUTH_ROUTES,
         ],
         lifespan=[lifespan],
-        state=State({"graphiql": settings.graphiql}),
+        state=State({"graphiql": settings.graphiql, "web": web}),
+        middleware=web.middleware,
+        stores={STORE_NAME: web.store},
         # Failures are logged by hub.api.failures: one line for a client's mistake, one
         # traceback for a bug; Litestar's own traceback for every exception would repeat them.
         logging_config=LoggingConfig(log_exceptions="never"),

@@ -14,6 +14,7 @@ from hub.consolidation.model import ConsolidationError
 from hub.contributions.service import ContributionError
 from hub.db.outage import outage_reason
 from hub.investments.model import InvestmentError
+from hub.mappings.model import MappingError
 from hub.reporting.workflow import WorkflowRefusal
 from hub.signoff import Locked
 
@@ -27,6 +28,7 @@ EXPECTED: dict[type[Exception], str] = {
     ContributionError: "BAD_USER_INPUT",
     InvestmentError: "INVESTMENT",
     Locked: "LOCKED",
+    MappingError: "BAD_USER_INPUT",
 }
 
 
@@ -46,7 +48,7 @@ class HubSchema(strawberry.Schema):
             code = next((c for t, c in EXPECTED.items() if isinstance(original, t)), None)
             if code is not None:
                 error.extensions = {**(error.extensions or {}), "code": code}
-                if isinstance(original, ConsolidationError):
+                if isinstance(original, ConsolidationError | MappingError):
                     error.extensions["problems"] = original.problems
             elif original is None or isinstance(original, GraphQLError):
                 continue  # syntax, validation, or an error the code built with its own code

@@ -39,6 +39,7 @@ from hub.imports.profile_graphql import ColumnProfileMutation, ColumnProfileQuer
 from hub.investments.graphql import InvestmentMutation, InvestmentQuery
 from hub.limits.config import Limits
 from hub.limits.extension import RequestLimitsExtension
+from hub.mappings.graphql import MappingMutation, MappingQuery
 from hub.registry.graphql import RegistryQuery
 from hub.reporting.graphql import ReportingMutation, ReportingQuery
 from hub.reporting.status_graphql import ReportingStatusQuery
@@ -58,6 +59,7 @@ Query = merge_types(
         BoardQuery,
         UserQuery,
         ColumnProfileQuery,
+        MappingQuery,
     ),
 )
 Mutation = merge_types(
@@ -71,6 +73,7 @@ Mutation = merge_types(
         ColumnProfileMutation,
         InvestmentMutation,
         UserMutation,
+        MappingMutation,
     ),
 )
 

@@ -30,6 +30,7 @@ OPTION_NAMES: dict[str, str | None] = {
     "entity": "--entity",
     "expires_in_days": "--expires-in",
     "label": "--label",
+    "password": None,
 }
 
 data_dir_option = click.option(
@@ -282,6 +283,35 @@ def disable(name: str, data_dir: Path | None) -> None:
 def enable(name: str, data_dir: Path | None) -> None:
     """Accept a disabled user's tokens again (those not expired or revoked)."""
     _switch(name, False, data_dir)
+
+
+@user.command("password")
+@click.argument("name")
+@click.option(
+    "--generate",
+    is_flag=True,
+    help="Make up a password and print it (once) instead of asking for one.",
+)
+@data_dir_option
+def password(name: str, generate: bool, data_dir: Path | None) -> None:
+    """Set the password NAME signs in with from a browser: asked twice (not echoed), or made up
+    with --generate and printed alone on standard output. Its sessions opened before end, and a
+    lock-out after wrong passwords ends."""
+    chosen: str | None = None
+    if not generate:
+        chosen = click.prompt(
+            f"New password for {name}", hide_input=True, confirmation_prompt=True, err=True
+        )
+
+    async def work(admin: UserAdmin) -> str:
+        return await admin.set_password(name, chosen)
+
+    done = administer(data_dir, work)
+    if generate:
+        click.echo(done)
+        click.echo(f"password of {name} set; it is shown only this once", err=True)
+    else:
+        click.echo(f"password of {name} set")
 
 
 @user.command("audit")

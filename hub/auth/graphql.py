@@ -92,6 +92,14 @@ class User:
     active_tokens: int = strawberry.field(description="Neither expired nor revoked.")
     last_used_at: dt.datetime | None = strawberry.field(description="The latest of its tokens'.")
     tokens: list[ApiToken]
+    has_password: bool = strawberry.field(description="Whether it can sign in from a browser.")
+    last_sign_in_at: dt.datetime | None = strawberry.field(
+        description="Its last sign-in from a browser (with its password)."
+    )
+    locked_until: dt.datetime | None = strawberry.field(
+        description="Set while it is locked out after too many wrong passwords "
+        "(sign_in in config/auth.toml); resetting its password ends the lock-out."
+    )
 
     @classmethod
     def of(cls, user: UserInfo) -> User:
@@ -105,6 +113,9 @@ class User:
             active_tokens=user.active_tokens,
             last_used_at=user.last_used_at,
             tokens=[ApiToken.of(token) for token in user.tokens],
+            has_password=user.has_password,
+            last_sign_in_at=user.last_sign_in_at,
+            locked_until=user.locked_until,
         )
 
 
@@ -116,6 +127,12 @@ class IssuedToken:
     @classmethod
     def of(cls, issued: Issued) -> IssuedToken:
         return cls(secret=issued.secret, token=ApiToken.of(issued.token))
+
+
+@strawberry.type(description="A new password: `password` is shown this once.")
+class ResetPassword:
+    password: str = strawberry.field(description="Give it to the user; it is not kept.")
+    user: User
 
 
 @strawberry.type(description="Who did what to which user, and when.")
@@ -241,6 +258,16 @@ class UserMutation:
         async with administering(info) as admin:
             token, _now = await admin.revoke_token(id)
             return ApiToken.of(token)
+
+    @strawberry.mutation(
+        description="Give a user a new generated password, returned this once (only its argon2id "
+        "hash is kept). Its sessions opened before end; a lock-out ends."
+    )
+    async def reset_password(self, info: Info, name: str) -> ResetPassword:
+        async with administering(info) as admin:
+            password = await admin.set_password(name)
+            [user] = await admin.users([name])
+            return ResetPassword(password=password, user=User.of(user))
 
     @strawberry.mutation(description="Revoke every active token of a user; returns them.")
     async def revoke_user_tokens(self, info: Info, name: str) -> list[ApiToken]:

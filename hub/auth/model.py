@@ -41,6 +41,7 @@ class AuditAction(StrEnum):
     ENABLE_USER = "enable user"
     ISSUE_TOKEN = "issue token"
     REVOKE_TOKEN = "revoke token"
+    SET_PASSWORD = "set password"
 
 
 class TokenState(StrEnum):
@@ -72,6 +73,9 @@ class UserInfo:
     created_at: dt.datetime
     disabled_at: dt.datetime | None
     tokens: tuple[TokenInfo, ...]
+    has_password: bool = False
+    last_sign_in_at: dt.datetime | None = None
+    locked_until: dt.datetime | None = None
 
     @property
     def active_tokens(self) -> int:
@@ -107,7 +111,8 @@ class AuditEntry:
 
 class UserAdminError(Exception):
     """A refused change to users or tokens. `field` is the input it concerns (`name`, `role`,
-    `entity`, `expires_in_days`, `label`, `token`); the interfaces name it their way."""
+    `entity`, `expires_in_days`, `label`, `token`, `password`); the interfaces name it their
+    way."""
 
     def __init__(self, field: str, reason: str) -> None:
         self.field = field

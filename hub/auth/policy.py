@@ -25,6 +25,8 @@ class Action(StrEnum):
     MANAGE_INVESTMENTS = "manage investment programmes and loans"
     MANAGE_USERS = "manage users"
     MANAGE_IMPORT_PROFILES = "read or save the column profiles of trial balance imports"
+    READ_MAPPINGS = "read the mapping of national accounts to group lines"
+    MANAGE_MAPPINGS = "map national accounts to group lines"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ POLICY: dict[Role, tuple[Grant, ...]] = {
         Grant(Action.READ_DRAFTS, own_entity_only=True),
         Grant(Action.SUBMIT_FIGURES, own_entity_only=True),
         Grant(Action.MANAGE_IMPORT_PROFILES, own_entity_only=True),
+        Grant(Action.READ_MAPPINGS, own_entity_only=True),
     ),
     Role.FINANCE: (
         Grant(Action.READ_NETWORK),
@@ -54,6 +57,8 @@ POLICY: dict[Role, tuple[Grant, ...]] = {
         Grant(Action.CONSOLIDATE),
         Grant(Action.MANAGE_INVESTMENTS),
         Grant(Action.MANAGE_IMPORT_PROFILES),
+        Grant(Action.READ_MAPPINGS),
+        Grant(Action.MANAGE_MAPPINGS),
     ),
     Role.ADMIN: (
         Grant(Action.READ_NETWORK),
@@ -61,6 +66,7 @@ POLICY: dict[Role, tuple[Grant, ...]] = {
         Grant(Action.READ_DRAFTS),
         Grant(Action.MANAGE_USERS),
         Grant(Action.MANAGE_IMPORT_PROFILES),
+        Grant(Action.READ_MAPPINGS),
     ),
 }
 

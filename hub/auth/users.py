@@ -7,6 +7,7 @@ unless `change_role` is called. `upsert_user` is the shortcut of the demo and th
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from hub.auth.model import (
     UserInfo,
     day,
 )
+from hub.auth.passwords import generate_password, hash_password, password_problem
 from hub.auth.policy import Principal, Role
 from hub.auth.tokens import digest, new_token
 from hub.auth.tokens import principal_for_token as principal_for_token
@@ -140,8 +142,10 @@ class UserAdmin:
     async def users(self, names: Sequence[str] | None = None) -> list[UserInfo]:
         """Every user (by name), or those named; an unknown name is refused."""
         rows = await self.connection.fetch(
-            "select id, name, role, entity_code, created_at, disabled_at from app_user "
-            "where $1::text[] is null or name = any($1) order by name",
+            "select id, name, role, entity_code, created_at, disabled_at, "
+            "password_hash is not null as has_password, last_sign_in_at, "
+            "case when locked_until > now() then locked_until end as locked_until "
+            "from app_user where $1::text[] is null or name = any($1) order by name",
             None if names is None else list(names),
         )
         missing = sorted(set(names or ()) - {row["name"] for row in rows})
@@ -162,6 +166,9 @@ class UserAdmin:
                 created_at=row["created_at"],
                 disabled_at=row["disabled_at"],
                 tokens=tuple(by_user.get(row["name"], ())),
+                has_password=row["has_password"],
+                last_sign_in_at=row["last_sign_in_at"],
+                locked_until=row["locked_until"],
             )
             for row in rows
         ]
@@ -318,6 +325,33 @@ class UserAdmin:
         for row in rows:
             await self._revoke(row)
         return [_token(await self._token_row(row["id"])) for row in rows]
+
+    async def set_password(self, name: str, password: str | None = None) -> str:
+        """Sets the user's password (a generated one when none is given) and returns it. The
+        sessions it opened before end, a lock-out ends, and the change is audited (never the
+        password: only its argon2id hash is stored)."""
+        if password is None:
+            password = generate_password()
+        else:
+            problem = password_problem(password)
+            if problem is not None:
+                raise UserAdminError("password", problem)
+        row = await self._user_row(name, lock=True)
+        hashed = await asyncio.to_thread(hash_password, password)
+        await self.connection.execute(
+            "update app_user set password_hash = $2, password_changed_at = clock_timestamp(), "
+            "failed_sign_ins = 0, locked_until = null where id = $1",
+            row["id"],
+            hashed,
+        )
+        await audit.record(
+            self.connection,
+            self.actor,
+            AuditAction.SET_PASSWORD,
+            row["id"],
+            "its sessions opened before end; a lock-out ends",
+        )
+        return password
 
     async def _revoke(self, row: asyncpg.Record) -> None:
         user_id = await self.connection.fetchval(

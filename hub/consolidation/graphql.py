@@ -404,10 +404,11 @@ class DrillDownRow:
 @strawberry.type
 class UnmappedAccount:
     account: str
+    name: str | None = strawberry.field(description="The account's name in the trial balance.")
     balance: Decimal
     reason: str | None = strawberry.field(
-        description="Why the chart leaves the account out of the statements, when it says so "
-        "(e.g. BAS class 9: internal accounts); none when no range of the chart holds it."
+        description="Why the mapping leaves the account out of the statements, when it says so "
+        "(e.g. BAS class 9: internal accounts); none when no mapping rule holds it."
     )
 
 
@@ -483,7 +484,8 @@ class ConsolidationQuery:
             entity=entity,
             version=version,
             accounts=[
-                UnmappedAccount(account=r.account, balance=r.balance, reason=r.reason) for r in rows
+                UnmappedAccount(account=r.account, name=r.name, balance=r.balance, reason=r.reason)
+                for r in rows
             ],
         )
 

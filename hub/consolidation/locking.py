@@ -146,7 +146,10 @@ async def lock(
         await repository.hold_statement_reports(connection, scope, period)
         run_id, inputs = await _run_for(hub, connection, principal, period, scope)
         await repository.keep_run_accounts(
-            connection, run_id, [source.submission_id for source in inputs.sources]
+            connection,
+            run_id,
+            [source.submission_id for source in inputs.sources],
+            await service.mapped_accounts(hub, connection, inputs.sources, period),
         )
         prior, prior_run_id, prior_problems = await _prior(
             hub, connection, principal, prior_period, scope

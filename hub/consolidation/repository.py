@@ -1,6 +1,6 @@
-"""The only code of consolidation that talks to PostgreSQL. The heavy part is one set-based
-aggregate: every approved trial-balance line, mapped to its group line, summed per entity,
-line, partner."""
+"""The only code of consolidation that talks to PostgreSQL. The heavy part, every approved
+trial-balance line summed per entity, chart account and partner, is hub/mappings/repository's
+`account_sums`: the mapping rules in force for the period then place the sums on group lines."""
 
 from __future__ import annotations
 
@@ -20,15 +20,6 @@ class ReportState(msgspec.Struct, frozen=True, kw_only=True):
     status: Status | None  # of the approved version (approved or locked); None: none approved
     approved_version: int | None
     submission_id: int | None  # of the approved version
-
-
-class Aggregate(msgspec.Struct, frozen=True, kw_only=True):
-    entity: str
-    line: str | None  # None: the account is not mapped
-    partner: str | None
-    investment: bool
-    unmapped_account: str | None
-    amount: Decimal
 
 
 async def statement_reports(
@@ -58,35 +49,7 @@ async def statement_reports(
     ]
 
 
-async def aggregates(connection: Connection, submission_ids: Sequence[int]) -> list[Aggregate]:
-    rows = await connection.fetch(
-        """
-        select s.entity_code, m.line_code, t.partner_entity,
-               coalesce(m.investment, false) as investment,
-               case when m.line_code is null then coalesce(t.chart_account, t.account_code) end
-                   as unmapped_account,
-               sum(t.amount) as amount
-        from tb_line t
-        join submission s on s.id = t.submission_id
-        left join chart_mapping m
-          on m.entity_code = s.entity_code
-         and m.account_code = coalesce(t.chart_account, t.account_code)
-        where t.submission_id = any($1::bigint[])
-        group by 1, 2, 3, 4, 5
-        """,
-        list(submission_ids),
-    )
-    return [
-        Aggregate(
-            entity=row["entity_code"],
-            line=row["line_code"],
-            partner=row["partner_entity"],
-            investment=row["investment"],
-            unmapped_account=row["unmapped_account"],
-            amount=plain(row["amount"]),
-        )
-        for row in rows
-    ]
+Mapped = tuple[str, str, str]  # entity, chart account, group line
 
 
 class JournalRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -345,9 +308,10 @@ async def runs(connection: Connection, period: str) -> list[RunRow]:
 
 
 async def keep_run_accounts(
-    connection: Connection, run_id: int, submission_ids: Sequence[int]
+    connection: Connection, run_id: int, submission_ids: Sequence[int], mapped: Sequence[Mapped]
 ) -> None:
-    """Keep the national accounts behind a run as mapped now (once per run)."""
+    """Keep the national accounts behind a run with the lines they map to for its period
+    (`mapped`: entity, chart account, line), once per run."""
     await connection.execute(
         """
         insert into consolidation_run_account
@@ -356,15 +320,18 @@ async def keep_run_accounts(
                sum(t.amount)
         from tb_line t
         join submission s on s.id = t.submission_id
-        join chart_mapping m
+        join unnest($3::text[], $4::text[], $5::text[]) as m(entity_code, account_code, line_code)
           on m.entity_code = s.entity_code
          and m.account_code = coalesce(t.chart_account, t.account_code)
-        where t.submission_id = any($2::bigint[]) and m.line_code is not null
+        where t.submission_id = any($2::bigint[])
           and not exists (select 1 from consolidation_run_account k where k.run_id = $1)
         group by 2, 3, 4, 5, 6
         """,
         run_id,
         list(submission_ids),
+        [m[0] for m in mapped],
+        [m[1] for m in mapped],
+        [m[2] for m in mapped],
     )
 
 
@@ -376,20 +343,19 @@ class DetailRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def account_details(
-    connection: Connection, submission_id: int, entity: str, line: str
+    connection: Connection, submission_id: int, accounts: Sequence[str]
 ) -> list[DetailRow]:
+    """The trial-balance lines of the submission booked under the chart `accounts`."""
     rows = await connection.fetch(
         """
         select t.account_code, t.label, t.partner_entity, sum(t.amount) as amount
         from tb_line t
-        join chart_mapping m
-          on m.entity_code = $2 and m.account_code = coalesce(t.chart_account, t.account_code)
-        where t.submission_id = $1 and m.line_code = $3
+        where t.submission_id = $1
+          and coalesce(t.chart_account, t.account_code) = any($2::text[])
         group by 1, 2, 3 order by 1, 3
         """,
         submission_id,
-        entity,
-        line,
+        list(accounts),
     )
     return [
         DetailRow(

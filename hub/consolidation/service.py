@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
 import msgspec
 
-from countries.charts import ChartOfAccounts
 from hub import signoff
 from hub.auth.policy import Action, Principal, authorize
 from hub.consolidation import repository
@@ -38,6 +37,9 @@ from hub.consolidation.translation import carried_equity_lines, carry_forward, r
 from hub.db.pool import Connection
 from hub.fx.model import RateKey
 from hub.fx.service import rates_for
+from hub.mappings import repository as mappings_repository
+from hub.mappings import service as mappings
+from hub.mappings.model import Placer
 from hub.registry.group_chart import Side, Statement
 from hub.reporting.model import Dataset, Status
 from hub.reporting.period import PeriodError, parse_period
@@ -147,19 +149,38 @@ async def _sources(
     return sources
 
 
+async def _placers(
+    hub: Hub, connection: Connection, entities: Iterable[str], period: str
+) -> dict[str, Placer]:
+    return {
+        code: await mappings.placer(hub, connection, code, period)
+        for code in dict.fromkeys(entities)
+    }
+
+
 async def _balances(
-    connection: Connection, sources: list[Source], problems: list[str], period: str
+    hub: Hub, connection: Connection, sources: list[Source], problems: list[str], period: str
 ) -> dict[str, list[Balance]]:
-    aggregates = await repository.aggregates(connection, [s.submission_id for s in sources])
+    """Each source's trial balance on group lines, by the mapping rules in force for `period`:
+    summed per line, partner and investment flag."""
+    sums = await mappings_repository.account_sums(connection, [s.submission_id for s in sources])
+    placers = await _placers(hub, connection, (s.entity for s in sources), period)
+    by_line: dict[tuple[str, str, str | None, bool], Decimal] = defaultdict(Decimal)
+    unmapped: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for row in sums:
+        placed = placers[row.entity].place_key(row.key)
+        if placed.line is None:
+            unmapped[(row.entity, row.key)] += row.amount
+        else:
+            by_line[(row.entity, placed.line, row.partner, placed.investment)] += row.amount
     balances: dict[str, list[Balance]] = defaultdict(list)
-    unmapped: dict[str, list[str]] = defaultdict(list)
-    for row in aggregates:
-        if row.line is None:
-            if row.amount != 0:
-                unmapped[row.entity].append(f"{row.unmapped_account} ({row.amount})")
-            continue
-        balances[row.entity].append(Balance(row.line, row.amount, row.partner, row.investment))
-    for code, accounts in unmapped.items():
+    for (code, line, partner, investment), amount in by_line.items():
+        balances[code].append(Balance(line, amount, partner, investment))
+    listed: dict[str, list[str]] = defaultdict(list)
+    for (code, account), amount in unmapped.items():
+        if amount != 0:
+            listed[code].append(f"{account} ({amount})")
+    for code, accounts in listed.items():
         problems.append(
             f"{code}: accounts with a balance are not mapped to the group chart: "
             f"{', '.join(sorted(accounts))}"
@@ -171,6 +192,20 @@ async def _balances(
                 "have no trial balance: consolidation needs one"
             )
     return balances
+
+
+async def mapped_accounts(
+    hub: Hub, connection: Connection, sources: Sequence[Source], period: str
+) -> list[repository.Mapped]:
+    """(entity, chart account, line) of every mapped account of the sources in `period`."""
+    sums = await mappings_repository.account_sums(connection, [s.submission_id for s in sources])
+    placers = await _placers(hub, connection, (s.entity for s in sources), period)
+    found = {
+        (row.entity, row.key, line)
+        for row in sums
+        if (line := placers[row.entity].place_key(row.key).line) is not None
+    }
+    return sorted(found)
 
 
 def _closed_before(balances: list[Balance], hub: Hub) -> list[Balance]:
@@ -187,7 +222,7 @@ async def gather(hub: Hub, connection: Connection, scope: list[str], period: str
     """Everything a consolidation of `period` reads; every problem found is listed at once."""
     problems: list[str] = []
     sources = await _sources(connection, scope, period, problems)
-    balances = await _balances(connection, sources, problems, period)
+    balances = await _balances(hub, connection, sources, problems, period)
     in_scope = [s.entity for s in sources]
     averages = await _impairment_averages(hub, connection, in_scope, period)
     terms = await register.terms_for(hub, connection, in_scope, period, averages, problems)
@@ -310,7 +345,7 @@ async def _computed_opening(
     sources = await _sources(connection, [code], prior, None)
     if not sources:
         return missing
-    balances = (await _balances(connection, sources, problems, prior)).get(code, [])
+    balances = (await _balances(hub, connection, sources, problems, prior)).get(code, [])
     averages = await _impairment_averages(hub, connection, [code], prior)
     terms = await register.terms_for(hub, connection, [code], prior, averages, problems)
     acquired = terms.acquisitions.get(code)
@@ -773,6 +808,10 @@ async def drill_down(
     rows: list[DrillRow] = []
     carried_values = _carried_rates(hub, inputs)
     async with hub.db.pool.acquire() as connection:
+        on_line: dict[tuple[str, str], list[str]] = defaultdict(list)
+        if run_id is None:
+            for code, key, mapped in await mapped_accounts(hub, connection, inputs.sources, period):
+                on_line[(code, mapped)].append(key)
         for source in inputs.entities:
             if entity is not None and source.entity != entity:
                 continue
@@ -784,7 +823,7 @@ async def drill_down(
                 sign = 1 if hub.group_chart.lines[leaf].side is Side.DEBIT else -1
                 details = (
                     repository.account_details(
-                        connection, source.submission_id, source.entity, leaf
+                        connection, source.submission_id, on_line[(source.entity, leaf)]
                     )
                     if run_id is None
                     else repository.run_account_details(connection, run_id, source.entity, leaf)
@@ -809,15 +848,17 @@ async def drill_down(
 
 class Unmapped(msgspec.Struct, frozen=True, kw_only=True):
     account: str
+    name: str | None  # the trial balance's name for it
     balance: Decimal
-    reason: str | None  # the chart's, when it leaves the account out on purpose
+    reason: str | None  # the mapping's, when it leaves the account out on purpose
 
 
 async def unmapped_accounts(
     hub: Hub, principal: Principal, entity: str, period_text: str
 ) -> tuple[int | None, list[Unmapped]]:
     """The accounts of the entity's latest statements version (the caller's view: drafts for
-    its own team and finance) that map to no group line: (version, accounts with a balance)."""
+    its own team and finance) that map to no group line under the mapping rules in force for
+    the period: (version, accounts with a balance)."""
     if entity not in hub.registry.entities:
         raise ConsolidationError([f"unknown entity {entity!r}"])
     authorize(principal, Action.READ_DRAFTS, entity)
@@ -826,19 +867,18 @@ async def unmapped_accounts(
         latest = await latest_submission_id(connection, entity, period, Dataset.STATEMENTS)
         if latest is None:
             return None, []
-        rows = await repository.aggregates(connection, [latest[0]])
-    chart = hub.countries[entity].profile.chart_of_accounts
-    return latest[1], [
-        Unmapped(
-            account=row.unmapped_account or "",
-            balance=row.amount,
-            reason=_not_mapped(chart, row.unmapped_account or ""),
-        )
-        for row in rows
-        if row.line is None and row.amount != 0
-    ]
-
-
-def _not_mapped(chart: ChartOfAccounts, account: str) -> str | None:
-    placed = chart.place(account)
-    return None if placed is None else placed.not_mapped
+        accounts = await mappings_repository.accounts_of(connection, latest[0])
+        placer = await mappings.placer(hub, connection, entity, period)
+    found = []
+    for account in accounts:
+        placed = placer.place_key(account.key)
+        if placed.line is None and account.balance != 0:
+            found.append(
+                Unmapped(
+                    account=account.key,
+                    name=account.name,
+                    balance=account.balance,
+                    reason=placed.not_mapped,
+                )
+            )
+    return latest[1], found

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import msgspec
 
+from hub.auth.model import SYSTEM
 from hub.auth.policy import Principal, Role
-from hub.auth.users import principal_for_token, upsert_user
+from hub.auth.users import UserAdmin, principal_for_token, upsert_user
 from hub.demo import exports
 from hub.demo.consolidation import demo_register_problems, sign_off_2023, summary
 from hub.demo.figures import NETWORK_TABLE, operating_result, values_2023, values_2024
@@ -47,6 +48,7 @@ def demo_users(entities: list[str]) -> list[DemoUser]:
 @dataclass(slots=True)
 class DemoLoad:
     tokens: dict[str, str] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)  # for /sign-in, new at each load
     submitted: list[str] = field(default_factory=list)
     already_there: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
@@ -117,7 +119,8 @@ def demo_problems(hub: Hub) -> list[str]:
 
 
 async def load_demo(hub: Hub) -> DemoLoad:
-    """Idempotent: reports already present are left alone; demo users get fresh tokens. A network
+    """Idempotent: reports already present are left alone; demo users get fresh tokens and
+    passwords. A network
     the demo data does not fit is refused, naming why, before anything is written."""
     problems = demo_problems(hub)
     if problems:
@@ -134,6 +137,9 @@ async def load_demo(hub: Hub) -> DemoLoad:
                 connection, user.name, user.role, user.entity, rules=hub.auth.tokens
             )
             result.tokens[user.name] = token
+            result.passwords[user.name] = await UserAdmin.of(hub, connection, SYSTEM).set_password(
+                user.name
+            )
             principal = await principal_for_token(connection, token)
             assert principal is not None
             principals[user.entity or user.name] = principal

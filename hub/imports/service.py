@@ -31,6 +31,7 @@ from hub.imports.detect import detect, proposal_notes, sample_of
 from hub.imports.formats import Source
 from hub.imports.model import ImportProblem, Ledger
 from hub.imports.readers import FORMATS
+from hub.mappings import service as mappings
 from hub.reporting import repository as reports
 from hub.reporting import service as reporting
 from hub.reporting.model import (
@@ -208,10 +209,11 @@ async def import_ledger(
         return report.refused(
             [ImportProblem(line=None, column=None, message=m) for m in network], ledger
         )
-    chart = hub.countries[entity].profile.chart_of_accounts
+    async with hub.db.pool.acquire() as connection:
+        placer = await mappings.placer(hub, connection, entity, str(period))
     unmapped = []
     for balance in ledger.balances:
-        placed = chart.place(balance.account)
+        placed = placer.place(balance.account)
         if placed is not None and placed.line is None and balance.amount:
             unmapped.append(
                 Unmapped(

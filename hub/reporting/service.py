@@ -17,7 +17,7 @@ import msgspec
 
 from hub.auth.policy import Action, Principal, authorize, draft_readers
 from hub.db.pool import Connection
-from hub.registry.repository import map_new_accounts
+from hub.mappings import service as mappings
 from hub.reporting import repository
 from hub.reporting.model import (
     Change,
@@ -396,6 +396,7 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
             hub.rules,
             hub.registry.entities,
         )
+        placer = await mappings.placer(hub, connection, entity.code, statements.period)
         findings: list[Finding] = []
         for index, line in enumerate(statements.lines):
             findings.extend(check.line(index, line))
@@ -422,7 +423,7 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
                             )
                         )
                         return
-                    placed = chart.place(row.account)
+                    placed = placer.place(row.account)
                     findings.extend(check.tb_line(index, row, placed))
                     sha.update(
                         msgspec.json.encode(
@@ -447,7 +448,6 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
             )
         if not errors_only(findings):
             await repository.copy_statement_lines(connection, submission_id, statements.lines)
-            await map_new_accounts(connection, entity.code, chart, submission_id)
         previous = await _previous_period(
             connection, statements.entity, statements.period, Dataset.STATEMENTS
         )

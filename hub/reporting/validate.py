@@ -257,7 +257,8 @@ class StatementsCheck:
     def tb_line(
         self, index: int, line: TrialBalanceLineIn, placed: Placement | None
     ) -> list[Finding]:
-        """`placed` is `chart.place(line.account)`, computed once by the caller, which stores it."""
+        """`placed` is where the mapping in force puts `line.account` (`Placer.place`), computed
+        once by the caller, which stores it."""
         self.tb_rows += 1
         findings: list[Finding] = []
         if placed is None:

@@ -85,6 +85,12 @@ SAMPLES: list[tuple[str, str, str, str | None, str]] = [
     ),
     ("/", "GET", "/", None, "page"),
     ("/team", "GET", "/team", None, "page"),
+    ("/sign-in", "GET", "/sign-in", None, "page"),
+    ("/admin", "GET", "/admin", None, "page"),
+    ("/auth/me", "GET", "/auth/me", None, "api"),  # 401: nobody signed in
+    ("/auth/me", "GET", "/auth/me", "board", "api"),
+    ("/auth/sign-in", "POST", "/auth/sign-in", None, "api"),  # 403: no CSRF token
+    ("/auth/sign-out", "POST", "/auth/sign-out", None, "api"),  # 204: nothing to end
     ("/static/{file_path:path}", "GET", "/static/dashboard.css", None, "asset"),
     ("/static/{file_path:path}", "GET", "/static/missing.js", None, "api"),  # 404
     ("", "GET", "/no/such/route", None, "api"),  # 404 of no route

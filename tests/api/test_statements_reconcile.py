@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
+from hub.mappings import service as mappings
 from hub.services import Hub
 from tests.api.graphql_client import data, gql
 from tests.api.test_statements_graphql import belgian_lines
@@ -245,12 +246,8 @@ async def test_accounts_the_chart_does_not_list_map_by_range_or_are_listed_as_un
         (a["account"], a["balance"], a["reason"]) for a in unmapped["unmappedAccounts"]["accounts"]
     ) == [("0351", "120", reason), ("9999", "-120", reason)]
     async with hub.db.pool.acquire() as connection:
-        mapped = await connection.fetch(
-            "select account_code, line_code from chart_mapping "
-            "where entity_code = 'SE' and account_code = any($1::text[]) order by 1",
-            ["1931", "1465", "0351"],
-        )
-    assert [(r["account_code"], r["line_code"]) for r in mapped] == [
+        placer = await mappings.placer(hub, connection, "SE", "2024")
+    assert [(a, placer.place_key(a).line) for a in ["0351", "1465", "1931"]] == [
         ("0351", None),
         ("1465", "BS.A.CA.VI.A"),
         ("1931", "BS.A.CA.IX"),

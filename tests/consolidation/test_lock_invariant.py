@@ -242,8 +242,9 @@ class CorrectChart(Operation, frozen=True):
     async def apply(self, world: World) -> None:
         async with world.hub.db.pool.acquire() as connection:
             await connection.execute(
-                "update chart_mapping set line_code = 'BS.A.CA.VII.A'"
-                " where entity_code = 'SE' and account_code = '1910'"
+                "insert into account_mapping (entity_code, kind, first_account, last_account,"
+                " line_code, starts_on, reason) values ('SE', 'account', '1910', '1910',"
+                " 'BS.A.CA.VII.A', date '1900-01-01', 'a corrected chart')"
             )
 
 

@@ -235,8 +235,9 @@ async def test_a_locked_period_serves_its_stored_run_whatever_changes_around_it(
     # - a corrected chart maps Sweden's cash to receivables.
     async with hub80.db.pool.acquire() as connection:
         await connection.execute(
-            "update chart_mapping set line_code = 'BS.A.CA.VII.A'"
-            " where entity_code = 'SE' and account_code = '1910'"
+            "insert into account_mapping (entity_code, kind, first_account, last_account,"
+            " line_code, starts_on, reason) values ('SE', 'account', '1910', '1910',"
+            " 'BS.A.CA.VII.A', date '1900-01-01', 'a corrected chart')"
         )
     served = data(await gql(client80, finance_token, SIGNED, period="2024", entities=BOTH))
     assert served == signed
@@ -512,8 +513,9 @@ async def test_the_statements_workbook_prints_the_signed_off_run(
     event = await lock_2024(client80, finance)
     async with hub80.db.pool.acquire() as connection:
         await connection.execute(
-            "update chart_mapping set line_code = 'BS.A.CA.VII.A'"
-            " where entity_code = 'SE' and account_code = '1910'"
+            "insert into account_mapping (entity_code, kind, first_account, last_account,"
+            " line_code, starts_on, reason) values ('SE', 'account', '1910', '1910',"
+            " 'BS.A.CA.VII.A', date '1900-01-01', 'a corrected chart')"
         )
     signed = await workbook()
     at = dt.datetime.fromisoformat(event["at"]).astimezone(dt.UTC)
@@ -623,8 +625,9 @@ async def test_an_open_period_compares_with_the_signed_off_prior_period(
     data(await gql(client80, finance, LOCK, period="2023", reason="signed", entities=BOTH))
     async with hub80.db.pool.acquire() as connection:
         await connection.execute(
-            "update chart_mapping set line_code = 'BS.A.CA.VII.A'"
-            " where entity_code = 'SE' and account_code = '1910'"
+            "insert into account_mapping (entity_code, kind, first_account, last_account,"
+            " line_code, starts_on, reason) values ('SE', 'account', '1910', '1910',"
+            " 'BS.A.CA.VII.A', date '1900-01-01', 'a corrected chart')"
         )
     after = data(await gql(client80, finance, query))["consolidation"]
     assert after == before  # 2023 as signed off, not as the corrected chart would give it

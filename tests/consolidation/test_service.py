@@ -299,8 +299,9 @@ async def test_what_cannot_be_consolidated_is_named(
     ]
     async with hub80.db.pool.acquire() as connection:
         await connection.execute(
-            "update chart_mapping set line_code = null"
-            " where entity_code = 'SE' and account_code = '1910'"
+            "insert into account_mapping (entity_code, kind, first_account, last_account,"
+            " line_code, starts_on, reason) values ('SE', 'account', '1910', '1910',"
+            " null, date '1900-01-01', 'a corrected chart')"
         )
     report = (
         '{ unmappedAccounts(entity: "SE", period: "2024") '

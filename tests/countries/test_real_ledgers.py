@@ -301,8 +301,8 @@ async def test_a_real_swedish_trial_balance_goes_in_as_is(
         client, tokens["national-se"], {"entity": "SE", "period": "2024", "trialBalance": rows}
     )
     assert saved["__typename"] == "ReportSaved", saved
-    # Consolidation reads the accounts through `chart_mapping`: the unlisted ones were added
-    # to it with their line, so that none is left unmapped.
+    # Consolidation maps the accounts with the rules in force (seeded from the chart): the
+    # unlisted ones fall in its ranges, so that none is left unmapped.
     listed = data(await gql(client, tokens["finance"], UNMAPPED, entity="SE", period="2024"))
     assert listed["unmappedAccounts"]["accounts"] == []
 

@@ -9,11 +9,13 @@ import shutil
 from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hub.demo.load import DemoLoadError, load_demo
 from hub.demo.statements import BELGIUM
+from hub.mappings import service as mappings
 from hub.reporting.reconcile import line_amounts
 from hub.services import Hub, open_hub
 from hub.settings import Settings
@@ -21,15 +23,30 @@ from tests.conftest import REPO
 
 APPROVED_TRIAL_BALANCE = """
     select s.entity_code, t.account_code, t.partner_entity, t.amount, t.currency, t.label,
-           m.line_code, m.intra_network
+           t.chart_account
     from report r
     join submission s on (s.entity_code, s.period, s.dataset) = (r.entity_code, r.period, r.dataset)
      and s.version = r.approved_version
     join tb_line t on t.submission_id = s.id
-    join chart_mapping m on (m.entity_code, m.account_code) = (s.entity_code, t.chart_account)
     where r.dataset = 'statements' and r.period = $1
     order by s.entity_code, t.position
 """
+
+
+async def approved_trial_balance(hub: Hub, period: str) -> list[dict[str, Any]]:
+    """The approved trial-balance rows of the period with the line and intra-network flag the
+    mapping in force for the period gives them."""
+    async with hub.db.pool.acquire() as connection:
+        rows = await connection.fetch(APPROVED_TRIAL_BALANCE, period)
+        placers = {
+            code: await mappings.placer(hub, connection, code, period)
+            for code in {r["entity_code"] for r in rows}
+        }
+    found = []
+    for r in rows:
+        placed = placers[r["entity_code"]].place_key(r["chart_account"])
+        found.append({**dict(r), "line_code": placed.line, "intra_network": placed.intra_network})
+    return found
 
 
 def _euro(amount: Decimal) -> Decimal:
@@ -41,8 +58,8 @@ async def test_belgium_s_trial_balance_gives_every_published_line_to_the_euro(
     hub: Hub, period: str, column: int
 ) -> None:
     await load_demo(hub)
+    rows = [r for r in await approved_trial_balance(hub, period) if r["entity_code"] == "BE"]
     async with hub.db.pool.acquire() as connection:
-        rows = [r for r in await connection.fetch(APPROVED_TRIAL_BALANCE, period) if r[0] == "BE"]
         reported = await connection.fetch(
             """select l.line_code, l.amount from statement_line l
                join submission s on s.id = l.submission_id
@@ -103,21 +120,20 @@ async def test_belgium_s_findings_are_roundings_and_the_published_result_differe
 
 async def test_every_row_on_an_intra_network_account_names_its_partner(hub: Hub) -> None:
     await load_demo(hub)
-    async with hub.db.pool.acquire() as connection:
-        for period in ("2023", "2024"):
-            rows = await connection.fetch(APPROVED_TRIAL_BALANCE, period)
-            assert {r[0] for r in rows} == {"BE", "DE", "AT", "IT", "SE"}
-            for r in rows:
-                assert (r["partner_entity"] is not None) == r["intra_network"], tuple(r)
-                assert r["line_code"] is not None, tuple(r)
-            # The partners' books say what is not published.
-            partners = [r for r in rows if r[0] != "BE"]
-            assert all("illustrative" in r["label"] for r in partners)
-            assert {r["currency"] for r in rows if r[0] == "SE"} == {"SEK"}
-            per_entity: dict[str, Decimal] = defaultdict(Decimal)
-            for r in rows:
-                per_entity[r[0]] += r["amount"]
-            assert set(per_entity.values()) == {Decimal(0)}
+    for period in ("2023", "2024"):
+        rows = await approved_trial_balance(hub, period)
+        assert {r["entity_code"] for r in rows} == {"BE", "DE", "AT", "IT", "SE"}
+        for r in rows:
+            assert (r["partner_entity"] is not None) == r["intra_network"], r
+            assert r["line_code"] is not None, r
+        # The partners' books say what is not published.
+        partners = [r for r in rows if r["entity_code"] != "BE"]
+        assert all("illustrative" in r["label"] for r in partners)
+        assert {r["currency"] for r in rows if r["entity_code"] == "SE"} == {"SEK"}
+        per_entity: dict[str, Decimal] = defaultdict(Decimal)
+        for r in rows:
+            per_entity[r["entity_code"]] += r["amount"]
+        assert set(per_entity.values()) == {Decimal(0)}
 
 
 async def test_a_network_where_sweden_is_not_a_subsidiary_is_refused_before_anything_is_written(

@@ -146,6 +146,8 @@ QUERIES: dict[str, Call] = {
     "detectColumnProfile": Call(
         ('(entity: "DE", file: {name: "x.csv", contentBase64: "S29udG87U2FsZG8KMTAwMDsxLDAw"})',)
     ),
+    # Mapping rules hold no figures: finance, admins and Germany's own team read Germany's.
+    "mappings": Call(('(entity: "DE", period: "2024")',)),
 }
 
 # Fields below the root that take arguments.
@@ -197,6 +199,8 @@ MUTATIONS: dict[str, str] = {
     "importLedger": '(input: {entity: "DE", period: "2024", format: "datev", files: [{name: '
     '"x.csv", contentBase64: "eA=="}]})',
     "saveColumnProfile": '(entity: "DE", profile: {account: "#1", balance: "#2", headerRows: 0})',
+    "mapAccounts": '(input: {entity: "DE", accounts: ["4400"], line: "IS.SHARED", '
+    'effectiveFrom: "2030", reason: "x"})',
     "createUser": '(input: {name: "mallory", role: ADMIN, tokenLabel: "x"})',
     "changeUserRole": '(input: {name: "board", role: ADMIN})',
     "disableUser": '(name: "finance")',
@@ -204,6 +208,7 @@ MUTATIONS: dict[str, str] = {
     "issueToken": '(input: {name: "finance", label: "x"})',
     "revokeToken": "(id: 1)",
     "revokeUserTokens": '(name: "finance")',
+    "resetPassword": '(name: "finance")',
 }
 
 
@@ -242,6 +247,12 @@ REST: dict[str, Download | None] = {
     "/": None,
     "/team": None,
     "/static/{file_path:path}": None,
+    # Signing in from a browser: who the caller is, never a reported figure; static pages.
+    "/auth/sign-in": None,
+    "/auth/sign-out": None,
+    "/auth/me": None,
+    "/sign-in": None,
+    "/admin": None,
 }
 
 

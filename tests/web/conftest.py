@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,11 @@ ARTIFACTS = REPO / "artifacts"
 class DemoHub:
     url: str
     tokens: dict[str, str]  # demo user -> bearer token, as printed by `hub demo`
+    passwords: dict[str, str] = field(default_factory=dict)  # demo user -> password, likewise
+
+
+# `hub demo` prints a generated password per demo user: `  national-se  k7mp-2qax-9rtd-vh3e`.
+PASSWORD_LINE = re.compile(r"^  (\S+)\s+([a-z2-9]{4}(?:-[a-z2-9]{4}){3})$", re.MULTILINE)
 
 
 def _wait_for(process: subprocess.Popen[bytes], log: Path, text: str, seconds: float) -> str:
@@ -58,7 +63,8 @@ def demo_hub(database_url: str, tmp_path: Path) -> Iterator[DemoHub]:
         output = _wait_for(process, log, "Press Ctrl-C to stop.", seconds=90)
         tokens = dict(re.findall(r"^  (\S+)\s+(hub_\S+)$", output, re.MULTILINE))
         assert {"board", "national-de"} <= tokens.keys(), output
-        yield DemoHub(f"http://127.0.0.1:{port}", tokens)
+        passwords = dict(PASSWORD_LINE.findall(output))
+        yield DemoHub(f"http://127.0.0.1:{port}", tokens, passwords)
     finally:
         process.send_signal(signal.SIGINT)
         try:
