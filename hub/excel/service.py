@@ -21,6 +21,7 @@ from hub.reporting import repository, service
 from hub.reporting.model import (
     Dataset,
     KpiSubmissionIn,
+    KpiValueIn,
     Severity,
     StatementsIn,
     Status,
@@ -122,6 +123,23 @@ class UploadReport(msgspec.Struct, frozen=True, rename="camel"):
     warnings: list[CellError]
 
 
+async def _with_known_provenance(
+    hub: Hub, entity: str, period: str, values: tuple[KpiValueIn, ...]
+) -> tuple[KpiValueIn, ...]:
+    """The workbook has no provenance column: a value the latest version holds as it is (same
+    amount, currency and note) keeps that version's provenance (published, derived...), so a
+    template uploaded unchanged is unchanged; any other value is reported."""
+    async with hub.db.pool.acquire() as connection:
+        latest = await repository.kpi_values(connection, [entity], [entity], [period], None, None)
+    known = {(v.kpi, v.amount, v.currency, v.note): v.provenance for v in latest}
+    return tuple(
+        msgspec.structs.replace(value, provenance=provenance)
+        if (provenance := known.get((value.kpi, value.amount, value.currency, value.note)))
+        else value
+        for value in values
+    )
+
+
 def _peek(rows: Iterator[TrialBalanceLineIn]) -> tuple[bool, Iterator[TrialBalanceLineIn]]:
     first = next(rows, None)
     if first is None:
@@ -157,7 +175,9 @@ async def upload_workbook(
         if not await asyncio.to_thread(workbook.open, entity, period):
             report.errors.extend(workbook.errors)
             return report.done()
-        values = await asyncio.to_thread(workbook.kpi_values)
+        values = await _with_known_provenance(
+            hub, entity_code, str(period), await asyncio.to_thread(workbook.kpi_values)
+        )
         lines = await asyncio.to_thread(workbook.statement_lines)
         has_rows, rows = await asyncio.to_thread(_peek, workbook.trial_balance())
         requests, datasets = [], []

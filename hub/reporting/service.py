@@ -317,6 +317,14 @@ def _replay(
     )
 
 
+def canonical(amount: Decimal) -> str:
+    """An amount as the content digest sees it: 302, 302.00 and 302.000000 are one figure (the
+    workbook gives what a cell holds, the database its column's scale, GraphQL what was sent)."""
+    if not amount.is_finite():
+        return str(amount)
+    return format((amount + 0).normalize(), "f")
+
+
 def _digest(items: Iterable[object]) -> bytes:
     sha = hashlib.sha256()
     for item in items:
@@ -346,7 +354,7 @@ def kpi_request(hub: Hub, submission: KpiSubmissionIn) -> SaveRequest:
             await repository.copy_kpi_values(connection, submission_id, submission.values)
         ordered = sorted(submission.values, key=lambda v: v.kpi)
         return findings, _digest(
-            (v.kpi, str(v.amount), v.currency, v.provenance, v.note) for v in ordered
+            (v.kpi, canonical(v.amount), v.currency, v.provenance, v.note) for v in ordered
         )
 
     return SaveRequest(
@@ -403,7 +411,9 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
         max_rows = hub.rules.upload.max_trial_balance_rows
         sha = hashlib.sha256()
         for line in sorted(statements.lines, key=lambda item: item.line):
-            sha.update(msgspec.json.encode(("line", line.line, str(line.amount), line.currency)))
+            sha.update(
+                msgspec.json.encode(("line", line.line, canonical(line.amount), line.currency))
+            )
 
         known = hub.registry.entities
         currency = entity.currency
@@ -425,9 +435,10 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
                         return
                     placed = placer.place(row.account)
                     findings.extend(check.tb_line(index, row, placed))
+                    amount = canonical(row.amount)
                     sha.update(
                         msgspec.json.encode(
-                            (row.account, row.label, str(row.amount), row.currency, row.partner)
+                            (row.account, row.label, amount, row.currency, row.partner)
                         )
                     )
                     yield (

@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from hub.excel.layout import TRIAL_BALANCE
 from hub.services import Hub
+from tests.api.graphql_client import data, gql
 from tests.excel.workbooks import download, edit, row_of, set_kpis, upload
 
 # Sweden's trial balance as its team enters it: intra-network balances with partners on the
@@ -98,3 +99,38 @@ async def test_a_template_downloaded_again_keeps_order_partners_and_makes_no_ver
             )
             == 1
         )
+
+
+KPI_SAVE = """
+mutation($input: KpiReportInput!) { saveKpiValues(input: $input) {
+  __typename ... on ReportSaved { submission { version } } } }
+"""
+
+
+async def test_figures_saved_over_graphql_come_back_unchanged_through_the_workbook(
+    client: AsyncTestClient[Any], tokens: dict[str, str]
+) -> None:
+    """Provenance and the amounts' scale are not in the workbook: a value it gives back as
+    saved keeps its provenance, and 302.00 is 302."""
+    token = tokens["national-de"]
+    published = {"provenance": "PUBLISHED", "note": "annual report 2024"}
+    values = [
+        {"kpi": "turnover", "amount": "5985000.00", "currency": "EUR", **published},
+        {"kpi": "users", "amount": "302.00", **published},
+        {"kpi": "staff_fte", "amount": "6.70"},
+        {"kpi": "offices", "amount": "1"},
+        {"kpi": "contribution_rate", "amount": "9.0"},
+    ]
+    body = await gql(
+        client, token, KPI_SAVE, input={"entity": "DE", "period": "2024", "values": values}
+    )
+    assert data(body)["saveKpiValues"] == {
+        "__typename": "ReportSaved",
+        "submission": {"version": 1},
+    }
+    again = await download(client, token, "DE", "2024")
+    response = await upload(client, token, "DE", "2024", again)
+    assert response.status_code == 200, response.json()["errors"]
+    assert [(d["dataset"], d["outcome"], d["version"]) for d in response.json()["datasets"]] == [
+        ("kpi", "unchanged", 1)
+    ]
