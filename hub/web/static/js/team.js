@@ -59,7 +59,10 @@ async function choose(period, { focus = true } = {}) {
   for (const id of ["upload-result", "export-result"]) $(id).hidden = true;
   for (const id of ["upload-status", "export-status"]) $(id).textContent = "";
   await loadReports();
-  if (focus) $("workbook-title").scrollIntoView({ block: "start" });
+  if (focus) {
+    $("workbook-title").scrollIntoView({ block: "start" });
+    $("workbook-title").focus({ preventScroll: true });
+  }
 }
 
 async function main() {
