@@ -42,12 +42,14 @@ from hub.limits.extension import RequestLimitsExtension
 from hub.mappings.graphql import MappingMutation, MappingQuery
 from hub.registry.graphql import RegistryQuery
 from hub.reporting.graphql import ReportingMutation, ReportingQuery
+from hub.reporting.status_graphql import ReportingStatusQuery
 
 Query = merge_types(
     "Query",
     (
         RegistryQuery,
         ReportingQuery,
+        ReportingStatusQuery,
         FxQuery,
         ConsolidationQuery,
         RegisterQuery,

@@ -54,6 +54,10 @@ def _mark(workbook: Workbook, finding: CellError) -> None:
     cell = sheet[finding.cell.split(":")[0]]
     cell.fill = FILLS[finding.severity]
     text = f"{finding.severity.value}: {finding.message}"
+    if finding.explain is not None:
+        text += f"\nNeeds a comment: {finding.explain}"
+    elif finding.comment is not None:
+        text += f"\nCommented: {finding.comment}"
     cell.comment = Comment(
         text if cell.comment is None else f"{cell.comment.text}\n{text}", "hub", width=300
     )
@@ -70,7 +74,8 @@ def _report_sheet(workbook: Workbook, report: UploadReport) -> Worksheet:
         sheet.cell(row=row, column=3, value=outcome.version)
         sheet.cell(row=row, column=4, value=outcome.message)
     start = len(report.datasets) + 3
-    for column, header in enumerate(("Severity", "Sheet", "Cell", "Rule", "Message"), start=1):
+    headers = ("Severity", "Sheet", "Cell", "Rule", "Message", "Comment")
+    for column, header in enumerate(headers, start=1):
         sheet.cell(row=start, column=column, value=header).font = Font(bold=True)
     for row, finding in enumerate([*report.errors, *report.warnings], start=start + 1):
         values = (
@@ -79,11 +84,16 @@ def _report_sheet(workbook: Workbook, report: UploadReport) -> Worksheet:
             finding.cell,
             finding.rule,
             finding.message,
+            finding.comment
+            if finding.comment is not None
+            else None
+            if finding.explain is None
+            else f"needed: {finding.explain}",
         )
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row, column=column, value=value)
         sheet.cell(row=row, column=1).fill = FILLS[finding.severity]
-    for letter, width in zip("ABCDE", (10, 16, 10, 24, 100), strict=True):
+    for letter, width in zip("ABCDEF", (10, 16, 10, 24, 100, 60), strict=True):
         sheet.column_dimensions[letter].width = width
     workbook.active = 0
     return sheet

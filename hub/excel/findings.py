@@ -7,14 +7,19 @@ import msgspec
 from hub.reporting.model import Severity
 
 
-class CellError(msgspec.Struct, frozen=True):
-    """A problem in the workbook; `cell` is None when it concerns a whole sheet or the file."""
+class CellError(msgspec.Struct, frozen=True, rename="camel"):
+    """A problem in the workbook; `cell` is None when it concerns a whole sheet or the file.
+    A warning needs a comment to submit unless its line has one (`comment`, a KPI's Note);
+    `explain` says where to write it."""
 
     sheet: str | None
     cell: str | None
     rule: str
     message: str
     severity: Severity = Severity.ERROR
+    comment: str | None = None
+    needs_comment: bool = False
+    explain: str | None = None
 
     def where(self) -> str:
         if self.sheet is None:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 from openpyxl import load_workbook
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
@@ -40,7 +41,13 @@ from hub.excel.layout import (
 from hub.excel.package import check_package
 from hub.excel.scan import SheetScan
 from hub.registry.model import EntityConfig
-from hub.reporting.model import Finding, KpiValueIn, StatementLineIn, TrialBalanceLineIn
+from hub.reporting.model import (
+    Finding,
+    KpiValueIn,
+    Severity,
+    StatementLineIn,
+    TrialBalanceLineIn,
+)
 from hub.reporting.period import Period
 from hub.reporting.rules import Upload
 
@@ -398,7 +405,30 @@ class UploadedWorkbook:
             if row is not None:
                 field = where.field if where.field in dict(layout.columns) else "amount"
                 cell = f"{layout.letter(field)}{row}"
-        return CellError(sheet, cell, finding.rule, finding.message, finding.severity)
+        located = CellError(sheet, cell, finding.rule, finding.message, finding.severity)
+        if finding.severity is not Severity.WARNING:
+            return located
+        if finding.comment:
+            return msgspec.structs.replace(located, comment=finding.comment)
+        return msgspec.structs.replace(located, needs_comment=True, explain=self._explain(finding))
+
+    def _explain(self, finding: Finding) -> str:
+        """Where to write the comment a warning needs, in the workbook's terms."""
+        where = finding.where
+        rows = self._rows.get(where.part)
+        if where.part == "values" and where.index is not None and where.index < len(rows or ()):
+            assert rows is not None
+            note = f"{KPIS.letter('note')}{rows[where.index]}"
+            return (
+                f"write why in the Note column (cell {note} of the {KPIS.title} sheet) and "
+                "upload again, or comment it when you submit"
+            )
+        return "comment it when you submit: say why in the comment box of this warning"
+
+    def place(self, finding: Finding) -> str | None:
+        """`Sheet!Cell`, or the sheet, where a person finds the finding."""
+        located = self.locate(finding)
+        return None if located.sheet is None else located.where()
 
 
 def _cell_order(cell: str) -> tuple[int, str]:

@@ -4,6 +4,7 @@ nothing with a located report."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Iterator
@@ -20,8 +21,10 @@ from hub.reporting import repository, service
 from hub.reporting.model import (
     Dataset,
     KpiSubmissionIn,
+    KpiValueIn,
     Severity,
     StatementsIn,
+    Status,
     TrialBalanceLineIn,
 )
 from hub.reporting.period import Period, PeriodError, parse_period
@@ -120,6 +123,23 @@ class UploadReport(msgspec.Struct, frozen=True, rename="camel"):
     warnings: list[CellError]
 
 
+async def _with_known_provenance(
+    hub: Hub, entity: str, period: str, values: tuple[KpiValueIn, ...]
+) -> tuple[KpiValueIn, ...]:
+    """The workbook has no provenance column: a value the latest version holds as it is (same
+    amount, currency and note) keeps that version's provenance (published, derived...), so a
+    template uploaded unchanged is unchanged; any other value is reported."""
+    async with hub.db.pool.acquire() as connection:
+        latest = await repository.kpi_values(connection, [entity], [entity], [period], None, None)
+    known = {(v.kpi, v.amount, v.currency, v.note): v.provenance for v in latest}
+    return tuple(
+        msgspec.structs.replace(value, provenance=provenance)
+        if (provenance := known.get((value.kpi, value.amount, value.currency, value.note)))
+        else value
+        for value in values
+    )
+
+
 def _peek(rows: Iterator[TrialBalanceLineIn]) -> tuple[bool, Iterator[TrialBalanceLineIn]]:
     first = next(rows, None)
     if first is None:
@@ -155,7 +175,9 @@ async def upload_workbook(
         if not await asyncio.to_thread(workbook.open, entity, period):
             report.errors.extend(workbook.errors)
             return report.done()
-        values = await asyncio.to_thread(workbook.kpi_values)
+        values = await _with_known_provenance(
+            hub, entity_code, str(period), await asyncio.to_thread(workbook.kpi_values)
+        )
         lines = await asyncio.to_thread(workbook.statement_lines)
         has_rows, rows = await asyncio.to_thread(_peek, workbook.trial_balance())
         requests, datasets = [], []
@@ -193,6 +215,7 @@ async def upload_workbook(
             )
         if not requests and not workbook.errors:
             workbook.fail(INSTRUCTIONS, None, "not-empty", "the workbook has no amounts to report")
+        requests = [dataclasses.replace(r, locate=workbook.place) for r in requests]
         outcomes = await service.save_together(
             hub, principal, requests, other_errors=lambda: bool(workbook.errors)
         )
@@ -204,6 +227,25 @@ async def upload_workbook(
     return report.done()
 
 
+DATASET_NAMES = {Dataset.KPI: "the KPI report", Dataset.STATEMENTS: "the financial statements"}
+
+
+def conflict_message(dataset: Dataset, conflict: service.Conflict, base: int) -> str:
+    """The refusal in the workbook's terms: a draft refuses a stale workbook only (its base
+    version, kept in the hidden sheet, is not the latest); other statuses say what to do."""
+    name = DATASET_NAMES[dataset]
+    if conflict.status is not Status.DRAFT:
+        return f"{name}: {conflict.message}"
+    downloaded = (
+        "before its first version was saved" if base == 0 else f"when it was at version {base}"
+    )
+    return (
+        f"{name}: this workbook was downloaded {downloaded}; version "
+        f"{conflict.latest_version} has been saved since. Download the template again (it "
+        "holds the latest version) and make your change in it"
+    )
+
+
 class _Report:
     def __init__(self, entity: str, period: str, limit: int) -> None:
         self.entity, self.period, self.limit = entity, period, limit
@@ -211,6 +253,7 @@ class _Report:
         self.warnings: list[CellError] = []
         self.datasets: list[tuple[Dataset, service.SaveOutcome]] = []
         self.extra_error_count = 0
+        self.conflicts: dict[Dataset, str] = {}
 
     def add(
         self, dataset: Dataset, outcome: service.SaveOutcome, workbook: UploadedWorkbook
@@ -221,9 +264,13 @@ class _Report:
             self.extra_error_count += outcome.error_count - len(outcome.errors)
             self.warnings.extend(workbook.locate(f) for f in outcome.warnings)
         elif isinstance(outcome, service.Conflict):
-            self.errors.append(
-                CellError(None, None, "conflict", f"{dataset.value}: {outcome.message}")
+            base = (
+                workbook.kpi_base_version
+                if dataset is Dataset.KPI
+                else workbook.statements_base_version
             )
+            self.conflicts[dataset] = conflict_message(dataset, outcome, base)
+            self.errors.append(CellError(None, None, "conflict", self.conflicts[dataset]))
         else:
             self.warnings.extend(workbook.locate(f) for f in outcome.findings)
 
@@ -250,7 +297,7 @@ class _Report:
                     )
                 )
             elif isinstance(outcome, service.Conflict):
-                summaries.append(DatasetOutcome(dataset, "conflict", None, outcome.message))
+                summaries.append(DatasetOutcome(dataset, "conflict", None, self.conflicts[dataset]))
             else:
                 summaries.append(DatasetOutcome(dataset, "rejected", None, None))
         errors = [e for e in self.errors if e.severity is Severity.ERROR]

@@ -253,15 +253,7 @@ def _trial_balance(sheet: Worksheet, data: TemplateData) -> None:
         TRIAL_BALANCE,
         {"account": 14, "label": 52, "previous": 18, "amount": 18, "partner": 10},
     )
-    rows: list[tuple[str, str | None, Decimal | None, str | None]] = []
-    current = {(c.account, c.partner): c for c in data.current_tb}
-    chart_keys: list[tuple[str, str | None]] = [(a.code, None) for a in data.chart.accounts]
-    for key in dict.fromkeys([*chart_keys, *current, *data.previous_tb]):
-        account = data.chart.account(key[0])
-        cell = current.get(key)
-        # The team's own label when it gave one, else the chart's.
-        label = cell.label if cell and cell.label else (account.label if account else None)
-        rows.append((key[0], label, None if cell is None else cell.amount, key[1]))
+    rows = tb_rows(data)
     for row, (code, label, amount, partner) in enumerate(rows, start=FIRST_DATA_ROW):
         _input(sheet, row, TRIAL_BALANCE.column("account"), code)
         _input(sheet, row, TRIAL_BALANCE.column("label"), label)
@@ -284,6 +276,33 @@ def _trial_balance(sheet: Worksheet, data: TemplateData) -> None:
     sheet.protection.sheet = True
     sheet.protection.insertRows = False
     sheet.protection.deleteRows = False
+
+
+TbRow = tuple[str, str | None, Decimal | None, str | None]
+
+
+def tb_rows(data: TemplateData) -> list[TbRow]:
+    """(account, label, amount, partner) of each row. The team's lines come exactly as saved,
+    in their order, with their partners and labels (an empty label stays empty: the upload
+    then reads back what was saved). The chart's other accounts fill in around them, each
+    before the first line of a later chart account; the previous period's others follow."""
+    chart_order = {account.code: index for index, account in enumerate(data.chart.accounts)}
+    taken = {c.account for c in data.current_tb}
+    spare = [a for a in data.chart.accounts if a.code not in taken]
+    rows: list[TbRow] = []
+    for cell in data.current_tb:
+        place = chart_order.get(cell.account)
+        while spare and place is not None and chart_order[spare[0].code] < place:
+            account = spare.pop(0)
+            rows.append((account.code, account.label, None, None))
+        rows.append((cell.account, cell.label, cell.amount, cell.partner))
+    rows += [(account.code, account.label, None, None) for account in spare]
+    keys = {(row[0], row[3]) for row in rows}
+    for code, partner in data.previous_tb:
+        if (code, partner) not in keys:
+            listed = data.chart.account(code)
+            rows.append((code, listed.label if listed else None, None, partner))
+    return rows
 
 
 def _meta(sheet: Worksheet, data: TemplateData, now: dt.datetime) -> None:

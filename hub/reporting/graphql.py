@@ -53,6 +53,18 @@ class FindingType:
     rule: str
     field: str
     message: str
+    place: str | None = strawberry.field(
+        default=None,
+        description="Where a person finds it in the uploaded workbook (e.g. KPIs!E5); null "
+        "for a save over GraphQL.",
+    )
+    comment: str | None = strawberry.field(
+        default=None, description="A warning's explanation saved with its line (a KPI's note)."
+    )
+    needs_comment: bool = strawberry.field(
+        default=False,
+        description="A warning without a comment: submitting needs one that explains it.",
+    )
 
     @classmethod
     def of(cls, finding: Finding) -> FindingType:
@@ -61,6 +73,8 @@ class FindingType:
             rule=finding.rule,
             field=_input_path(finding.where.path()),
             message=finding.message,
+            comment=finding.comment,
+            needs_comment=finding.severity is Severity.WARNING and not finding.comment,
         )
 
     @classmethod
@@ -70,6 +84,9 @@ class FindingType:
             rule=finding.rule,
             field=_input_path(finding.location),
             message=finding.message,
+            place=finding.place,
+            comment=finding.comment,
+            needs_comment=finding.needs_comment,
         )
 
 

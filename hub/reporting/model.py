@@ -59,6 +59,8 @@ class Finding(msgspec.Struct, frozen=True):
     rule: str
     where: Where
     message: str
+    # A warning's explanation given with its line (a KPI's note): it needs no other comment.
+    comment: str | None = None
 
 
 class FieldError(msgspec.Struct, frozen=True):
@@ -190,8 +192,18 @@ class StoredFinding(msgspec.Struct, frozen=True, kw_only=True):
     submission_id: int
     severity: Severity
     rule: str
-    location: str
+    location: str  # the input path (values[2].amount)
     message: str
+    place: str | None = None  # where the person finds it: the workbook's sheet and cell
+    comment: str | None = None  # the explanation saved with its line
+
+    @property
+    def needs_comment(self) -> bool:
+        return self.severity is Severity.WARNING and not self.comment
+
+    def shown_where(self) -> str:
+        """Where a person finds it: the cell, else the input path as GraphQL names it."""
+        return self.place or self.location.replace("trial_balance", "trialBalance", 1)
 
 
 class Change(msgspec.Struct, frozen=True, kw_only=True):

@@ -413,15 +413,28 @@ async def repeated_accounts(
     return [(r["account_code"], r["partner_entity"], list(r["positions"])) for r in rows]
 
 
+FindingRecord = tuple[Severity, str, str, str, str | None, str | None]
+
+
 async def store_findings(
-    connection: Connection, submission_id: int, findings: Sequence[tuple[Severity, str, str, str]]
+    connection: Connection, submission_id: int, findings: Sequence[FindingRecord]
 ) -> None:
+    """Each finding: severity, rule, location, message, place, comment."""
     await connection.copy_records_to_table(
         "validation_finding",
-        columns=["submission_id", "position", "severity", "rule", "location", "message"],
+        columns=[
+            "submission_id",
+            "position",
+            "severity",
+            "rule",
+            "location",
+            "message",
+            "place",
+            "comment",
+        ],
         records=[
-            (submission_id, position, severity.value, rule, location, message)
-            for position, (severity, rule, location, message) in enumerate(findings)
+            (submission_id, position, severity.value, *rest)
+            for position, (severity, *rest) in enumerate(findings)
         ],
     )
 
@@ -439,6 +452,8 @@ async def findings_of(connection: Connection, submission_ids: Sequence[int]) -> 
             rule=row["rule"],
             location=row["location"],
             message=row["message"],
+            place=row["place"],
+            comment=row["comment"],
         )
         for row in rows
     ]

@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 
 from hub.registry.load import ConfigError, decode_toml
+from hub.reporting.due import Deadlines
 
 
 class Tolerances(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -50,6 +51,8 @@ class ReportingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
     warnings: Warnings
     contributions: Contributions
     upload: Upload
+    # When each dataset is due, per kind of period (hub/reporting/due.py); none: never overdue.
+    deadlines: Deadlines = Deadlines()
 
 
 def load_reporting_rules(path: Path) -> ReportingRules:

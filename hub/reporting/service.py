@@ -125,6 +125,8 @@ class SaveRequest:
     content_check: Callable[[], list[Finding]] = list
     # Written with a new version, in its transaction (an import's provenance).
     with_version: Callable[[Connection, int], Awaitable[None]] | None = None
+    # Where the person finds a finding in what was uploaded (a workbook's sheet and cell).
+    locate: Callable[[Finding], str | None] = lambda _finding: None
 
 
 def _precheck(hub: Hub, principal: Principal, request: SaveRequest) -> Rejected | None:
@@ -162,17 +164,18 @@ async def _save_in(
             earlier = (
                 None if key is None else await repository.submission_by_key(connection, report, key)
             )
+            stale: Conflict | None = None
             if earlier is None:
                 try:
-                    _check_writable(report, request.base_version)
+                    check_editable(report.status)
                 except WorkflowRefusal as refusal:
-                    raise _Abort(
-                        Conflict(
-                            message=str(refusal),
-                            latest_version=report.latest_version,
-                            status=report.status,
-                        )
-                    ) from refusal
+                    raise _Abort(_conflict(report, refusal)) from refusal
+                try:
+                    _check_base(report, request.base_version)
+                except WorkflowRefusal as refusal:
+                    # Content equal to the latest version is "unchanged" whatever it started
+                    # from (the same workbook uploaded twice); other content is refused.
+                    stale = _conflict(report, refusal)
             version = report.latest_version + 1
             submission_id = await repository.insert_submission(
                 connection,
@@ -194,11 +197,16 @@ async def _save_in(
                 )
                 if latest is not None and latest[1] == digest:
                     raise _Abort(Saved(submission=latest[0], findings=findings, unchanged=True))
+            if stale is not None:
+                raise _Abort(stale)
             await repository.set_content_hash(connection, submission_id, digest)
             await repository.store_findings(
                 connection,
                 submission_id,
-                [(f.severity, f.rule, f.where.path(), f.message) for f in findings],
+                [
+                    (f.severity, f.rule, f.where.path(), f.message, request.locate(f), f.comment)
+                    for f in findings
+                ],
             )
             await repository.set_head(
                 connection,
@@ -265,8 +273,13 @@ async def save_together(
     return outcomes
 
 
-def _check_writable(report: Report, base_version: int | None) -> None:
-    check_editable(report.status)
+def _conflict(report: Report, refusal: WorkflowRefusal) -> Conflict:
+    return Conflict(
+        message=str(refusal), latest_version=report.latest_version, status=report.status
+    )
+
+
+def _check_base(report: Report, base_version: int | None) -> None:
     if report.latest_version == 0:
         if base_version not in (None, 0):
             raise WorkflowRefusal(
@@ -304,6 +317,14 @@ def _replay(
     )
 
 
+def canonical(amount: Decimal) -> str:
+    """An amount as the content digest sees it: 302, 302.00 and 302.000000 are one figure (the
+    workbook gives what a cell holds, the database its column's scale, GraphQL what was sent)."""
+    if not amount.is_finite():
+        return str(amount)
+    return format((amount + 0).normalize(), "f")
+
+
 def _digest(items: Iterable[object]) -> bytes:
     sha = hashlib.sha256()
     for item in items:
@@ -333,7 +354,7 @@ def kpi_request(hub: Hub, submission: KpiSubmissionIn) -> SaveRequest:
             await repository.copy_kpi_values(connection, submission_id, submission.values)
         ordered = sorted(submission.values, key=lambda v: v.kpi)
         return findings, _digest(
-            (v.kpi, str(v.amount), v.currency, v.provenance, v.note) for v in ordered
+            (v.kpi, canonical(v.amount), v.currency, v.provenance, v.note) for v in ordered
         )
 
     return SaveRequest(
@@ -390,7 +411,9 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
         max_rows = hub.rules.upload.max_trial_balance_rows
         sha = hashlib.sha256()
         for line in sorted(statements.lines, key=lambda item: item.line):
-            sha.update(msgspec.json.encode(("line", line.line, str(line.amount), line.currency)))
+            sha.update(
+                msgspec.json.encode(("line", line.line, canonical(line.amount), line.currency))
+            )
 
         known = hub.registry.entities
         currency = entity.currency
@@ -412,9 +435,10 @@ def statements_request(hub: Hub, statements: StatementsIn) -> SaveRequest:
                         return
                     placed = placer.place(row.account)
                     findings.extend(check.tb_line(index, row, placed))
+                    amount = canonical(row.amount)
                     sha.update(
                         msgspec.json.encode(
-                            (row.account, row.label, str(row.amount), row.currency, row.partner)
+                            (row.account, row.label, amount, row.currency, row.partner)
                         )
                     )
                     yield (
@@ -555,17 +579,20 @@ async def _refuse_if_signed_off(connection: Connection, report: Report, doing: s
 async def _check_warnings_explained(
     connection: Connection, report: Report, comment: str | None
 ) -> None:
+    """Every warning needs a comment: the one saved with its line (a KPI's note), or the
+    submit's comment."""
     latest = await repository.submission_of_version(connection, report, report.latest_version)
     assert latest is not None
-    warnings = [
-        f
-        for f in await repository.findings_of(connection, [latest[0].id])
-        if f.severity is Severity.WARNING
+    open_warnings = [
+        f for f in await repository.findings_of(connection, [latest[0].id]) if f.needs_comment
     ]
-    if warnings and not (comment and comment.strip()):
+    if open_warnings and not (comment and comment.strip()):
+        first = open_warnings[0]
         raise WorkflowRefusal(
-            f"version {report.latest_version} has {len(warnings)} warning(s): submitting needs a "
-            f"comment that explains them (first: {warnings[0].location}: {warnings[0].message})"
+            f"version {report.latest_version} has {len(open_warnings)} warning(s) without a "
+            "comment: submitting needs a comment that explains them (a KPI's note, the "
+            "workbook's Note column, explains its own line); first: "
+            f"{first.shown_where()}: {first.message}"
         )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
+import msgspec
+
 from countries.charts import ChartOfAccounts, Placement
 from hub.registry.group_chart import GroupChart, Statement
 from hub.registry.model import EntityConfig, KpiDefinition, KpiUnit
@@ -143,7 +145,7 @@ def validate_kpi_submission(
             rules.warnings.change_share,
         )
         if warning is not None and value.amount.is_finite():
-            findings.append(warning)
+            findings.append(msgspec.structs.replace(warning, comment=value.note))
     missing = [kpi.code for kpi in registry.kpis.values() if kpi.required and kpi.code not in seen]
     if submission.values and missing:
         findings.append(

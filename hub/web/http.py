@@ -35,6 +35,18 @@ async def dashboard() -> File:
     )
 
 
+@get("/team", include_in_schema=False, name="web-team")
+async def team() -> File:
+    """The national team's page; its script sends a visitor who is not signed in to /sign-in."""
+    return File(
+        STATIC / "team.html",
+        filename="team.html",
+        media_type=MediaType.HTML,
+        content_disposition_type="inline",
+        headers=SECURITY_HEADERS,
+    )
+
+
 assets = create_static_files_router(
     path="/static",
     directories=[STATIC],
@@ -43,4 +55,4 @@ assets = create_static_files_router(
     cache_control=CacheControlHeader(no_cache=True),
 )
 
-WEB_ROUTES: list[ControllerRouterHandler] = [dashboard, assets]
+WEB_ROUTES: list[ControllerRouterHandler] = [dashboard, team, assets]

@@ -151,5 +151,8 @@ async def test_an_absurd_amount_in_a_workbook_is_a_located_error(
         "rule": "number",
         "message": "1.000e+308 is too large: amounts have at most 22 digits",
         "severity": "error",
+        "comment": None,
+        "needsComment": False,
+        "explain": None,
     } in errors
     assert await stored(hub) == (0, 0)

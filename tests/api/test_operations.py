@@ -84,6 +84,7 @@ SAMPLES: list[tuple[str, str, str, str | None, str]] = [
         "api",
     ),
     ("/", "GET", "/", None, "page"),
+    ("/team", "GET", "/team", None, "page"),
     ("/sign-in", "GET", "/sign-in", None, "page"),
     ("/admin", "GET", "/admin", None, "page"),
     ("/finance", "GET", "/finance", None, "page"),

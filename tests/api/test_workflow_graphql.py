@@ -238,9 +238,10 @@ async def test_warnings_need_a_comment_to_submit(
     move_2025 = {"entity": "AT", "period": "2025", "dataset": "KPI", "action": "SUBMIT"}
     refused = await gql(client, national, MOVE, input=move_2025)
     assert error_messages(refused) == [
-        "version 1 has 1 warning(s): submitting needs a comment that explains them (first: "
+        "version 1 has 1 warning(s) without a comment: submitting needs a comment that explains "
+        "them (a KPI's note, the workbook's Note column, explains its own line); first: "
         "values[0].amount: turnover changed by +102.1 % against the previous period "
-        "(1534000 -> 3100000); more than 50 % needs a comment)"
+        "(1534000 -> 3100000); more than 50 % needs a comment"
     ]
     accepted = await gql(
         client, national, MOVE, input={**move_2025, "reason": "two large public contracts"}

@@ -345,7 +345,8 @@ async def test_a_locked_period_refuses_the_upload(
             "dataset": "kpi",
             "outcome": "conflict",
             "version": None,
-            "message": "the period is locked: finance must reopen the report before it can change",
+            "message": "the KPI report: the period is locked: finance must reopen the report "
+            "before it can change",
         }
     ]
     async with hub.db.pool.acquire() as connection:
@@ -365,9 +366,16 @@ async def test_a_stale_template_is_a_conflict(
         client, token, "DE", "2024", edit(template, lambda wb: set_kpis(wb, {"users": 303}))
     )
     assert stale.status_code == 409
-    assert stale.json()["datasets"][0]["message"] == (
-        "the report already has version 1: send the version your change starts from as baseVersion"
+    message = (
+        "the KPI report: this workbook was downloaded before its first version was saved; "
+        "version 1 has been saved since. Download the template again (it holds the latest "
+        "version) and make your change in it"
     )
+    assert stale.json()["datasets"][0]["message"] == message
+    assert [(e["sheet"], e["cell"], e["message"]) for e in stale.json()["errors"]] == [
+        (None, None, message)
+    ]
+    assert "baseVersion" not in stale.text
 
 
 @pytest.mark.parametrize(

@@ -85,6 +85,11 @@ QUERIES: dict[str, Call] = {
         ("", '(entity: ["DE"])', "(status: [DRAFT, SUBMITTED])", '(period: ["2024"])'),
         shows_drafts=True,
     ),
+    # Work in progress: draft readers only (a national team its own entity), whatever asked.
+    "reportingStatus": Call(
+        ("", '(entity: ["DE"])', f"(periods: {ALL_PERIODS})", '(asOf: "2023-06-01")'),
+        shows_drafts=True,
+    ),
     "reportDiff": Call(
         (
             *_each_dataset_period(
@@ -242,6 +247,7 @@ REST: dict[str, Download | None] = {
     "/graphql": None,
     "/health": None,
     "/": None,
+    "/team": None,
     "/static/{file_path:path}": None,
     # Signing in from a browser: who the caller is, never a reported figure; static pages.
     "/auth/sign-in": None,
