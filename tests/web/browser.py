@@ -4,6 +4,7 @@ downloaded (the driver's path is given, so Selenium Manager is not run)."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,3 +67,20 @@ def chromium(profile: Path, *, offline: bool = False) -> Iterator[webdriver.Chro
         yield driver
     finally:
         driver.quit()
+
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+DOCS_PAGES = Path(__file__).resolve().parents[2] / "docs" / "pages"
+
+
+def keep_screenshot(driver: webdriver.Chrome, name: str) -> Path:
+    """The window as `tests/web/screenshots/<name>.png` (git-ignored), and as docs/pages/<name>.png
+    for the README only when HUB_UPDATE_SCREENSHOTS=1: a test run leaves the tracked pictures
+    alone (they change with every demo password and timestamp)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{name}.png"
+    assert driver.save_screenshot(str(target))
+    if os.environ.get("HUB_UPDATE_SCREENSHOTS") == "1":
+        DOCS_PAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, DOCS_PAGES / target.name)
+    return target

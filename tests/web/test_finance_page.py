@@ -5,12 +5,11 @@ signs in with the keyboard, sees the status grid with Austria *not started* for 
 approves Sweden's report, maps the two accounts in one step, runs the 2024 consolidation, drills a
 figure down to Sweden's accounts and signs the year off; then imports the ECB's zip and is refused
 an override of a rate the signed-off year used. Screenshots at 1280 and 375 px go to
-tests/web/screenshots/ and docs/pages/finance-<width>.png."""
+tests/web/screenshots/ (and docs/pages/ with HUB_UPDATE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,11 +23,10 @@ from hub.demo.ledgers import trial_balance
 from hub.fx.demo import excerpt
 from hub.services import load_network
 from hub.settings import Settings
+from tests.web.browser import keep_screenshot
 from tests.web.conftest import DemoHub
 from tests.web.test_dashboard import OVERFLOWING, severe_console_messages
 from tests.web.test_sign_in_pages import (
-    DOCS_PAGES,
-    SCREENSHOTS,
     WAIT,
     WIDTHS,
     type_and_submit,
@@ -102,8 +100,6 @@ def sweden_submits_a_trial_balance_with_unmapped_accounts(hub: DemoHub, settings
 def shoot(driver: webdriver.Chrome) -> None:
     """At 1280 px the top of the page (grid and report) on a tall window, at 375 px the
     consolidation's drill-down; nothing may stick out sideways at either width."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    DOCS_PAGES.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
         driver.set_window_size(width, 1500 if width == max(WIDTHS) else 900)
         assert driver.execute_script(OVERFLOWING) == [], f"finance at {width} px"
@@ -111,9 +107,7 @@ def shoot(driver: webdriver.Chrome) -> None:
             driver.execute_script("window.scrollTo(0, 0)")
         else:
             driver.execute_script("document.getElementById('drill-title').scrollIntoView()")
-        target = SCREENSHOTS / f"finance-{width}.png"
-        assert driver.save_screenshot(str(target))
-        shutil.copyfile(target, DOCS_PAGES / f"finance-{width}.png")
+        keep_screenshot(driver, f"finance-{width}")
     driver.set_window_size(1280, 900)
 
 

@@ -2,11 +2,10 @@
 `hub demo` process: a page asked for without a session leads to /sign-in and back, the keyboard
 alone signs in, a wrong password is shown in place, the header shows who is signed in and signs
 out; an admin adds a user and resets a password, and that user signs in with it. Screenshots of
-both pages at 1280 and 375 px go to tests/web/screenshots/ and docs/pages/."""
+both pages at 1280 and 375 px go to tests/web/screenshots/ (docs/pages/ with
+HUB_UPDATE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
-
-import shutil
 
 import httpx
 from selenium import webdriver
@@ -15,26 +14,21 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.web.conftest import REPO, DemoHub
+from tests.web.browser import keep_screenshot
+from tests.web.conftest import DemoHub
 from tests.web.test_dashboard import OVERFLOWING, severe_console_messages
 
 WAIT = 20  # seconds
-SCREENSHOTS = REPO / "tests" / "web" / "screenshots"
-DOCS_PAGES = REPO / "docs" / "pages"
 WIDTHS = (1280, 375)
 
 
 def shoot(driver: webdriver.Chrome, page: str) -> None:
-    """The page at each width, into the screenshots folder and docs/pages/ (for the README);
+    """The page at each width, into the screenshots folder (`keep_screenshot`);
     nothing may stick out sideways at either width."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    DOCS_PAGES.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
         driver.set_window_size(width, 900)
         assert driver.execute_script(OVERFLOWING) == [], f"{page} at {width} px"
-        target = SCREENSHOTS / f"{page}-{width}.png"
-        assert driver.save_screenshot(str(target))
-        shutil.copyfile(target, DOCS_PAGES / f"{page}-{width}.png")
+        keep_screenshot(driver, f"{page}-{width}")
     driver.set_window_size(1280, 900)
 
 

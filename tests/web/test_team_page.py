@@ -3,13 +3,12 @@
 uploads it with an error and sees the cell, fixes it with openpyxl and drops it on the page,
 comments the warning and submits; another company's SIE export sent from the page is refused
 with its lines named. Screenshots at 1280 and 375 px go to tests/web/screenshots/ and
-docs/pages/team-<width>.png."""
+docs/pages/ with HUB_UPDATE_SCREENSHOTS=1."""
 
 from __future__ import annotations
 
 import base64
 import io
-import shutil
 import time
 from pathlib import Path
 
@@ -20,11 +19,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from hub.excel.layout import KPIS
 from tests.excel.workbooks import row_of
+from tests.web.browser import keep_screenshot
 from tests.web.conftest import REPO, DemoHub
 from tests.web.test_dashboard import OVERFLOWING, severe_console_messages
 from tests.web.test_sign_in_pages import (
-    DOCS_PAGES,
-    SCREENSHOTS,
     WAIT,
     WIDTHS,
     type_and_submit,
@@ -204,11 +202,9 @@ def test_sweden_reports_2025_through_its_page(
 
 
 def shoot(driver: webdriver.Chrome, page: str) -> None:
-    """The page at each width into the screenshots folder and docs/pages/: at 1280 px all of
+    """The page at each width (`keep_screenshot`): at 1280 px all of
     it (the window grows to its height), at 375 px the screen from the upload's result down
     (kept small for the README). Nothing may stick out sideways at either width."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    DOCS_PAGES.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
         driver.set_window_size(width, 900)
         assert driver.execute_script(OVERFLOWING) == [], f"{page} at {width} px"
@@ -218,9 +214,7 @@ def shoot(driver: webdriver.Chrome, page: str) -> None:
             driver.execute_script("window.scrollTo(0, 0)")
         else:
             driver.execute_script("document.getElementById('workbook-title').scrollIntoView()")
-        target = SCREENSHOTS / f"{page}-{width}.png"
-        assert driver.save_screenshot(str(target))
-        shutil.copyfile(target, DOCS_PAGES / f"{page}-{width}.png")
+        keep_screenshot(driver, f"{page}-{width}")
     driver.set_window_size(1280, 900)
 
 
