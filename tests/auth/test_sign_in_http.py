@@ -163,7 +163,8 @@ async def test_sign_out_ends_the_session_and_deletes_its_row(
     assert await session_rows(hub) == []
     assert (await client.get("/auth/me")).json()["detail"] == "you are not signed in"
     # The old cookie, replayed, opens nothing.
-    replayed = await client.get("/auth/me", cookies={"hub_session": old})
+    client.cookies.set("hub_session", old)
+    replayed = await client.get("/auth/me")
     assert (replayed.status_code, replayed.json()["detail"]) == (
         401,
         "your session has expired: sign in again",
