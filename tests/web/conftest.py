@@ -30,8 +30,9 @@ class DemoHub:
     passwords: dict[str, str] = field(default_factory=dict)  # demo user -> password, likewise
 
 
-# `hub demo` prints a generated password per demo user: `  national-se  k7mp-2qax-9rtd-vh3e`.
-PASSWORD_LINE = re.compile(r"^  (\S+)\s+([a-z2-9]{4}(?:-[a-z2-9]{4}){3})$", re.MULTILINE)
+# `hub demo` prints a generated password per demo user, and the page it opens:
+# `  national-se  k7mp-2qax-9rtd-vh3e  /team     the team's reports: …`.
+PASSWORD_LINE = re.compile(r"^  (\S+)\s+([a-z2-9]{4}(?:-[a-z2-9]{4}){3})(?= |$)", re.MULTILINE)
 
 
 def _wait_for(process: subprocess.Popen[bytes], log: Path, text: str, seconds: float) -> str:
