@@ -24,6 +24,7 @@ from hub.db.supervise import supervise
 from hub.registry.load import ConfigError
 from hub.services import load_network, open_hub
 from hub.settings import Settings
+from hub.web.pages import DASHBOARD, FIRST_PAGE, SIGN_IN
 
 T = TypeVar("T")
 
@@ -128,8 +129,10 @@ def _print_banner(
     described: str,
     tokens: dict[str, str] | None,
     graphiql: bool,
-    passwords: dict[str, str] | None = None,
+    passwords: dict[str, tuple[str, Role]] | None = None,
 ) -> None:
+    """What `hub serve` and `hub demo` print once listening; `passwords` maps a demo user to its
+    password and role (the role says which page it opens)."""
     base = f"http://{host}:{port}"
     click.secho(f"The network hub is running at {base}", fg="green", bold=True)
     if graphiql:
@@ -153,9 +156,17 @@ def _print_banner(
             '\nIn GraphiQL, add the header {"Authorization": "Bearer <token>"} in the Headers tab.'
         )
     if passwords:
-        click.echo(f"\nDemo users (passwords to sign in at {base}/sign-in, new at every start):")
-        for name, password in passwords.items():
-            click.echo(f"  {name:<12} {password}")
+        click.echo(
+            f"\nDemo users (passwords to sign in at {base}{SIGN_IN.path}, new at every start) "
+            "and the page each opens:"
+        )
+        for name, (password, role) in passwords.items():
+            page = FIRST_PAGE[role]
+            click.echo(f"  {name:<12} {password}  {page.path:<9} {page.what}")
+        click.echo(
+            f"Every user may also open the dashboard ({base}{DASHBOARD.path}); a page opened "
+            f"before signing in leads to {SIGN_IN.path} and back."
+        )
     click.echo("\nPress Ctrl-C to stop.")
 
 
@@ -179,7 +190,7 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
 
     async def work(url: str, described: str, embedded: EmbeddedPostgres | None) -> None:
         tokens: dict[str, str] | None = None
-        passwords: dict[str, str] | None = None
+        passwords: dict[str, tuple[str, Role]] | None = None
         if demo:
             from hub.demo.load import DemoLoadError, load_demo
 
@@ -189,7 +200,9 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
                 except DemoLoadError as error:
                     fail(str(error))
             tokens = loaded.tokens
-            passwords = loaded.passwords
+            passwords = {
+                name: (password, loaded.roles[name]) for name, password in loaded.passwords.items()
+            }
             if loaded.submitted:
                 click.echo(f"Demo data submitted: {', '.join(loaded.submitted)}")
             if loaded.already_there:

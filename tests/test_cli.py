@@ -100,6 +100,26 @@ def test_demo_against_the_configured_server(database_url: str, tmp_path: Path) -
     assert germany_2024_turnover(port, board_token(output)) == [
         {"amount": "5985000", "currency": "EUR"}
     ]
+    # Next to each password, the page the user opens (and what it is for); then the others.
+    base = f"http://127.0.0.1:{port}"
+    block = output[output.index("Demo users (passwords") : output.index("Press Ctrl-C")]
+    password = r"[a-z2-9]{4}(?:-[a-z2-9]{4}){3}"
+    lines = [re.sub(password, "<password>", line) for line in block.strip().splitlines()]
+    assert lines == [
+        f"Demo users (passwords to sign in at {base}/sign-in, new at every start) and the page "
+        "each opens:",
+        "  board        <password>  /         the board's dashboard",
+        "  finance      <password>  /finance  who has reported what, rates, consolidation, "
+        "mappings, ownership",
+        "  admin        <password>  /admin    users, passwords and tokens",
+        *(
+            f"  national-{code:<3} <password>  /team     the team's reports: what is due, "
+            "upload, submit"
+            for code in ("be", "de", "at", "it", "se")
+        ),
+        f"Every user may also open the dashboard ({base}/); a page opened before signing in "
+        "leads to /sign-in and back.",
+    ]
     assert hub.interrupt().rstrip().endswith("Stopped.")
 
 

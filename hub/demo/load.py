@@ -49,6 +49,7 @@ def demo_users(entities: list[str]) -> list[DemoUser]:
 class DemoLoad:
     tokens: dict[str, str] = field(default_factory=dict)
     passwords: dict[str, str] = field(default_factory=dict)  # for /sign-in, new at each load
+    roles: dict[str, Role] = field(default_factory=dict)  # of each demo user
     submitted: list[str] = field(default_factory=list)
     already_there: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
@@ -137,6 +138,7 @@ async def load_demo(hub: Hub) -> DemoLoad:
                 connection, user.name, user.role, user.entity, rules=hub.auth.tokens
             )
             result.tokens[user.name] = token
+            result.roles[user.name] = user.role
             result.passwords[user.name] = await UserAdmin.of(hub, connection, SYSTEM).set_password(
                 user.name
             )

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.config.csrf import CSRFConfig
-from litestar.connection import ASGIConnection
+from litestar.connection import ASGIConnection, Request
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
@@ -133,8 +133,11 @@ class HubCSRFMiddleware(CSRFMiddleware):
     person's cookie; refused in the person's words."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or scope["method"] in self.config.safe_methods:
+        if scope["type"] != ScopeType.HTTP:
             await super().__call__(scope, receive, send)
+            return
+        if scope["method"] in self.config.safe_methods:
+            await self._safe(scope, receive, send)
             return
         exempt = has_bearer(scope) or (
             session_cookie(scope) is None and scope["path"] != SIGN_IN_PATH
@@ -152,6 +155,19 @@ class HubCSRFMiddleware(CSRFMiddleware):
             raise PermissionDeniedException(CSRF_REFUSED)
         ScopeState.from_scope(scope).csrf_token = sent
         await self.app(scope, receive, send)
+
+    async def _safe(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Litestar's handling of a safe request, except that a cookie the hub did not sign
+        (forged, or from before the secret changed) is replaced by a new token, as if there were
+        none: otherwise it stays for good, and reloading the page, as the refusal asks, would
+        not help."""
+        cookie = Request[Any, Any, Any](scope=scope).cookies.get(self.config.cookie_name)
+        if cookie is None or self._decode_csrf_token(cookie) is not None:
+            await super().__call__(scope, receive, send)
+            return
+        token = generate_csrf_token(secret=self.config.secret)
+        ScopeState.from_scope(scope).csrf_token = token
+        await self.app(scope, receive, self.create_send_wrapper(send, token, csrf_cookie=None))
 
 
 @dataclass(frozen=True, slots=True)

@@ -325,6 +325,29 @@ async def test_cookie_rest_upload_needs_the_csrf_token(
     assert script.status_code == 422, script.text
 
 
+async def test_a_forged_csrf_cookie_is_replaced_by_the_next_page_a_good_one_is_kept(
+    client: AsyncTestClient[Any], passwords: dict[str, str]
+) -> None:
+    assert (await sign_in(client, "admin", ADMIN_PASSWORD))[0] == 200
+    good = client.cookies.get("csrftoken")
+    assert good
+    kept = await client.get("/admin")
+    assert not [c for c in kept.headers.get_list("set-cookie") if c.startswith("csrftoken=")]
+
+    forged = "0" * 64 + "f" * 64  # well formed, not signed with the hub's secret
+    [cookie] = [c for c in client.cookies.jar if c.name == "csrftoken"]
+    client.cookies.set("csrftoken", forged, domain=cookie.domain, path=cookie.path)
+    assert (await gql_cookie(client, USERS, forged))[0] == 403
+    # Reloading the page, as the refusal asks, gives a token the hub signed, which works.
+    await client.get("/admin")
+    fresh = client.cookies.get("csrftoken")
+    assert fresh
+    assert fresh not in (forged, good)
+    status, body = await gql_cookie(client, USERS, fresh)
+    assert status == 200
+    assert "admin" in [user["name"] for user in body["data"]["users"]]
+
+
 async def test_sign_in_itself_needs_the_csrf_token(
     client: AsyncTestClient[Any], passwords: dict[str, str]
 ) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +30,9 @@ class DemoHub:
     passwords: dict[str, str] = field(default_factory=dict)  # demo user -> password, likewise
 
 
-# `hub demo` prints a generated password per demo user: `  national-se  k7mp-2qax-9rtd-vh3e`.
-PASSWORD_LINE = re.compile(r"^  (\S+)\s+([a-z2-9]{4}(?:-[a-z2-9]{4}){3})$", re.MULTILINE)
+# `hub demo` prints a generated password per demo user, and the page it opens:
+# `  national-se  k7mp-2qax-9rtd-vh3e  /team     the team's reports: …`.
+PASSWORD_LINE = re.compile(r"^  (\S+)\s+([a-z2-9]{4}(?:-[a-z2-9]{4}){3})(?= |$)", re.MULTILINE)
 
 
 def _wait_for(process: subprocess.Popen[bytes], log: Path, text: str, seconds: float) -> str:
@@ -45,16 +47,17 @@ def _wait_for(process: subprocess.Popen[bytes], log: Path, text: str, seconds: f
     pytest.fail(f"{text!r} never appeared; output:\n{log.read_text()}")
 
 
-@pytest.fixture
-def demo_hub(database_url: str, tmp_path: Path) -> Iterator[DemoHub]:
-    """`hub demo` on a free port, on the test's database; stopped with Ctrl-C afterwards."""
+@contextmanager
+def running_demo(database_url: str, folder: Path, **environment: str) -> Iterator[DemoHub]:
+    """`hub demo` on a free port, on the test's database (and `environment`, such as
+    HUB_CONFIG_DIR); stopped with Ctrl-C afterwards."""
     require_chromium()  # no need for a server the tests would not use
     port = free_port()
-    log = tmp_path / "hub.log"
+    log = folder / "hub.log"
     with log.open("w") as out:
         process = subprocess.Popen(
             [*HUB, "demo", "--port", str(port)],
-            env=env(HUB_DATABASE_URL=database_url),
+            env=env(HUB_DATABASE_URL=database_url, **environment),
             cwd=REPO,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -72,6 +75,13 @@ def demo_hub(database_url: str, tmp_path: Path) -> Iterator[DemoHub]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def demo_hub(database_url: str, tmp_path: Path) -> Iterator[DemoHub]:
+    """`hub demo` with the repository's config."""
+    with running_demo(database_url, tmp_path) as hub:
+        yield hub
 
 
 @pytest.fixture

@@ -152,6 +152,7 @@ def test_finance_approves_maps_consolidates_and_signs_off(
         "Exchange rates",
         "Consolidation",
         "Mappings",
+        "Ownership",
     ]
 
     # Sweden's corrected report waits for approval: its versions, then approve.

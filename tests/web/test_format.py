@@ -1,5 +1,6 @@
 """The page's number formatting (static/js/format.js), run in the browser: amounts are rounded
-half-even on their digits and grouped, never passed through a float."""
+half-even on their digits and grouped, and shifted by powers of ten, never passed through a
+float."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ CASES: list[tuple[str, list[Any], str]] = [
     ("formatChangePercent", ["2.015"], "+2.02 %"),
     ("formatChangePercent", ["2.025"], "+2.02 %"),
     ("formatChangePercent", ["-0.001"], "0.00 %"),
+    ("shiftDecimal", ["80", -2], "0.8"),
+    ("shiftDecimal", ["33.333", -2], "0.33333"),
+    ("shiftDecimal", ["100", -2], "1"),
+    ("shiftDecimal", ["0.8", 2], "80"),
+    ("shiftDecimal", ["1", 2], "100"),
+    ("shiftDecimal", ["0.00500", 2], "0.5"),
+    ("shiftDecimal", ["-12.5", -2], "-0.125"),
+    ("shiftDecimal", ["-0.00", 2], "0"),
     ("formatCompact", [50_000_000], "50 M"),
     ("formatCompact", [2_500_000], "2.5 M"),
     ("formatCompact", [500_000], "500 k"),

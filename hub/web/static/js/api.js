@@ -1,6 +1,20 @@
-// The hub's GraphQL endpoint, called with the bearer token kept for this browser tab.
+// The hub's GraphQL endpoint for the dashboard: with the bearer token kept for this browser tab,
+// or, once `useSession()` is called, with the browser's session cookie (session.js: CSRF token,
+// and an expired session sends the person to the sign-in page and back).
+
+import { SignedOut, gql } from "./session.js";
 
 const TOKEN_KEY = "hub.token";
+
+let viaSession = false;
+
+export function useSession() {
+  viaSession = true;
+}
+
+export function usesSession() {
+  return viaSession;
+}
 
 export function getToken() {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -29,7 +43,21 @@ async function detail(response) {
   }
 }
 
+async function sessionGraphql(query, variables) {
+  try {
+    return await gql(query, variables);
+  } catch (error) {
+    if (error instanceof SignedOut) {
+      return new Promise(() => {}); // the browser is on its way to the sign-in page
+    }
+    throw new HubError(error.message);
+  }
+}
+
 export async function graphql(query, variables = {}) {
+  if (viaSession) {
+    return sessionGraphql(query, variables);
+  }
   const response = await fetch("/graphql", {
     method: "POST",
     headers: {

@@ -1,7 +1,16 @@
-// The board's dashboard: sign in with a bearer token, pick a year, and see the network table,
-// the turnover charts, the path to break-even and the investment programmes.
+// The board's dashboard: pick a year, and see the network table, the turnover charts, the path to
+// break-even and the investment programmes. Whoever signed in at /sign-in sees it with the
+// session; otherwise a bearer token is typed in (or the person follows the link to /sign-in).
 
-import { AuthError, clearToken, getToken, graphql, setToken } from "./api.js";
+import {
+  AuthError,
+  clearToken,
+  getToken,
+  graphql,
+  setToken,
+  useSession,
+  usesSession,
+} from "./api.js";
 import { barChart, lineChart } from "./charts.js";
 import {
   COMPARISON_QUERY,
@@ -13,13 +22,15 @@ import {
   turnoverItems,
   turnoverTrend,
 } from "./comparison.js";
-import { clear } from "./dom.js";
+import { clear, h } from "./dom.js";
+import { pagesFor } from "./header.js";
 import {
   BREAK_EVEN_QUERY,
   PROGRAMMES_QUERY,
   renderBreakEven,
   renderProgrammes,
 } from "./monitoring.js";
+import { me, signOut as endSession } from "./session.js";
 
 const TREND_YEARS = 6; // the selected year and the five before it
 const UNPUBLISHED = new Set(["DRAFT", "SUBMITTED"]);
@@ -114,6 +125,7 @@ async function start() {
   state.years = yearsOf(session.kpiValues);
   const { name, role, entity } = state.me;
   byId("who").textContent = `${name} (${role}${entity ? `, ${entity}` : ""})`;
+  showPages(role);
   byId("audience").textContent = audienceNote();
   const select = clear(byId("period"));
   for (const year of state.years) {
@@ -125,6 +137,16 @@ async function start() {
     return;
   }
   await loadYear(state.years[0]);
+}
+
+// Signed in with the session: the user's other pages, and signing out ends the session.
+function showPages(role) {
+  const links = usesSession() ? pagesFor(role).filter((page) => page.path !== "/") : [];
+  clear(byId("pages").querySelector("ul")).append(
+    ...links.map((page) => h("li", {}, h("a", { href: page.path }, page.label))),
+  );
+  byId("pages").hidden = links.length === 0;
+  byId("logout").textContent = usesSession() ? "Sign out" : "Log out";
 }
 
 function chartWidth(container) {
@@ -242,7 +264,14 @@ byId("login-form").addEventListener("submit", (event) => {
     start();
   }
 });
-byId("logout").addEventListener("click", () => signOut());
+byId("logout").addEventListener("click", () => {
+  if (usesSession()) {
+    byId("logout").disabled = true;
+    endSession();
+  } else {
+    signOut();
+  }
+});
 byId("period").addEventListener("change", (event) => loadYear(event.target.value));
 let lastWidth = window.innerWidth;
 window.addEventListener("resize", debounce(() => {
@@ -252,8 +281,24 @@ window.addEventListener("resize", debounce(() => {
   }
 }, 150));
 
-if (getToken()) {
+// A token typed in this tab wins; else the session, if the browser has one.
+async function boot() {
+  if (getToken()) {
+    start();
+    return;
+  }
+  let user = null;
+  try {
+    user = await me();
+  } catch {
+    user = null; // the hub could not say: the token form stays
+  }
+  if (user === null) {
+    showSignedIn(false);
+    return;
+  }
+  useSession();
   start();
-} else {
-  showSignedIn(false);
 }
+
+boot();

@@ -53,19 +53,22 @@ const FIELD_LABELS = {
   file: "The ECB's file",
 };
 
-export function inUserWords(message) {
+// `labels` names a form's own inputs where they differ from the table above.
+export function inUserWords(message, labels = {}) {
+  const names = { ...FIELD_LABELS, ...labels };
   return message.replace(/(^|; )(\w+): /g, (all, start, field) =>
-    FIELD_LABELS[field] ? `${start}${FIELD_LABELS[field]}: ` : all,
+    names[field] ? `${start}${names[field]}: ` : all,
   );
 }
 
-// Runs `work`; a refusal is shown in `box` in the user's words, and null is returned.
-export async function attempt(box, work) {
+// Runs `work`; a refusal is shown in `box` in the user's words (`labels` as for inUserWords),
+// and null is returned.
+export async function attempt(box, work, labels = {}) {
   say(box, "");
   try {
     return await work();
   } catch (error) {
-    say(box, inUserWords(error.message));
+    say(box, inUserWords(error.message, labels));
     return null;
   }
 }

@@ -62,6 +62,20 @@ export function formatQuantity(value) {
   return compose({ ...rounded, fraction: rounded.fraction.replace(/0+$/, "") });
 }
 
+// A Decimal string times 10^places, exactly, as a plain decimal string without trailing zeros
+// (what the hub takes): shiftDecimal("80", -2) is "0.8" (a percent as a share), and
+// shiftDecimal("0.8", 2) is "80".
+export function shiftDecimal(value, places) {
+  const { negative, digits, scale } = parse(value);
+  const shifted = scale - places;
+  const size = Math.max(shifted, 0);
+  const scaled = shifted < 0 ? digits * 10n ** BigInt(-shifted) : digits;
+  const text = scaled.toString().padStart(size + 1, "0");
+  const whole = text.slice(0, text.length - size);
+  const fraction = text.slice(text.length - size).replace(/0+$/, "");
+  return `${negative && scaled !== 0n ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
+}
+
 // A rate: "6.5 %", "7.33 %".
 export function formatPercent(value) {
   return value == null ? MISSING : `${formatQuantity(value)} %`;
