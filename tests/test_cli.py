@@ -162,6 +162,19 @@ def test_a_service_manager_s_stop_leaves_no_server_behind(tmp_path: Path) -> Non
     assert not postmaster.exists(), "the embedded PostgreSQL was left running"
 
 
+def test_a_data_folder_initdb_cannot_use_is_one_line_with_initdb_s_reason(tmp_path: Path) -> None:
+    """initdb fails before the server has a log: its own reason, not its command line."""
+    stray = tmp_path / "data" / "pg"
+    stray.mkdir(parents=True)
+    (stray / "notes.txt").write_text("not a database", encoding="utf-8")
+    done = run_hub(["migrate", "--data-dir", str(tmp_path / "data")], env(HUB_DATABASE_URL=None))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"error: cannot start the embedded PostgreSQL in {stray}: initdb: error: directory "
+        f'"{stray}" exists but is not empty\n'
+    )
+
+
 def run_hub(args: list[str], environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*HUB, *args], env=environment, capture_output=True, text=True, timeout=120, check=False

