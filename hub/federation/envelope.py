@@ -136,7 +136,7 @@ def decode(data: bytes) -> SignedEnvelope:
 
 
 def _located(message: str) -> str:
-    """msgspec's `Expected ... - at `$.envelope.sequence`` as `$.envelope.sequence: Expected ...`."""
+    """msgspec's "Expected ... - at `$.envelope.sequence`" as "$.envelope.sequence: Expected..."."""
     text, sep, where = message.rpartition(" - at ")
     if not sep:
         return f"$: {message}"

@@ -28,8 +28,6 @@ class KeyProblem(Exception):
     """A key file or key text cannot be used; the message says which and what to do."""
 
 
-
-
 def generate() -> Ed25519PrivateKey:
     return Ed25519PrivateKey.generate()
 

@@ -70,9 +70,7 @@ def reference_data(
             "tolerances": builtins(rules.tolerances),
             "warnings": builtins(rules.warnings),
         },
-        "mappings": {
-            entity: _mapping_rows(rows) for entity, rows in sorted(mappings.items())
-        },
+        "mappings": {entity: _mapping_rows(rows) for entity, rows in sorted(mappings.items())},
     }
 
 

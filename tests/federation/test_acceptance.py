@@ -26,7 +26,9 @@ def day(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
-def registered(key: Ed25519PrivateKey, entity: str, start: str, end: str | None = None) -> RegisteredKey:
+def registered(
+    key: Ed25519PrivateKey, entity: str, start: str, end: str | None = None
+) -> RegisteredKey:
     return RegisteredKey(
         entity=entity,
         public_key=keys.public_text(key.public_key()),

@@ -31,9 +31,7 @@ KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 
 def test_the_signature_is_over_the_envelope_s_canonical_bytes() -> None:
     sent = signed_envelope(KEY)
-    assert keys.verifies(
-        KEY.public_key(), keys_signature(sent.signature), canonical(sent.envelope)
-    )
+    assert keys.verifies(KEY.public_key(), keys_signature(sent.signature), canonical(sent.envelope))
     assert signature_verifies(sent, KEY.public_key())
     assert not signature_verifies(sent, keys.generate().public_key())
 
