@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.federation import keys
 from hub.federation.acceptance import RULES, Decision, Received, RegisteredKey, decide
-from hub.federation.envelope import SignedEnvelope, StatementsReport
+from hub.federation.envelope import SignedEnvelope, StatementsReport, decode, encode
 from hub.reporting.model import StatementLineIn
 from tests.federation.builders import RULE_SET, signed_envelope
 
@@ -87,6 +87,14 @@ def test_a_tampered_report_is_refused() -> None:
         sent, envelope=msgspec.structs.replace(sent.envelope, report=changed)
     )
     assert judge(tampered).reasons == [SIGNATURE]
+
+
+def test_the_json_changed_on_the_way_is_refused() -> None:
+    """As the hub gets it: bytes, one amount edited, still a well-formed envelope."""
+    data = encode(signed_envelope(SE_NEW, sequence=10))
+    assert judge(decode(data)).accepted
+    edited = data.replace(b'"412345.67"', b'"412345.76"', 1)
+    assert judge(decode(edited)).reasons == [SIGNATURE]
 
 
 def test_a_tampered_sequence_is_refused() -> None:
