@@ -51,7 +51,7 @@ async def main(lines: int, runs: int) -> None:
         for run in range(runs):
             period = f"{2010 + run}"
             started = time.perf_counter()
-            sent = envelopes.signed(
+            sealed = envelopes.seal(
                 envelopes.Envelope(
                     entity=ENTITY,
                     sequence=run + 1,
@@ -64,11 +64,10 @@ async def main(lines: int, runs: int) -> None:
                 ),
                 key,
             )
-            data = envelopes.encode(sent)
             signed_at = time.perf_counter()
-            received = envelopes.decode(data)
-            assert envelopes.signature_verifies(received, public)
-            envelopes.envelope_hash(received)
+            opened = envelopes.open_envelope(sealed.data)
+            assert opened.verifies(public)
+            assert opened.hash == sealed.hash
             verified_at = time.perf_counter()
             outcome = await service.save_statements(
                 hub,
@@ -77,7 +76,7 @@ async def main(lines: int, runs: int) -> None:
             )
             saved_at = time.perf_counter()
             assert isinstance(outcome, service.Saved), outcome
-            size = len(data)
+            size = len(sealed.data)
             sign_times.append(signed_at - started)
             verify_times.append(verified_at - signed_at)
             save_times.append(saved_at - verified_at)

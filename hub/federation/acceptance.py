@@ -46,6 +46,7 @@ class Received:
     last_accepted_sequence: int | None  # the entity's; None before its first envelope
     current_rule_set: str
     received_at: dt.datetime
+    envelope_bytes: bytes | None = None  # its canonical bytes when known (envelope.Opened)
 
     @property
     def fingerprint(self) -> str:
@@ -111,7 +112,8 @@ def _signature(received: Received) -> str | None:
     mine = received.entity_keys()
     if not mine:
         return None  # which key would tell: the key rules say why there is none
-    if signature_verifies(received.signed, keys.parse_public(mine[0].public_key)):
+    public = keys.parse_public(mine[0].public_key)
+    if signature_verifies(received.signed, public, received.envelope_bytes):
         return None
     return (
         "the signature does not verify: the envelope was changed after signing, "

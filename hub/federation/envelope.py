@@ -20,6 +20,7 @@ from importlib import metadata
 from typing import Annotated, Any
 
 import msgspec
+import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from hub.federation import keys
@@ -99,16 +100,72 @@ def signed(envelope: Envelope, private_key: Ed25519PrivateKey) -> SignedEnvelope
     return SignedEnvelope(envelope=envelope, signature=_b64(signature))
 
 
-def signature_verifies(signed_envelope: SignedEnvelope, public_key: Ed25519PublicKey) -> bool:
+def signature_verifies(
+    signed_envelope: SignedEnvelope,
+    public_key: Ed25519PublicKey,
+    envelope_bytes: bytes | None = None,
+) -> bool:
+    """`envelope_bytes`: the envelope's canonical bytes when already known (`Opened`)."""
     signature = _unb64(signed_envelope.signature)
     if signature is None or len(signature) != 64:
         return False
-    return keys.verifies(public_key, signature, canonical(signed_envelope.envelope))
+    if envelope_bytes is None:
+        envelope_bytes = canonical(signed_envelope.envelope)
+    return keys.verifies(public_key, signature, envelope_bytes)
 
 
 def envelope_hash(signed_envelope: SignedEnvelope) -> str:
     """The delivery's idempotency key: SHA-256 (hex) of the signed envelope's canonical bytes."""
     return hashlib.sha256(canonical(signed_envelope)).hexdigest()
+
+
+def _signed_bytes(envelope_bytes: bytes, signature: str) -> bytes:
+    """The signed envelope's canonical bytes from its envelope's: RFC 8785 writes an object's
+    members sorted, each value canonical, and "envelope" sorts before "signature"."""
+    return b'{"envelope":' + envelope_bytes + b',"signature":' + rfc8785.dumps(signature) + b"}"
+
+
+class Sealed(msgspec.Struct, frozen=True, kw_only=True):
+    """A node's envelope ready to send: signed, its JSON and its hash."""
+
+    signed: SignedEnvelope
+    data: bytes
+    hash: str
+
+
+class Opened(msgspec.Struct, frozen=True, kw_only=True):
+    """An envelope as the hub reads it: decoded, its envelope's canonical bytes, its hash."""
+
+    signed: SignedEnvelope
+    envelope_bytes: bytes
+    hash: str
+
+    def verifies(self, public_key: Ed25519PublicKey) -> bool:
+        return signature_verifies(self.signed, public_key, self.envelope_bytes)
+
+
+def seal(envelope: Envelope, private_key: Ed25519PrivateKey) -> Sealed:
+    """`signed`, `encode` and `envelope_hash` with one canonicalisation of the report."""
+    envelope_bytes = canonical(envelope)
+    signature = _b64(keys.sign(private_key, envelope_bytes))
+    data = _signed_bytes(envelope_bytes, signature)
+    return Sealed(
+        signed=SignedEnvelope(envelope=envelope, signature=signature),
+        data=data,
+        hash=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def open_envelope(data: bytes) -> Opened:
+    """`decode`, then the canonical bytes and hash from the values decoded (checked equal to
+    the typed envelope's), without canonicalising the report twice."""
+    signed_envelope, values = _decode(data)
+    envelope_bytes = rfc8785.dumps(values["envelope"])
+    return Opened(
+        signed=signed_envelope,
+        envelope_bytes=envelope_bytes,
+        hash=hashlib.sha256(_signed_bytes(envelope_bytes, signed_envelope.signature)).hexdigest(),
+    )
 
 
 def encode(signed_envelope: SignedEnvelope) -> bytes:
@@ -118,6 +175,11 @@ def encode(signed_envelope: SignedEnvelope) -> bytes:
 
 def decode(data: bytes) -> SignedEnvelope:
     """A signed envelope from JSON; EnvelopeError names the first problem and where it is."""
+    return _decode(data)[0]
+
+
+def _decode(data: bytes) -> tuple[SignedEnvelope, Any]:
+    """The signed envelope and its canonical values (Decimals as their strings)."""
     try:
         sent = msgspec.json.decode(data)
         typed = msgspec.json.decode(data, type=SignedEnvelope)
@@ -132,7 +194,7 @@ def decode(data: bytes) -> SignedEnvelope:
     difference = _first_difference(sent, expected, "$")
     if difference is not None:
         raise EnvelopeError(difference)
-    return typed
+    return typed, expected
 
 
 def _located(message: str) -> str:

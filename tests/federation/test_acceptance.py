@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.federation import keys
 from hub.federation.acceptance import RULES, Decision, Received, RegisteredKey, decide
-from hub.federation.envelope import SignedEnvelope, StatementsReport, decode, encode
+from hub.federation.envelope import SignedEnvelope, StatementsReport, decode, encode, open_envelope
 from hub.reporting.model import StatementLineIn
 from tests.federation.builders import RULE_SET, signed_envelope
 
@@ -95,6 +95,10 @@ def test_the_json_changed_on_the_way_is_refused() -> None:
     assert judge(decode(data)).accepted
     edited = data.replace(b'"412345.67"', b'"412345.76"', 1)
     assert judge(decode(edited)).reasons == [SIGNATURE]
+    opened = open_envelope(edited)
+    at = day("2026-11-30T12:00:00")
+    received = Received(opened.signed, NETWORK, 9, RULE_SET, at, opened.envelope_bytes)
+    assert decide(received).reasons == [SIGNATURE]
 
 
 def test_a_tampered_sequence_is_refused() -> None:

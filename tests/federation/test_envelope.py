@@ -19,6 +19,8 @@ from hub.federation.envelope import (
     decode,
     encode,
     envelope_hash,
+    open_envelope,
+    seal,
     signature_verifies,
     signed,
     software_version,
@@ -164,3 +166,24 @@ def test_what_is_not_an_envelope_is_refused(data: bytes, message: str) -> None:
 def test_created_at_is_kept_to_the_second_given() -> None:
     assert decode(encode(signed_envelope(KEY))).envelope.created_at == CREATED
     assert CREATED.tzinfo is dt.UTC
+
+
+def test_seal_gives_what_signed_encode_and_envelope_hash_give() -> None:
+    made = envelope(KEY, sequence=3)
+    sealed = seal(made, KEY)
+    assert sealed.signed == signed(made, KEY)
+    assert sealed.data == encode(signed(made, KEY))
+    assert sealed.hash == envelope_hash(signed(made, KEY))
+
+
+def test_open_envelope_gives_what_decode_and_envelope_hash_give() -> None:
+    sealed = seal(envelope(KEY, sequence=3), KEY)
+    opened = open_envelope(sealed.data)
+    assert opened.signed == decode(sealed.data)
+    assert opened.envelope_bytes == canonical(sealed.signed.envelope)
+    assert opened.hash == sealed.hash
+    assert opened.verifies(KEY.public_key())
+    assert not opened.verifies(keys.generate().public_key())
+    edited = open_envelope(sealed.data.replace(b'"412345.67"', b'"412345.76"', 1))
+    assert not edited.verifies(KEY.public_key())
+    assert edited.hash != sealed.hash
