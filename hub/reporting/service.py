@@ -242,6 +242,17 @@ async def _save(hub: Hub, principal: Principal, request: SaveRequest) -> SaveOut
         return await _save_in(hub, connection, principal, request)
 
 
+async def save_in(
+    hub: Hub, connection: Connection, principal: Principal, request: SaveRequest
+) -> SaveOutcome:
+    """`_save` within the caller's transaction: the version stands or falls with what the
+    caller writes next to it (a federation envelope's row)."""
+    refused = _precheck(hub, principal, request)
+    if refused is not None:
+        return refused
+    return await _save_in(hub, connection, principal, request)
+
+
 class _Rollback(Exception):
     pass
 

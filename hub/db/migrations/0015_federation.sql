@@ -45,7 +45,7 @@ create table envelope (
     received_at timestamptz not null default clock_timestamp(),
     outcome text not null check (outcome in ('accepted', 'refused')),
     reasons text[] not null default '{}',
-    submission_id bigint unique references submission (id),
+    submission_id bigint references submission (id),
     check ((outcome = 'accepted') = (submission_id is not null)),
     check ((outcome = 'refused') = (cardinality(reasons) > 0))
 );

@@ -1,0 +1,193 @@
+"""The hub receiving a node's signed envelope: decoded, looked up by its hash (a delivery
+already stored is answered as stored: exactly once), judged (hub/federation/acceptance.py) with
+the registered keys, the entity's last accepted sequence and the current rule set, and stored.
+
+An accepted envelope becomes a new draft version of its report, saved through the same
+workflow as a central save by the entity's node user, in ONE transaction with the envelope's
+row, which keeps the signed envelope as the version's provenance. A refused envelope is stored
+too, with its reasons, for the audit. A report the workflow refuses (its errors, or a report in
+review or locked) refuses the envelope with the workflow's words; content equal to the latest
+version is accepted as that version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import msgspec
+
+from hub.auth.users import principal_by_name
+from hub.db.pool import Connection
+from hub.federation.acceptance import Received, decide
+from hub.federation.envelope import KpiReport, Opened, open_envelope
+from hub.federation.register import node_keys, node_user_name
+from hub.federation.ruleset import current_rule_set
+from hub.reporting.model import KpiSubmissionIn, StatementsIn
+from hub.reporting.service import (
+    Conflict,
+    Rejected,
+    SaveRequest,
+    kpi_request,
+    save_in,
+    statements_request,
+)
+from hub.services import Hub
+
+Outcome = Literal["accepted", "refused"]
+
+
+class Receipt(msgspec.Struct, frozen=True, kw_only=True):
+    """What the hub answers a node, for a new delivery and a repeated one alike."""
+
+    hash: str
+    outcome: Outcome
+    reasons: list[str]
+    version: int | None  # the report version an accepted envelope became
+    received_at: dt.datetime
+
+
+class _Refused(Exception):
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+
+
+async def stored_receipt(connection: Connection, envelope_hash: str) -> Receipt | None:
+    row = await connection.fetchrow(
+        "select e.hash, e.outcome, e.reasons, s.version, e.received_at from envelope e "
+        "left join submission s on s.id = e.submission_id where e.hash = $1",
+        envelope_hash,
+    )
+    if row is None:
+        return None
+    return Receipt(
+        hash=row["hash"],
+        outcome=row["outcome"],
+        reasons=list(row["reasons"]),
+        version=row["version"],
+        received_at=row["received_at"],
+    )
+
+
+async def last_accepted_sequence(connection: Connection, entity: str) -> int | None:
+    last: int | None = await connection.fetchval(
+        "select max(sequence) from envelope where entity_code = $1 and outcome = 'accepted'",
+        entity,
+    )
+    return last
+
+
+def _request(hub: Hub, opened: Opened) -> SaveRequest:
+    envelope = opened.signed.envelope
+    report = envelope.report
+    source = f"node envelope {opened.hash[:16]}"
+    if isinstance(report, KpiReport):
+        return kpi_request(
+            hub,
+            KpiSubmissionIn(
+                entity=envelope.entity,
+                period=report.period,
+                values=report.values,
+                source=source,
+                comment=report.comment,
+            ),
+        )
+    return statements_request(
+        hub,
+        StatementsIn(
+            entity=envelope.entity,
+            period=report.period,
+            lines=report.lines,
+            trial_balance=report.trial_balance,
+            source=source,
+            comment=report.comment,
+        ),
+    )
+
+
+async def _save_report(hub: Hub, connection: Connection, opened: Opened) -> tuple[int, int]:
+    """The new (or equal latest) version's submission id and number; _Refused otherwise."""
+    entity = opened.signed.envelope.entity
+    principal = await principal_by_name(connection, node_user_name(entity))
+    if principal is None:
+        raise _Refused([f"the node user of {entity} is disabled: ask the hub's admin"])
+    outcome = await save_in(hub, connection, principal, _request(hub, opened))
+    if isinstance(outcome, Rejected):
+        return_reasons = [f"{f.where.path()}: {f.message}" for f in outcome.errors]
+        more = outcome.error_count - len(outcome.errors)
+        if more > 0:
+            return_reasons.append(f"and {more} more errors")
+        raise _Refused(return_reasons)
+    if isinstance(outcome, Conflict):
+        raise _Refused([outcome.message])
+    return outcome.submission.id, outcome.submission.version
+
+
+def _signed_json(opened: Opened) -> str:
+    """The signed envelope with the values signed (amounts as their strings): its canonical
+    JSON again gives the bytes signed, verifiable later with the registered public key."""
+    signature = msgspec.json.encode(opened.signed.signature)
+    return (b'{"envelope":' + opened.envelope_bytes + b',"signature":' + signature + b"}").decode()
+
+
+async def _store(
+    connection: Connection,
+    opened: Opened,
+    reasons: list[str],
+    submission_id: int | None,
+    received_at: dt.datetime,
+) -> None:
+    envelope = opened.signed.envelope
+    await connection.execute(
+        "insert into envelope (hash, entity_code, sequence, signed, outcome, reasons, "
+        "submission_id, received_at) values ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)",
+        opened.hash,
+        envelope.entity,
+        envelope.sequence,
+        _signed_json(opened),
+        "refused" if reasons else "accepted",
+        reasons,
+        submission_id,
+        received_at,
+    )
+
+
+async def receive(hub: Hub, opened: Opened, received_at: dt.datetime) -> Receipt:
+    """Judge and store a decoded envelope; a hash already stored gets its stored receipt."""
+    entity = opened.signed.envelope.entity
+    async with hub.db.transaction() as connection:
+        # One envelope of an entity at a time: the last accepted sequence cannot move meanwhile.
+        await connection.execute(
+            "select pg_advisory_xact_lock(hashtext('envelope:' || $1))", entity
+        )
+        stored = await stored_receipt(connection, opened.hash)
+        if stored is not None:
+            return stored
+        registered = [key.registered() for key in await node_keys(connection)]
+        decision = decide(
+            Received(
+                signed=opened.signed,
+                keys=registered,
+                last_accepted_sequence=await last_accepted_sequence(connection, entity),
+                current_rule_set=await current_rule_set(hub, connection),
+                received_at=received_at,
+                envelope_bytes=opened.envelope_bytes,
+            )
+        )
+        reasons = decision.reasons
+        submission_id: int | None = None
+        if not reasons:
+            try:
+                async with connection.transaction():
+                    submission_id, _version = await _save_report(hub, connection, opened)
+            except _Refused as refused:
+                reasons = refused.reasons
+        await _store(connection, opened, reasons, submission_id, received_at)
+        receipt = await stored_receipt(connection, opened.hash)
+    assert receipt is not None
+    return receipt
+
+
+def decode(data: bytes) -> Opened:
+    """`open_envelope`: EnvelopeError names the first problem and its place."""
+    return open_envelope(data)
