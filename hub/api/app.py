@@ -24,6 +24,7 @@ from hub.board.http import BoardPackController
 from hub.consolidation.http import ConsolidationController
 from hub.db.outage import outage_reason
 from hub.excel.http import WorkbookController
+from hub.federation.http import envelope_controller
 from hub.fx.http import FxController
 from hub.imports.http import import_controller
 from hub.limits.config import check_coordinates, load_limits
@@ -109,6 +110,7 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             health,
             WorkbookController,
             import_controller(network.rules.upload.max_import_bytes),
+            envelope_controller(network.rules.upload.max_import_bytes),
             ConsolidationController,
             FxController,
             MonitoringController,
