@@ -33,6 +33,7 @@ from hub.breakeven.graphql import BreakEvenQuery
 from hub.consolidation.graphql import ConsolidationMutation, ConsolidationQuery
 from hub.consolidation.register.graphql import RegisterMutation, RegisterQuery
 from hub.contributions.graphql import ContributionQuery
+from hub.federation.graphql import FederationMutation, FederationQuery
 from hub.fx.graphql import FxMutation, FxQuery
 from hub.imports.graphql import ImportMutation
 from hub.imports.profile_graphql import ColumnProfileMutation, ColumnProfileQuery
@@ -60,6 +61,7 @@ Query = merge_types(
         UserQuery,
         ColumnProfileQuery,
         MappingQuery,
+        FederationQuery,
     ),
 )
 Mutation = merge_types(
@@ -74,6 +76,7 @@ Mutation = merge_types(
         InvestmentMutation,
         UserMutation,
         MappingMutation,
+        FederationMutation,
     ),
 )
 

@@ -27,6 +27,7 @@ class Action(StrEnum):
     MANAGE_IMPORT_PROFILES = "read or save the column profiles of trial balance imports"
     READ_MAPPINGS = "read the mapping of national accounts to group lines"
     MANAGE_MAPPINGS = "map national accounts to group lines"
+    MANAGE_NODE_KEYS = "register or end the keys of national nodes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ POLICY: dict[Role, tuple[Grant, ...]] = {
         Grant(Action.MANAGE_USERS),
         Grant(Action.MANAGE_IMPORT_PROFILES),
         Grant(Action.READ_MAPPINGS),
+        Grant(Action.MANAGE_NODE_KEYS),
     ),
 }
 

@@ -62,6 +62,7 @@ SAMPLES: list[tuple[str, str, str, str | None, str]] = [
         "api",
     ),
     ("/api/fx/ecb", "POST", "/api/fx/ecb", "board", "api"),  # 403
+    ("/api/federation/envelopes", "POST", "/api/federation/envelopes", None, "api"),  # 400
     (
         "/api/reports/{entity:str}/{period:str}/import/{format_name:str}",
         "POST",

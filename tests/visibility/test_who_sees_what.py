@@ -150,6 +150,8 @@ QUERIES: dict[str, Call] = {
     "mappings": Call(('(entity: "DE", period: "2024")',)),
     # The group chart's lines: configuration, for everyone signed in.
     "groupLines": Call(),
+    # Node keys: public keys and who registered them, no figures; admins only.
+    "nodeKeys": Call(("", '(entity: "DE")')),
 }
 
 # Fields below the root that take arguments.
@@ -211,6 +213,9 @@ MUTATIONS: dict[str, str] = {
     "revokeToken": "(id: 1)",
     "revokeUserTokens": '(name: "finance")',
     "resetPassword": '(name: "finance")',
+    "registerNodeKey": '(entity: "DE", publicKey: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", '
+    'reason: "x")',
+    "endNodeKey": '(fingerprint: "21fe31dfa154a261", validTo: "2030-01-01T00:00:00Z", reason: "x")',
 }
 
 
@@ -243,6 +248,9 @@ REST: dict[str, Download | None] = {
     "/api/reports/{entity:str}/{period:str}/import/{format_name:str}": Download(
         (("POST", "/api/reports/DE/2022/import/datev"),)
     ),
+    # A node delivering a signed envelope: no bearer user (the signature is the credential);
+    # the answer is the envelope's own receipt, never another report's figures.
+    "/api/federation/envelopes": None,
     # No reported figure: the schema walk covers /graphql; the page and its assets are static.
     "/graphql": None,
     "/health": None,
