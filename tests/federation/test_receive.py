@@ -22,11 +22,12 @@ from hub.services import Hub
 from tests.federation import builders
 
 
-def envelope(key: Ed25519PrivateKey, **fields: object) -> Envelope:
+def envelope(key: Ed25519PrivateKey, *, period_comment: bool = False, **fields: object) -> Envelope:
     """The builders' envelope with a report the workflow accepts: the trial balance only (the
-    Swedish chart maps 1930 and 3041)."""
+    Swedish chart maps 1930 and 3041); `period_comment` gives it a comment (other content)."""
     built = builders.envelope(key, **fields)  # type: ignore[arg-type]
-    report = msgspec.structs.replace(builders.report(), lines=())
+    comment = "corrected" if period_comment else None
+    report = msgspec.structs.replace(builders.report(), lines=(), comment=comment)
     return msgspec.structs.replace(built, report=report)
 
 
@@ -48,9 +49,9 @@ async def _setup(hub: Hub, key: Ed25519PrivateKey, entity: str = "SE") -> str:
 
 
 async def _send(
-    hub: Hub, key: Ed25519PrivateKey, rule_set: str, **fields: object
+    hub: Hub, key: Ed25519PrivateKey, rule_set: str, *, sequence: int, entity: str
 ) -> tuple[str, Receipt]:
-    sealed = seal(envelope(key, rule_set=rule_set, **fields), key)
+    sealed = seal(envelope(key, rule_set=rule_set, sequence=sequence, entity=entity), key)
     return sealed.hash, await receive(hub, open_envelope(sealed.data), NOW)
 
 
@@ -107,7 +108,7 @@ async def test_the_same_envelope_twice_is_stored_once_with_the_same_answer(hub: 
 async def test_refusals_are_stored_with_their_reasons_and_save_nothing(hub: Hub) -> None:
     key = Ed25519PrivateKey.generate()
     rule_set = await _setup(hub, key)
-    _, accepted = await _send(hub, key, rule_set, sequence=5)
+    _, accepted = await _send(hub, key, rule_set, sequence=5, entity="SE")
     assert accepted.outcome == "accepted"
     fingerprint = keys.fingerprint(key.public_key())
     stranger = Ed25519PrivateKey.generate()
