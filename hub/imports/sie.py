@@ -82,7 +82,6 @@ class _File:
     opening: dict[tuple[int, str], Decimal] = dataclasses.field(default_factory=dict)
     closing: dict[tuple[int, str], Decimal] = dataclasses.field(default_factory=dict)
     result: dict[tuple[int, str], Decimal] = dataclasses.field(default_factory=dict)
-    balance_lines: dict[str, int] = dataclasses.field(default_factory=dict)  # label -> first line
     months: dict[tuple[int, str, str], Decimal] = dataclasses.field(default_factory=dict)
     moves: dict[tuple[str, str], Decimal] = dataclasses.field(default_factory=dict)
     cents: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)  # month, account
@@ -210,7 +209,6 @@ def _year_balance(target: str) -> Callable[[_File, int, list[str]], None]:
         balances: dict[tuple[int, str], Decimal] = getattr(state, target)
         key = (year, account)
         balances[key] = balances.get(key, ZERO) + amount
-        state.balance_lines.setdefault(parts[0], line)
 
     return read
 
