@@ -315,40 +315,110 @@ def schema(output: Path | None) -> None:
 
 @main.group()
 def export() -> None:
-    """Write reports to files."""
+    """Write reports to files, set up to print (A4 landscape, one page wide). A period without
+    data is refused with one line naming the periods that have some; no file is written."""
+
+
+output_option = click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file to write (default: named after the report and period, in this folder).",
+)
+
+
+def _export(
+    data_dir: Path | None,
+    target: Path,
+    role: Role,
+    refusals: tuple[type[Exception], ...],
+    make: Callable[[Any, Any], Coroutine[Any, Any, bytes]],
+) -> None:
+    """Write what `make(hub, principal)` returns to `target`, as a user of `role`; any of
+    `refusals` is one line and no file."""
+    from hub.auth.policy import Principal
+
+    settings = Settings.from_env().with_data_dir(data_dir)
+    check_config(settings)
+
+    async def work(url: str, described: str) -> bytes:
+        async with open_hub(settings, url, pool_size=2) as hub:
+            principal = Principal(user_id=0, name="hub export", role=role)
+            try:
+                return await make(hub, principal)
+            except refusals as error:
+                fail(str(error))
+                raise  # unreachable: fail() exits
+
+    content = run(settings, work)
+    target.write_bytes(content)
+    click.echo(f"Wrote {target} ({len(content):,} bytes)")
 
 
 @export.command("board-pack")
 @click.option("--period", required=True, help="The year, e.g. 2024.")
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The file to write (default: board-pack-PERIOD.xlsx).",
-)
+@output_option
 @data_dir_option
 def export_board_pack(period: str, output: Path | None, data_dir: Path | None) -> None:
-    """The board pack: the network table, a sheet per country, native charts (published
-    figures only, as the board sees them)."""
-    from hub.auth.policy import Principal
+    """The board pack: the network table, the turnover trend, a sheet per country, native
+    charts (published figures only, as the board sees them)."""
     from hub.board.service import ComparisonError, board_pack_for
 
-    settings = Settings.from_env().with_data_dir(data_dir)
     target = output or Path(f"board-pack-{period}.xlsx")
-    check_config(settings)
+    _export(
+        data_dir,
+        target,
+        Role.BOARD,
+        (ComparisonError,),
+        lambda hub, principal: board_pack_for(hub, principal, period),
+    )
 
-    async def work(url: str, described: str) -> int:
-        async with open_hub(settings, url, pool_size=2) as hub:
-            board = Principal(user_id=0, name="hub export", role=Role.BOARD)
-            try:
-                content = await board_pack_for(hub, board, period)
-            except ComparisonError as error:
-                fail(str(error))
-        target.write_bytes(content)
-        return len(content)
 
-    size = run(settings, work)
-    click.echo(f"Wrote {target} ({size:,} bytes)")
+@export.command("consolidation")
+@click.option("--period", required=True, help="The year, e.g. 2024.")
+@click.option(
+    "--entity",
+    "entities",
+    multiple=True,
+    help="Consolidate these entities only (repeat the option; default: the whole network).",
+)
+@output_option
+@data_dir_option
+def export_consolidation(
+    period: str, entities: tuple[str, ...], output: Path | None, data_dir: Path | None
+) -> None:
+    """The consolidated statements workbook finance signs (the signed-off run of a locked
+    year), as GET /api/consolidation/PERIOD/statements.xlsx serves it."""
+    from hub.consolidation.export import require_statements, statements_file
+    from hub.consolidation.model import ConsolidationError
+
+    async def make(hub: Any, principal: Any) -> bytes:
+        await require_statements(hub, period)
+        _, content = await statements_file(hub, principal, period, list(entities) or None)
+        return content
+
+    target = output or Path(f"consolidated-{period}.xlsx")
+    _export(data_dir, target, Role.FINANCE, (ConsolidationError,), make)
+
+
+@export.command("monitoring")
+@click.option("--period", required=True, help="The period, e.g. 2024 or 2024-Q3.")
+@output_option
+@data_dir_option
+def export_monitoring(period: str, output: Path | None, data_dir: Path | None) -> None:
+    """The monitoring workbook: contributions expected against booked, programmes, loans and
+    break-even, as GET /api/monitoring/PERIOD/report.xlsx serves it."""
+    from hub.contributions.service import ContributionError
+    from hub.monitoring.report import monitoring_export
+
+    target = output or Path(f"monitoring-{period}.xlsx")
+    _export(
+        data_dir,
+        target,
+        Role.FINANCE,
+        (ContributionError,),
+        lambda hub, principal: monitoring_export(hub, principal, period),
+    )
 
 
 from hub.auth.cli import user  # noqa: E402  (the groups import this module lazily)

@@ -12,6 +12,7 @@ from hub.board.pack import board_pack
 from hub.fx.model import RateKey, RateType
 from hub.fx.service import rates_for
 from hub.reporting import repository
+from hub.reporting.model import Dataset
 from hub.reporting.period import PeriodError, parse_period
 from hub.reporting.service import drafts_for
 from hub.services import Hub
@@ -90,6 +91,12 @@ async def board_pack_for(hub: Hub, principal: Principal, period: str) -> bytes:
         raise ComparisonError(f"period: {error}") from error
     if not year.is_year:
         raise ComparisonError("period: the board pack is made for a year, e.g. 2024")
+    async with hub.db.pool.acquire() as connection:
+        published = await repository.published_periods(connection, Dataset.KPI)
+    years = [p for p in published if parse_period(p).is_year]
+    if str(year) not in years:
+        having = f"years with some: {', '.join(years)}" if years else "no year has any yet"
+        raise ComparisonError(f"period {year}: no figure is published for {year}; {having}")
     span = [str(year.year - back) for back in range(PACK_YEARS - 1, -1, -1)]
     result = await comparison(hub, principal, span, published_only=True)
     return await asyncio.to_thread(

@@ -11,23 +11,24 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hub.api.presentation import present
 from hub.consolidation.model import ADJUSTMENTS, ELIMINATIONS, TOTAL
 from hub.consolidation.repository import JournalRow
 from hub.consolidation.service import View
+from hub.excel.print_setup import CENTS, DATE_TIME, PERCENT, header, ready_to_print
 from hub.excel.writing import workbook_bytes
 from hub.registry.group_chart import GroupChart, Statement
 
-MONEY = "#,##0.00;(#,##0.00);-"
-PERCENT = '0.00" %";(0.00" %");-'
-HEADER = PatternFill("solid", fgColor="DDE4EE")
 TITLES = {
     Statement.BALANCE_SHEET: "Balance sheet",
     Statement.INCOME_STATEMENT: "Income statement",
 }
+# The header row of each sheet's (first) table, in the order the sheets are written; the
+# sign-off sheet is label and value rows.
+HEADER_ROWS = (4, 4, 3, 1, 1, 1, None)
 
 
 def statements_workbook(
@@ -44,6 +45,8 @@ def statements_workbook(
     _translation(workbook.create_sheet("Translation"), view)
     _sources(workbook.create_sheet("Sources"), view)
     _sign_off(workbook.create_sheet("Sign-off"), view)
+    for sheet, header_row in zip(workbook.worksheets, HEADER_ROWS, strict=True):
+        ready_to_print(sheet, f"Consolidation {view.period}: {sheet.title}", header_row)
     return workbook_bytes(workbook)
 
 
@@ -86,21 +89,11 @@ def _sign_off(sheet: Worksheet, view: View) -> None:
     for row, (label, value) in enumerate(rows, start=3):
         sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
         sheet.cell(row=row, column=2, value=value)
-    sheet.column_dimensions["A"].width = 38
-    sheet.column_dimensions["B"].width = 70
-
-
-def _header(sheet: Worksheet, row: int, headers: Sequence[str]) -> None:
-    for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=column, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
 
 
 def _money(sheet: Worksheet, row: int, column: int, amount: Decimal | None) -> None:
     cell = sheet.cell(row=row, column=column, value=None if amount is None else present(amount))
-    cell.number_format = MONEY
+    cell.number_format = CENTS
 
 
 def _statement(
@@ -123,7 +116,7 @@ def _statement(
         "Change",
         "Change %",
     ]
-    _header(sheet, 4, headers)
+    header(sheet, 4, headers)
     row = 5
     for line in chart.statement_lines(statement):
         sheet.cell(row=row, column=1, value=line.code)
@@ -159,17 +152,13 @@ def _statement(
         sheet.cell(row=row, column=3, value="ok" if check.ok else "FAILED")
         _money(sheet, row, 4, check.difference)
         row += 1
-    sheet.column_dimensions["A"].width = 15
-    sheet.column_dimensions["B"].width = 50
-    for index in range(3, len(headers) + 1):
-        sheet.column_dimensions[sheet.cell(row=4, column=index).column_letter].width = 16
     sheet.freeze_panes = "C5"
 
 
 def _eliminations(sheet: Worksheet, view: View) -> None:
     sheet["A1"] = f"Eliminations {view.period} (debit positive, credit negative)"
     sheet["A1"].font = Font(bold=True, size=13)
-    _header(sheet, 3, ["Kind", "Entity", "Partner", "Line", "Amount", "Note"])
+    header(sheet, 3, ["Kind", "Entity", "Partner", "Line", "Amount", "Note"])
     row = 4
     for entry in view.result.eliminations:
         for column, value in enumerate(
@@ -181,7 +170,7 @@ def _eliminations(sheet: Worksheet, view: View) -> None:
         row += 1
     row += 1
     sheet.cell(row=row, column=1, value="Intra-network differences").font = Font(bold=True)
-    _header(
+    header(
         sheet, row + 1, ["Entity", "Partner", "Statement", "Amount", "Cause", "Beyond tolerance"]
     )
     for offset, difference in enumerate(view.result.differences, start=row + 2):
@@ -192,13 +181,11 @@ def _eliminations(sheet: Worksheet, view: View) -> None:
         _money(sheet, offset, 4, difference.amount)
         sheet.cell(row=offset, column=5, value=difference.cause.value)
         sheet.cell(row=offset, column=6, value="yes" if difference.beyond_tolerance else "no")
-    for letter, width in zip("ABCDEF", (26, 10, 10, 16, 16, 40), strict=True):
-        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A4"
 
 
 def _adjustments(sheet: Worksheet, journals: Sequence[JournalRow]) -> None:
-    _header(
+    header(
         sheet, 1, ["Journal", "Reason", "Author", "Posted", "Reverses", "Line", "Entity", "Amount"]
     )
     row = 2
@@ -215,14 +202,14 @@ def _adjustments(sheet: Worksheet, journals: Sequence[JournalRow]) -> None:
             )
             for column, value in enumerate(values, start=1):
                 sheet.cell(row=row, column=column, value=value)
-            sheet.cell(row=row, column=4).number_format = "yyyy-mm-dd hh:mm"
+            sheet.cell(row=row, column=4).number_format = DATE_TIME
             _money(sheet, row, 8, amount)
             row += 1
     sheet.freeze_panes = "A2"
 
 
 def _translation(sheet: Worksheet, view: View) -> None:
-    _header(
+    header(
         sheet,
         1,
         [
@@ -252,7 +239,7 @@ def _translation(sheet: Worksheet, view: View) -> None:
         _money(sheet, row, 7, closing)
         sheet.cell(row=row, column=8, value=translation.opening_source)
     start = len(view.result.translations) + 3
-    _header(
+    header(
         sheet,
         start,
         [
@@ -285,7 +272,7 @@ def _translation(sheet: Worksheet, view: View) -> None:
 
 
 def _sources(sheet: Worksheet, view: View) -> None:
-    _header(sheet, 1, ["Entity", "Submission", "Version", "Status"])
+    header(sheet, 1, ["Entity", "Submission", "Version", "Status"])
     row = 2
     for source in view.inputs.sources:
         for column, value in enumerate(
@@ -294,7 +281,7 @@ def _sources(sheet: Worksheet, view: View) -> None:
             sheet.cell(row=row, column=column, value=value)
         row += 1
     row += 1
-    _header(sheet, row, ["Entity", "Currency", "Rate type", "Rate", "Line", "Period", "Day"])
+    header(sheet, row, ["Entity", "Currency", "Rate type", "Rate", "Line", "Period", "Day"])
     for offset, rate in enumerate(view.inputs.rates_used, start=row + 1):
         for position, item in enumerate(
             (rate.entity, rate.currency, rate.type, rate.rate, rate.line, rate.period, rate.day),

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 
 from hub.api.context import authenticate
-from hub.consolidation import service
-from hub.consolidation.excel import statements_workbook
+from hub.consolidation.export import statements_file
 from hub.consolidation.model import ConsolidationError
 from hub.excel.http import XLSX
 from hub.services import Hub
@@ -29,17 +27,13 @@ class ConsolidationController(Controller):
         hub: Hub = request.app.state.hub
         principal = await authenticate(request, hub, ide_page_allowed=False)
         try:
-            current = await service.view(hub, principal, period, entities)
-            journals = await service.journals(hub, principal, period)
+            consolidated, content = await statements_file(hub, principal, period, entities)
         except ConsolidationError as error:
             return Response({"detail": str(error), "problems": error.problems}, status_code=422)
-        content = await asyncio.to_thread(
-            statements_workbook, current, hub.group_chart, journals, hub.registry.group_currency
-        )
         return Response(
             content,
             media_type=XLSX,
             headers={
-                "Content-Disposition": f'attachment; filename="consolidated-{current.period}.xlsx"'
+                "Content-Disposition": f'attachment; filename="consolidated-{consolidated}.xlsx"'
             },
         )

@@ -97,15 +97,17 @@ def fit_columns(
     sheet: Worksheet, header_rows: range, text_rows: range, *, least: float = 6
 ) -> None:
     """Each column as wide as its widest figure (figures anywhere on the sheet), its widest
-    header word, and its text in `text_rows` up to TEXT_WIDTH (longer text wraps). Titles and
-    notes outside `text_rows` spill over the empty cells beside them."""
+    header word, and its text in `text_rows` up to TEXT_WIDTH (longer text wraps). Titles,
+    notes and a row's lone label spill over the empty cells beside them instead."""
     widths: dict[int, float] = {}
     for row in sheet.iter_rows():
-        for cell in row:
-            if not isinstance(cell, Cell) or cell.value is None:
-                continue
+        filled = [cell for cell in row if isinstance(cell, Cell) and cell.value is not None]
+        lone = len(filled) == 1 and isinstance(filled[0].value, str)
+        for cell in filled:
             if cell.font.name is None:
                 cell.font = cell.font.copy(name=FONT)
+            if lone and cell.row not in header_rows:
+                continue
             needed = _needed(cell, header_rows, text_rows)
             widths[cell.column] = max(widths.get(cell.column, least), needed)
             if (
@@ -194,13 +196,14 @@ def page_setup(
 def ready_to_print(
     sheet: Worksheet,
     title: str,
-    header_row: int,
+    header_row: int | None,
     *,
     last_table_row: int | None = None,
     one_page: bool = False,
 ) -> None:
-    """Widths and page set-up of a sheet whose table's header is `header_row` and whose text
-    rows run to `last_table_row` (default: the last row)."""
+    """Widths and page set-up of a sheet whose table's header is `header_row` (None: a sheet of
+    label and value rows) and whose text rows run to `last_table_row` (default: the last)."""
     last = sheet.max_row if last_table_row is None else last_table_row
-    fit_columns(sheet, range(header_row, header_row + 1), range(header_row, last + 1))
-    page_setup(sheet, title, range(header_row, header_row + 1), one_page=one_page)
+    headers = range(0) if header_row is None else range(header_row, header_row + 1)
+    fit_columns(sheet, headers, range(headers.start or 1, last + 1))
+    page_setup(sheet, title, headers or None, one_page=one_page)

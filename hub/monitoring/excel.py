@@ -8,30 +8,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hub.breakeven.service import BreakEven
 from hub.contributions.service import Report
+from hub.excel.print_setup import CENTS, DATE, RATE, header, ready_to_print
 from hub.excel.writing import workbook_bytes
 from hub.investments.model import LoanStatus, ProgrammeStatus
 
-MONEY = "#,##0.00;(#,##0.00);-"
-PERCENT = '0.0000" %";(0.0000" %");-'
-HEADER = PatternFill("solid", fgColor="DDE4EE")
 ILLUSTRATIVE = "illustrative"
 
 
-def _sheet(
-    workbook: Workbook, title: str, headers: Sequence[str], widths: Sequence[int]
-) -> Worksheet:
+def _sheet(workbook: Workbook, title: str, headers: Sequence[str]) -> Worksheet:
     sheet = workbook.create_sheet(title)
-    for column, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(row=1, column=column, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-        sheet.column_dimensions[cell.column_letter].width = width
+    header(sheet, 1, headers)
     sheet.freeze_panes = "A2"
     return sheet
 
@@ -40,7 +31,7 @@ def _row(sheet: Worksheet, row: int, values: Sequence[object], money: Sequence[i
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column, value=value)
         if column in money:
-            cell.number_format = MONEY
+            cell.number_format = CENTS
 
 
 def _cents(amount: Decimal | None) -> Decimal | None:
@@ -76,7 +67,6 @@ def monitoring_workbook(
             "Method",
             "Note",
         ],
-        [8, 16, 9, 18, 9, 16, 16, 14, 10, 8, 60, 14],
     )
     for row, line in enumerate(contributions.lines, start=2):
         _row(
@@ -98,7 +88,7 @@ def monitoring_workbook(
             ],
             money=(4, 6, 7, 8),
         )
-        sheet.cell(row=row, column=9).number_format = PERCENT
+        sheet.cell(row=row, column=9).number_format = RATE
     start = len(contributions.lines) + 3
     sheet.cell(row=start, column=1, value="Network (EUR, at the average rates)").font = Font(
         bold=True
@@ -136,7 +126,6 @@ def monitoring_workbook(
             "Remaining",
             "Note",
         ],
-        [34, 8, 9, 8, 16, 16, 16, 16, 16, 14],
     )
     row = 2
     for status in programmes:
@@ -197,7 +186,6 @@ def monitoring_workbook(
             "Overdue",
             "Note",
         ],
-        [6, 8, 30, 9, 12, 9, 14, 14, 14, 14, 14],
     )
     for row, position in enumerate(loans, start=2):
         loan = position.loan
@@ -219,13 +207,12 @@ def monitoring_workbook(
             ],
             money=(7, 8, 9, 10),
         )
-        sheet.cell(row=row, column=5).number_format = "yyyy-mm-dd"
+        sheet.cell(row=row, column=5).number_format = DATE
 
     sheet = _sheet(
         workbook,
         "Break-even",
         ["Partner", "Target", "Status", "Projected", "Invested (EUR)", "Losses (EUR)", "Reason"],
-        [8, 10, 10, 10, 16, 16, 110],
     )
     for row, path in enumerate(break_even.partners, start=2):
         _row(
@@ -247,4 +234,6 @@ def monitoring_workbook(
     for offset, alert in enumerate(break_even.alerts, start=row + 2):
         sheet.cell(row=offset, column=1, value="Alert")
         sheet.cell(row=offset, column=3, value=alert)
+    for sheet in workbook.worksheets:
+        ready_to_print(sheet, f"Monitoring {period}: {sheet.title}", 1)
     return workbook_bytes(workbook)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
 from hub.api.context import authenticate
-from hub.breakeven.service import break_even
-from hub.contributions.service import ContributionError, contributions
+from hub.contributions.service import ContributionError
 from hub.excel.http import XLSX
-from hub.investments.service import loans, programmes
-from hub.monitoring.excel import monitoring_workbook
-from hub.reporting.period import parse_period
+from hub.monitoring.report import monitoring_report
 from hub.services import Hub
 
 
@@ -30,19 +25,9 @@ class MonitoringController(Controller):
         hub: Hub = request.app.state.hub
         principal = await authenticate(request, hub, ide_page_allowed=False)
         try:
-            report = await contributions(hub, principal, [period])
+            content = await monitoring_report(hub, principal, period)
         except ContributionError as error:
             return Response({"detail": str(error)}, status_code=400)
-        _, end = parse_period(period).bounds()
-        as_of = min(end, dt.date.today())
-        content = await asyncio.to_thread(
-            monitoring_workbook,
-            str(parse_period(period)),
-            report,
-            await programmes(hub, principal),
-            await loans(hub, principal, as_of),
-            await break_even(hub, principal, parse_period(period).year),
-        )
         return Response(
             content,
             media_type=XLSX,

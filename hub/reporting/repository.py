@@ -661,3 +661,22 @@ async def figures_for_comparison(
         list(kpis),
     )
     return [tuple(row) for row in rows]
+
+
+async def published_periods(
+    connection: Connection, dataset: Dataset, entity: str | None = None
+) -> list[str]:
+    """The periods that have a published version of `dataset` (of `entity`, or of any),
+    oldest first: what an export may be asked for."""
+    rows = await connection.fetch(
+        """
+        select period from report
+        where dataset = $1 and approved_version is not null
+          and ($2::text is null or entity_code = $2)
+        group by period, period_start
+        order by period_start, period
+        """,
+        dataset.value,
+        entity,
+    )
+    return [row["period"] for row in rows]
