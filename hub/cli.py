@@ -421,6 +421,27 @@ def export_monitoring(period: str, output: Path | None, data_dir: Path | None) -
     )
 
 
+@export.command("statements")
+@click.option("--entity", required=True, help="The entity's code, e.g. DE.")
+@click.option("--period", required=True, help="The period, e.g. 2024 or 2024-Q3.")
+@output_option
+@data_dir_option
+def export_statements(entity: str, period: str, output: Path | None, data_dir: Path | None) -> None:
+    """An entity's reporting workbook: its KPIs, statements and trial balance for the period
+    (latest version, drafts included) beside the previous period's, as GET
+    /api/reports/ENTITY/PERIOD/workbook serves it."""
+    from hub.excel.service import BadRequest, reported_template
+
+    target = output or Path(f"{entity}-{period}-report.xlsx")
+    _export(
+        data_dir,
+        target,
+        Role.FINANCE,
+        (BadRequest,),
+        lambda hub, principal: reported_template(hub, principal, entity, period),
+    )
+
+
 from hub.auth.cli import user  # noqa: E402  (the groups import this module lazily)
 from hub.fx.cli import rates  # noqa: E402
 from hub.imports.cli import import_command  # noqa: E402

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 # Number formats: thousands separators everywhere, negatives in parentheses, zero as a dash.
@@ -98,8 +98,12 @@ def fit_columns(
 ) -> None:
     """Each column as wide as its widest figure (figures anywhere on the sheet), its widest
     header word, and its text in `text_rows` up to TEXT_WIDTH (longer text wraps). Titles,
-    notes and a row's lone label spill over the empty cells beside them instead."""
+    notes and a row's lone label spill over the empty cells beside them instead. A width the
+    writer set (an input column of a template) is the least its column gets."""
     widths: dict[int, float] = {}
+    for letter, dimension in sheet.column_dimensions.items():
+        if dimension.customWidth and dimension.width:
+            widths[column_index_from_string(letter)] = dimension.width
     for row in sheet.iter_rows():
         filled = [cell for cell in row if isinstance(cell, Cell) and cell.value is not None]
         lone = len(filled) == 1 and isinstance(filled[0].value, str)

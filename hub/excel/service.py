@@ -310,3 +310,15 @@ class _Report:
             errors=errors[: self.limit],
             warnings=self.warnings,
         )
+
+
+async def reported_template(hub: Hub, principal: Principal, entity: str, period_text: str) -> bytes:
+    """`template_for`, refused for a period the entity has reported nothing for (the blank
+    form is for filling in, not for printing): the message names the periods it has."""
+    period = _entity_and_period(hub, entity, period_text)
+    async with hub.db.pool.acquire() as connection:
+        periods = await repository.reported_periods(connection, entity)
+    if str(period) not in periods:
+        having = f"periods it has: {', '.join(periods)}" if periods else "it has none yet"
+        raise BadRequest(f"{entity} {period}: nothing is reported for {period}; {having}")
+    return await template_for(hub, principal, entity, str(period))

@@ -33,6 +33,7 @@ from hub.excel.layout import (
     TRIAL_BALANCE,
     Sheet,
 )
+from hub.excel.print_setup import ready_to_print
 from hub.excel.writing import workbook_bytes
 from hub.registry.group_chart import GroupChart
 from hub.registry.model import EntityConfig, KpiDefinition
@@ -87,6 +88,9 @@ def build_template(data: TemplateData, now: dt.datetime) -> bytes:
     _kpis(workbook.create_sheet(KPIS.title), data)
     _statements(workbook.create_sheet(STATEMENTS.title), data)
     _trial_balance(workbook.create_sheet(TRIAL_BALANCE.title), data)
+    for sheet in workbook.worksheets:
+        title = f"{data.entity.name}, {data.period}: {sheet.title}"
+        ready_to_print(sheet, title, None if sheet.title == INSTRUCTIONS else 1)
     _meta(workbook.create_sheet(META_SHEET), data, now)
     workbook.security = WorkbookProtection(lockStructure=True)
     return workbook_bytes(workbook)

@@ -680,3 +680,16 @@ async def published_periods(
         entity,
     )
     return [row["period"] for row in rows]
+
+
+async def reported_periods(connection: Connection, entity: str) -> list[str]:
+    """The periods `entity` has reported anything for (drafts included), oldest first."""
+    rows = await connection.fetch(
+        """
+        select period from report where entity_code = $1 and latest_version > 0
+        group by period, period_start
+        order by period_start, period
+        """,
+        entity,
+    )
+    return [row["period"] for row in rows]

@@ -26,7 +26,7 @@ async def refused(database_url: str, folder: Path, *args: str) -> str:
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout == ""
-    assert list(folder.iterdir()) == []  # no file, not even an empty one
+    assert await asyncio.to_thread(lambda: list(folder.iterdir())) == []  # no file written
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
     return lines[0]
@@ -45,8 +45,13 @@ async def test_a_year_without_data_is_refused_by_every_export(
         "years with some: 2023, 2024"
     )
     assert await refused(database_url, tmp_path, "monitoring", "--period", "2031") == (
-        "error: period 2031: no published figure behind its contributions; "
-        "periods with some: 2024"
+        "error: period 2031: no published figure behind its contributions; periods with some: 2024"
+    )
+    assert await refused(
+        database_url, tmp_path, "statements", "--entity", "DE", "--period", "2031"
+    ) == (
+        "error: DE 2031: nothing is reported for 2031; "
+        "periods it has: 2021, 2022, 2023, 2024, 2025-Q1"
     )
 
 

@@ -49,6 +49,7 @@ class Exports:
     board: Printed
     consolidation: Printed
     monitoring: Printed
+    statements: Printed
 
 
 def keep_page(png: Path, name: str) -> None:
@@ -91,14 +92,15 @@ async def exports(
                 ("board-pack", "--period", "2024"),
                 ("consolidation", "--period", "2024"),
                 ("monitoring", "--period", "2024"),
+                ("statements", "--entity", "SE", "--period", "2024"),
             )
         ]
         pdfs = await asyncio.to_thread(to_pdf, files, folder)
-        board, consolidation, monitoring = (
+        board, consolidation, monitoring, statements = (
             Printed(load_workbook(io.BytesIO(file.read_bytes())), pdf, page_texts(pdf))
             for file, pdf in zip(files, pdfs, strict=True)
         )
-        yield Exports(folder, board, consolidation, monitoring)
+        yield Exports(folder, board, consolidation, monitoring, statements)
     finally:
         await admin.execute(f'drop database if exists "{name}" with (force)')
         await admin.close()
@@ -166,15 +168,18 @@ def test_the_trend_chart_draws_five_visible_lines(exports: Exports) -> None:
 
 
 def test_every_sheet_is_set_up_to_print(exports: Exports) -> None:
-    for printed in (exports.board, exports.consolidation, exports.monitoring):
+    printed_sets = (exports.board, exports.consolidation, exports.monitoring, exports.statements)
+    for printed in printed_sets:
         for sheet in printed.workbook.worksheets:
+            if sheet.sheet_state != "visible":
+                continue  # the template's own data
             where = f"{printed.pdf.stem}/{sheet.title}"
             assert sheet.page_setup.orientation == "landscape", where
             assert sheet.page_setup.fitToWidth == 1, where
             assert sheet.sheet_properties.pageSetUpPr.fitToPage, where
             assert sheet.oddFooter.right.text == "Page &P of &N", where
             assert sheet.oddHeader.center.text, where
-            if sheet.title != "Sign-off":
+            if sheet.title not in ("Sign-off", "Instructions"):
                 assert sheet.print_title_rows, where
             for row in sheet.iter_rows():
                 for cell in row:
@@ -216,3 +221,25 @@ def test_the_monitoring_workbook_prints_every_amount(exports: Exports) -> None:
         assert "###" not in text
     _ppm, png = picture(printed.pdf, 1, RESOLUTION, exports.folder / "monitoring")
     keep_page(png, "monitoring-contributions")
+
+
+def test_an_entitys_reporting_workbook_prints_its_figures(exports: Exports) -> None:
+    printed = exports.statements
+    sheet = printed.workbook["Trial balance"]
+    texts = sheet_of(printed.texts, "Trial balance")
+    assert texts
+    headers = [cell.value for cell in sheet[1]]
+    for text in texts:
+        assert all(word in text for word in ("Account", "Amount", "Partner"))  # repeated
+        assert "###" not in text
+    amounts = [
+        row[headers.index("Amount")]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if isinstance(row[headers.index("Amount")], int | float)
+    ]
+    assert len(amounts) > 5
+    printed_text = "".join(texts)
+    for amount in amounts:
+        assert f"{abs(Decimal(str(amount))):,.2f}" in printed_text, amount
+    for text in printed.texts:
+        assert "###" not in text
