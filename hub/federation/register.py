@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from hub.auth import audit
 from hub.auth.model import Actor, AuditAction
 from hub.auth.policy import Principal, Role
+from hub.auth.policy import node_user_name as node_user_name
 from hub.db.pool import Connection
 from hub.federation import keys
 from hub.federation.acceptance import RegisteredKey
@@ -48,10 +49,6 @@ class NodeKey:
 
     def registered(self) -> RegisteredKey:
         return RegisteredKey(self.entity, self.public_key, self.valid_from, self.valid_to)
-
-
-def node_user_name(entity: str) -> str:
-    return f"node-{entity}"
 
 
 _KEYS = """
