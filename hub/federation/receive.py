@@ -18,6 +18,7 @@ else would otherwise make the entity look alive).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Literal
 
@@ -31,7 +32,9 @@ from hub.federation.contact import record_contact
 from hub.federation.envelope import KpiReport, Opened, open_envelope
 from hub.federation.register import node_keys, node_user_name
 from hub.federation.ruleset import current_rule_set
+from hub.reporting import repository
 from hub.reporting.model import KpiSubmissionIn, StatementsIn
+from hub.reporting.period import PeriodError, parse_period
 from hub.reporting.service import (
     Conflict,
     Rejected,
@@ -115,6 +118,20 @@ def _request(hub: Hub, opened: Opened) -> SaveRequest:
     )
 
 
+async def _latest_version(connection: Connection, request: SaveRequest) -> int | None:
+    """The version a node's report follows: the hub's latest one. The node is the only writer
+    of its entity's reports, and its envelopes are received one at a time, so nothing can have
+    been saved between what the node was told and this save; an envelope carries no base."""
+    try:
+        period = parse_period(request.period)
+    except PeriodError:
+        return None  # the save refuses the period, naming it
+    latest = await repository.latest_submission_id(
+        connection, request.entity, str(period), request.dataset
+    )
+    return None if latest is None else latest[1]
+
+
 async def _save_and_submit(hub: Hub, connection: Connection, opened: Opened) -> int:
     """The submission id of the new (or equal latest) version, saved and submitted by the node
     user; _Refused otherwise. Run in a savepoint: a refused submission undoes the save."""
@@ -123,6 +140,7 @@ async def _save_and_submit(hub: Hub, connection: Connection, opened: Opened) -> 
     if principal is None:
         raise _Refused([f"the node user of {entity} is disabled: ask the hub's admin"])
     request = _request(hub, opened)
+    request = dataclasses.replace(request, base_version=await _latest_version(connection, request))
     try:
         outcome = await save_in(hub, connection, principal, request)
         if isinstance(outcome, Rejected):
