@@ -99,7 +99,8 @@ def _moment(field: str, moment: dt.datetime) -> dt.datetime:
     return moment
 
 
-async def _ensure_node_user(connection: Connection, actor: Principal, entity: str) -> None:
+async def ensure_node_user(connection: Connection, actor: Actor, entity: str) -> None:
+    """The entity's node user, created (and audited) unless it exists."""
     name = node_user_name(entity)
     if await connection.fetchval("select 1 from app_user where name = $1", name):
         return
@@ -111,7 +112,7 @@ async def _ensure_node_user(connection: Connection, actor: Principal, entity: st
     )
     await audit.record(
         connection,
-        Actor.of(actor),
+        actor,
         AuditAction.CREATE_USER,
         user_id,
         f"node user of {entity}, for the report versions of its signed envelopes",
@@ -145,7 +146,7 @@ async def register_key(
             f"key {fingerprint} is already registered for {owner}: a node makes a new key "
             "for a rotation",
         )
-    await _ensure_node_user(connection, actor, entity)
+    await ensure_node_user(connection, Actor.of(actor), entity)
     await connection.execute(
         "insert into node_key (fingerprint, entity_code, public_key, valid_from, "
         "registered_by, reason) values ($1, $2, $3, $4, $5, $6)",
