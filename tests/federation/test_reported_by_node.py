@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -193,7 +194,10 @@ async def test_the_node_user_saves_only_for_a_node_entity(hub: Hub) -> None:
             "returning id"
         )
     report = KpiSubmissionIn(
-        entity="DE", period=PERIOD, values=(KpiValueIn(kpi="users", amount=1),), source="test"
+        entity="DE",
+        period=PERIOD,
+        values=(KpiValueIn(kpi="users", amount=Decimal(1)),),
+        source="test",
     )
     with pytest.raises(ReportedElsewhere, match=f"^{CENTRAL}$"):
         await save_kpi_values(hub, Principal(node_de, "node-DE", Role.NATIONAL, "DE"), report)
