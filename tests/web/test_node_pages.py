@@ -144,7 +144,7 @@ def test_a_node_entity_on_finances_page_the_dashboard_and_its_teams_page(
             "—",
             "—",
         ]
-    browser.find_element(By.ID, "nodes-title").location_once_scrolled_into_view  # noqa: B018
+    browser.execute_script("document.getElementById('nodes-title').scrollIntoView()")
     keep_screenshot(browser, "finance-nodes-1280")
     browser.set_window_size(375, 900)
     assert browser.execute_script(OVERFLOWING) == [], "finance at 375 px"
@@ -165,8 +165,9 @@ def test_a_node_entity_on_finances_page_the_dashboard_and_its_teams_page(
         f.find_element(By.XPATH, "ancestor::tr").get_attribute("data-entity") for f in flags
     ] == ["SE"]
     note = browser.find_element(By.CSS_SELECTOR, '#network-table tr[data-entity="SE"] .stale-note')
-    assert note.text == (f"figures as of {seen.date().isoformat()}; node last seen 12 days ago")
-    assert flags[0].get_attribute("title").startswith("no contact from SE's node for 12 days")
+    assert note.text == f"figures as of {seen.date().isoformat()}; node last seen 12 days ago"
+    title = str(flags[0].get_attribute("title"))
+    assert title.startswith("no contact from SE's node for 12 days")
     keep_screenshot(browser, "dashboard-stale-1280")
 
     # Sweden's team: told on its page, and its upload refused with the hub's one line.
