@@ -214,6 +214,8 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
             click.echo(f"Consolidation: {loaded.consolidated}")
             for imported in loaded.imported:
                 click.echo(f"National export imported: {imported}")
+            for through in loaded.through_nodes:
+                click.echo(f"Reported by its node: {through}")
         await _serve(
             settings,
             url,

@@ -3,7 +3,7 @@
 import strawberry
 
 from hub.registry.group_chart import Statement
-from hub.registry.model import ConsolidationMethod, KpiKind, KpiUnit
+from hub.registry.model import ConsolidationMethod, KpiKind, KpiUnit, ReportingMode
 from hub.reporting.model import Dataset, Provenance, Severity, Status
 from hub.reporting.workflow import ReportAction
 
@@ -14,6 +14,7 @@ for _enum in (
     KpiUnit,
     Provenance,
     ReportAction,
+    ReportingMode,
     Severity,
     Statement,
     Status,

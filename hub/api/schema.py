@@ -34,6 +34,7 @@ from hub.consolidation.graphql import ConsolidationMutation, ConsolidationQuery
 from hub.consolidation.register.graphql import RegisterMutation, RegisterQuery
 from hub.contributions.graphql import ContributionQuery
 from hub.federation.graphql import FederationMutation, FederationQuery
+from hub.federation.status_graphql import FederationStatusQuery
 from hub.fx.graphql import FxMutation, FxQuery
 from hub.imports.graphql import ImportMutation
 from hub.imports.profile_graphql import ColumnProfileMutation, ColumnProfileQuery
@@ -62,6 +63,7 @@ Query = merge_types(
         ColumnProfileQuery,
         MappingQuery,
         FederationQuery,
+        FederationStatusQuery,
     ),
 )
 Mutation = merge_types(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,6 +29,7 @@ class Action(StrEnum):
     READ_MAPPINGS = "read the mapping of national accounts to group lines"
     MANAGE_MAPPINGS = "map national accounts to group lines"
     MANAGE_NODE_KEYS = "register or end the keys of national nodes"
+    READ_FEDERATION = "read the nodes' deliveries and the history of reporting modes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ POLICY: dict[Role, tuple[Grant, ...]] = {
         Grant(Action.MANAGE_IMPORT_PROFILES),
         Grant(Action.READ_MAPPINGS),
         Grant(Action.MANAGE_MAPPINGS),
+        Grant(Action.READ_FEDERATION),
     ),
     Role.ADMIN: (
         Grant(Action.READ_NETWORK),
@@ -69,6 +72,7 @@ POLICY: dict[Role, tuple[Grant, ...]] = {
         Grant(Action.MANAGE_IMPORT_PROFILES),
         Grant(Action.READ_MAPPINGS),
         Grant(Action.MANAGE_NODE_KEYS),
+        Grant(Action.READ_FEDERATION),
     ),
 }
 
@@ -79,6 +83,23 @@ class Principal:
     name: str
     role: Role
     entity: str | None = None
+
+
+NODE_USER = re.compile(r"node-[A-Z]{2}")
+
+
+def node_user_name(entity: str) -> str:
+    """The user an entity's node's signed envelopes are saved and submitted by: created with
+    the node's first key (hub/federation/register.py); nobody signs in as it."""
+    return f"node-{entity}"
+
+
+def is_node_user(principal: Principal) -> bool:
+    return (
+        principal.role is Role.NATIONAL
+        and principal.entity is not None
+        and principal.name == node_user_name(principal.entity)
+    )
 
 
 class AccessDenied(Exception):

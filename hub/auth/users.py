@@ -30,7 +30,7 @@ from hub.auth.model import (
     day,
 )
 from hub.auth.passwords import generate_password, hash_password, password_problem
-from hub.auth.policy import Principal, Role
+from hub.auth.policy import NODE_USER, Principal, Role
 from hub.auth.tokens import digest, new_token
 from hub.auth.tokens import principal_for_token as principal_for_token
 from hub.db.pool import Connection
@@ -116,6 +116,17 @@ class UserAdmin:
         if len(label) > MAX_LABEL:
             raise UserAdminError("label", f"{len(label)} characters where at most {MAX_LABEL} fit")
         return label
+
+    @staticmethod
+    def _not_node_user(name: str) -> None:
+        """A node's user acts only for the node's signed envelopes: no person may sign in as it,
+        nor take its name."""
+        if NODE_USER.fullmatch(name):
+            raise UserAdminError(
+                "name",
+                f"{name} is the user a node's signed envelopes are saved by: nobody signs in "
+                "as it (no token, no password), and its name is kept for the node",
+            )
 
     def _not_self(self, user_id: int, what: str) -> None:
         if self.actor.user_id == user_id:
@@ -205,6 +216,7 @@ class UserAdmin:
         """A new user with a first token. An existing name is refused, whatever its role."""
         if not NAME.fullmatch(name):
             raise UserAdminError("name", NAME_RULE)
+        self._not_node_user(name)
         self._check_role(role, entity)
         days = self._lifetime(expires_in_days)
         label = self._label(label)
@@ -231,6 +243,7 @@ class UserAdmin:
         self, name: str, role: Role, entity: str | None = None
     ) -> tuple[UserInfo, str | None]:
         """The user with its new role, and its former role (None when it already had this one)."""
+        self._not_node_user(name)
         self._check_role(role, entity)
         row = await self._user_row(name, lock=True)
         before = _described(Role(row["role"]), row["entity_code"])
@@ -280,6 +293,7 @@ class UserAdmin:
     async def issue_token(
         self, name: str, *, label: str = "", expires_in_days: int | None = None
     ) -> Issued:
+        self._not_node_user(name)
         days = self._lifetime(expires_in_days)
         label = self._label(label)
         row = await self._user_row(name)
@@ -330,6 +344,7 @@ class UserAdmin:
         """Sets the user's password (a generated one when none is given) and returns it. The
         sessions it opened before end, a lock-out ends, and the change is audited (never the
         password: only its argon2id hash is stored)."""
+        self._not_node_user(name)
         if password is None:
             password = generate_password()
         else:

@@ -1,5 +1,8 @@
 """Load the demo network: demo users for every role, then the published figures, each entity's
-submitted by its own national team through the same service a team's GraphQL call uses."""
+submitted by its own national team through the same service a team's GraphQL call uses. An
+entity reported by its node (network.toml `reporting = "node"`) has its figures saved and
+submitted by its node user instead, as its node's envelopes would be, and no national export
+imported on the hub (the node imports it at home)."""
 
 from __future__ import annotations
 
@@ -11,17 +14,19 @@ import msgspec
 
 from hub.auth.model import SYSTEM
 from hub.auth.policy import Principal, Role
-from hub.auth.users import UserAdmin, principal_for_token, upsert_user
+from hub.auth.users import UserAdmin, principal_by_name, principal_for_token, upsert_user
 from hub.demo import exports
 from hub.demo.consolidation import demo_register_problems, sign_off_2023, summary
 from hub.demo.figures import NETWORK_TABLE, operating_result, values_2023, values_2024
 from hub.demo.ledgers import PARENT, PERIODS, trial_balance
 from hub.demo.statements import belgian_lines
+from hub.federation.register import ensure_node_user, node_user_name
 from hub.fx.demo import load_demo_rates
 from hub.imports import profiles
 from hub.imports.formats import Source
 from hub.imports.service import import_ledger
 from hub.investments.demo import load_demo_programmes
+from hub.registry.model import ReportingMode
 from hub.reporting import service
 from hub.reporting.model import Dataset, KpiSubmissionIn, StatementsIn
 from hub.reporting.service import Saved, SaveOutcome
@@ -56,6 +61,7 @@ class DemoLoad:
     consolidation: list[str] = field(default_factory=list)  # what was recorded and locked
     consolidated: str = ""  # the signed-off year and the open year's figures, in one line
     imported: list[str] = field(default_factory=list)  # national exports, as draft versions
+    through_nodes: list[str] = field(default_factory=list)  # entities reported by their nodes
 
 
 class DemoLoadError(Exception):
@@ -145,6 +151,17 @@ async def load_demo(hub: Hub) -> DemoLoad:
             principal = await principal_for_token(connection, token)
             assert principal is not None
             principals[user.entity or user.name] = principal
+        for code, config in hub.registry.entities.items():
+            if config.reporting is ReportingMode.NODE:
+                await ensure_node_user(connection, SYSTEM, code)
+                node = await principal_by_name(connection, node_user_name(code))
+                if node is None:
+                    raise DemoLoadError(f"the node user of {code} is disabled: enable it")
+                principals[code] = node
+                result.through_nodes.append(
+                    f"{code}: its figures saved and submitted by {node.name}, as its node's "
+                    "envelopes would be; its national export is imported on its node"
+                )
     finance = principals["finance"]
     for row in NETWORK_TABLE:
         national = principals[row.entity]
@@ -195,6 +212,8 @@ async def _national_exports(hub: Hub, principals: dict[str, Principal], result: 
     SIE export and Germany's DATEV batch for the first quarter of 2025, imported by their teams
     as drafts (hub/demo/exports.py)."""
     for entity, quarter in exports.QUARTERS.items():
+        if hub.registry.entities[entity].reporting is ReportingMode.NODE:
+            continue
         label = f"{entity} statements {exports.PERIOD}"
         if await service.latest_version(hub, entity, exports.PERIOD, Dataset.STATEMENTS):
             result.already_there.append(label)

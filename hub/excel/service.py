@@ -156,7 +156,7 @@ async def upload_workbook(
     idempotency_key: str | None = None,
 ) -> UploadReport:
     period = _entity_and_period(hub, entity_code, period_text)
-    authorize(principal, Action.SUBMIT_FIGURES, entity_code)
+    service.authorize_reporting(hub, principal, entity_code)
     entity = hub.registry.entities[entity_code]
     limits = hub.rules.upload
     report = _Report(entity_code, str(period), limits.max_listed_errors)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from hub.federation import keys
 from hub.federation.envelope import SignedEnvelope, signature_verifies
 from hub.federation.ruleset import short
+from hub.registry.model import ReportingMode
+from hub.reporting.reported_by import reported_centrally
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,9 @@ class Received:
     current_rule_set: str
     received_at: dt.datetime
     envelope_bytes: bytes | None = None  # its canonical bytes when known (envelope.Opened)
+    # How network.toml says the envelope's entity is reported; None: not an entity of the
+    # network (no key can be registered for it, so the key rules refuse it).
+    reporting: ReportingMode | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -80,6 +85,18 @@ class Decision:
     @property
     def reasons(self) -> list[str]:
         return [refusal.message for refusal in self.refusals]
+
+    @property
+    def vouched(self) -> bool:
+        """Whether a key of the envelope's entity, in force at receipt, signed it (accepted or
+        refused for another reason): the node reached the hub."""
+        return not any(refusal.rule in VOUCHING_RULES for refusal in self.refusals)
+
+
+def _reporting(received: Received) -> str | None:
+    if received.reporting is not ReportingMode.CENTRAL:
+        return None
+    return reported_centrally(received.entity)
 
 
 def _key_registered(received: Received) -> str | None:
@@ -148,6 +165,7 @@ def _rule_set(received: Received) -> str | None:
 
 # Each rule in the order a node's user reads them; all that fail are given.
 RULES: tuple[tuple[str, Callable[[Received], str | None]], ...] = (
+    ("reporting", _reporting),
     ("key-registered", _key_registered),
     ("key-of-entity", _key_of_entity),
     ("key-in-force", _key_in_force),
@@ -155,6 +173,10 @@ RULES: tuple[tuple[str, Callable[[Received], str | None]], ...] = (
     ("sequence", _sequence),
     ("rule-set", _rule_set),
 )
+
+
+# The rules that, passed, prove the entity's node signed the envelope with a key in force.
+VOUCHING_RULES = frozenset({"key-registered", "key-of-entity", "key-in-force", "signature"})
 
 
 def decide(received: Received) -> Decision:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from hub.auth import audit
 from hub.auth.model import Actor, AuditAction
 from hub.auth.policy import Principal, Role
+from hub.auth.policy import node_user_name as node_user_name
 from hub.db.pool import Connection
 from hub.federation import keys
 from hub.federation.acceptance import RegisteredKey
@@ -48,10 +49,6 @@ class NodeKey:
 
     def registered(self) -> RegisteredKey:
         return RegisteredKey(self.entity, self.public_key, self.valid_from, self.valid_to)
-
-
-def node_user_name(entity: str) -> str:
-    return f"node-{entity}"
 
 
 _KEYS = """
@@ -102,7 +99,8 @@ def _moment(field: str, moment: dt.datetime) -> dt.datetime:
     return moment
 
 
-async def _ensure_node_user(connection: Connection, actor: Principal, entity: str) -> None:
+async def ensure_node_user(connection: Connection, actor: Actor, entity: str) -> None:
+    """The entity's node user, created (and audited) unless it exists."""
     name = node_user_name(entity)
     if await connection.fetchval("select 1 from app_user where name = $1", name):
         return
@@ -114,7 +112,7 @@ async def _ensure_node_user(connection: Connection, actor: Principal, entity: st
     )
     await audit.record(
         connection,
-        Actor.of(actor),
+        actor,
         AuditAction.CREATE_USER,
         user_id,
         f"node user of {entity}, for the report versions of its signed envelopes",
@@ -148,7 +146,7 @@ async def register_key(
             f"key {fingerprint} is already registered for {owner}: a node makes a new key "
             "for a rotation",
         )
-    await _ensure_node_user(connection, actor, entity)
+    await ensure_node_user(connection, Actor.of(actor), entity)
     await connection.execute(
         "insert into node_key (fingerprint, entity_code, public_key, valid_from, "
         "registered_by, reason) values ($1, $2, $3, $4, $5, $6)",

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import msgspec
 
-from hub.auth.policy import Action, Principal, authorize
+from hub.auth.policy import Principal
 from hub.db.pool import Connection
 from hub.imports import profiles_repository, repository
 from hub.imports.detect import detect, proposal_notes, sample_of
@@ -164,7 +164,7 @@ async def import_ledger(
 ) -> ImportReport:
     """Read the export and save its trial balance as a draft version; see the module."""
     period = _period(hub, entity, period_text)
-    authorize(principal, Action.SUBMIT_FIGURES, entity)
+    reporting.authorize_reporting(hub, principal, entity)
     allowed = formats_of(hub, entity)
     if format_name not in allowed:
         raise ImportRefused(

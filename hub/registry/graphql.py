@@ -13,7 +13,7 @@ from hub.api.context import Info
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, allows
 from hub.registry import model
-from hub.registry.model import ConsolidationMethod, KpiKind, KpiUnit
+from hub.registry.model import ConsolidationMethod, KpiKind, KpiUnit, ReportingMode
 from hub.reporting.graphql import KpiValueType, check_filter
 from hub.reporting.loaders import KpiValueKey
 
@@ -114,6 +114,10 @@ class Entity:
     ownership_illustrative: bool
     chart_of_accounts: str
     import_formats: list[str]
+    reporting: ReportingMode = strawberry.field(
+        description="Who reports its figures: CENTRAL (its team, on the hub) or NODE (its own "
+        "node, as signed envelopes; its team cannot change its reports on the hub)."
+    )
     national: strawberry.Private[NationalEntity]
 
     @strawberry.field(
@@ -161,6 +165,7 @@ class Entity:
             ownership_illustrative=config.ownership_illustrative,
             chart_of_accounts=national.profile.chart_of_accounts.name,
             import_formats=list(national.profile.import_formats),
+            reporting=config.reporting,
             national=national,
         )
 

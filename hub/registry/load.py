@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import tomllib
@@ -48,10 +49,22 @@ def decode_error(error: msgspec.ValidationError) -> str:
 def decode_toml(path: Path, struct: type[T], *, parse_float: Callable[[str], object] = float) -> T:
     """The file decoded into `struct` (strict: unknown keys refused), or a `ConfigError` that
     names the file, the key and the reason."""
+    return decode_toml_text(path, read_config(path).decode("utf-8"), struct, parse_float)
+
+
+def read_config(path: Path) -> bytes:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=parse_float)
+        return path.read_bytes()
     except OSError as error:
         raise ConfigError(path, [f"cannot read the file: {error.strerror}"]) from error
+
+
+def decode_toml_text(
+    path: Path, text: str, struct: type[T], parse_float: Callable[[str], object] = float
+) -> T:
+    """`decode_toml` of a text already read from `path`."""
+    try:
+        raw = tomllib.loads(text, parse_float=parse_float)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, [f"not valid TOML: {error}"]) from error
     try:
@@ -61,11 +74,19 @@ def decode_toml(path: Path, struct: type[T], *, parse_float: Callable[[str], obj
 
 
 def load_registry(path: Path) -> Registry:
-    config = decode_toml(path, NetworkConfig, parse_float=Decimal)
+    """The file is read once: the registry keeps the very text (and its SHA-256) it was decoded
+    from, for the audit of reporting modes."""
+    data = read_config(path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problem = f"not UTF-8 text: {error.reason} at byte {error.start}"
+        raise ConfigError(path, [problem]) from error
+    config = decode_toml_text(path, text, NetworkConfig, parse_float=Decimal)
     problems = list(check_network(config))
     if problems:
         raise ConfigError(path, problems)
-    return Registry(config)
+    return Registry(config, text, hashlib.sha256(data).hexdigest())
 
 
 def check_network(config: NetworkConfig) -> Iterator[str]:

@@ -30,6 +30,14 @@ class KpiUnit(StrEnum):
     COUNT = "count"
 
 
+class ReportingMode(StrEnum):
+    """Who reports an entity's figures to the hub: its national team on the hub itself
+    (central), or its own node, as signed envelopes (docs/federation.md)."""
+
+    CENTRAL = "central"
+    NODE = "node"
+
+
 class KpiKind(StrEnum):
     STOCK = "stock"
     FLOW = "flow"
@@ -70,6 +78,9 @@ class EntityConfig(Strict, frozen=True, kw_only=True):
     # The number the entity is registered under (organisation, enterprise or VAT number): an
     # imported export from another company is refused. Unset: not checked.
     registered_number: str | None = None
+    # Reported on the hub by the national team (central), or by the entity's node as signed
+    # envelopes (node). A change is recorded at start-up (entity_reporting, migration 0017).
+    reporting: ReportingMode = ReportingMode.CENTRAL
 
 
 class CategoryRate(Strict, frozen=True, kw_only=True):

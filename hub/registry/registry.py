@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from hub.registry.model import (
     ContributionRule,
@@ -13,10 +14,16 @@ from hub.registry.model import (
 
 
 class Registry:
-    """Immutable view of the network configuration: entities, KPIs and contribution rules."""
+    """Immutable view of the network configuration: entities, KPIs and contribution rules.
+    `source` is the text of network.toml it was read from (kept with each change of an
+    entity's reporting mode, for the audit); `source_sha256` the SHA-256 of its bytes."""
 
-    def __init__(self, config: NetworkConfig) -> None:
+    def __init__(
+        self, config: NetworkConfig, source: str = "", source_sha256: str | None = None
+    ) -> None:
         self.config = config
+        self.source = source
+        self.source_sha256 = source_sha256 or hashlib.sha256(source.encode()).hexdigest()
         self.entities: dict[str, EntityConfig] = {e.code: e for e in config.entities}
         self.kpis: dict[str, KpiDefinition] = {k.code: k for k in config.kpis}
         self.contribution_bases = {base.name: base for base in config.contribution_bases}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from hub.db.pool import Connection
+from hub.registry.modes import record_modes
 from hub.registry.registry import Registry
 
 
 async def sync_registry(connection: Connection, registry: Registry) -> None:
-    """Insert or update every configured entity and KPI. Nothing is deleted: reported figures
-    may refer to an entity or KPI that a later config no longer lists."""
+    """Insert or update every configured entity and KPI, and record each entity's reporting mode
+    when it changed (hub/registry/modes.py). Nothing is deleted: reported figures may refer to
+    an entity or KPI that a later config no longer lists."""
     await connection.executemany(
         """
         insert into entity (code, name, currency) values ($1, $2, $3)
@@ -23,3 +25,4 @@ async def sync_registry(connection: Connection, registry: Registry) -> None:
         """,
         [(k.code, k.unit) for k in registry.kpis.values()],
     )
+    await record_modes(connection, registry)

@@ -46,6 +46,14 @@ class Upload(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     max_import_bytes: Positive
 
 
+class Federation(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """What the hub shows about national nodes (federationStatus): an entity reported by its
+    node is stale when the node has not reached the hub for longer than this. The hub's
+    operations, not a rule a report is checked against: it is not in the rule-set version."""
+
+    stale_after_days: Positive = 7
+
+
 class ReportingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     tolerances: Tolerances
     warnings: Warnings
@@ -53,6 +61,7 @@ class ReportingRules(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
     upload: Upload
     # When each dataset is due, per kind of period (hub/reporting/due.py); none: never overdue.
     deadlines: Deadlines = Deadlines()
+    federation: Federation = Federation()
 
 
 def load_reporting_rules(path: Path) -> ReportingRules:

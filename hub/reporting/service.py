@@ -1,6 +1,9 @@
 """Saving and moving reports: check, authorise, append a version, record the workflow.
 
-This is the one path every writer uses (GraphQL, the Excel upload, the demo loader).
+This is the one path every writer uses (GraphQL, the Excel upload, the imports, a node's
+envelopes, the demo loader), and `authorize_reporting` the one rule of who may change an
+entity's figures here: its team when the entity is reported centrally, its node user when it is
+reported by a node (config/network.toml, `reporting`).
 """
 
 from __future__ import annotations
@@ -15,9 +18,17 @@ from decimal import Decimal
 
 import msgspec
 
-from hub.auth.policy import Action, Principal, authorize, draft_readers
+from hub.auth.policy import (
+    AccessDenied,
+    Action,
+    Principal,
+    authorize,
+    draft_readers,
+    is_node_user,
+)
 from hub.db.pool import Connection
 from hub.mappings import service as mappings
+from hub.registry.model import ReportingMode
 from hub.reporting import repository
 from hub.reporting.model import (
     Change,
@@ -33,7 +44,8 @@ from hub.reporting.model import (
     TrialBalanceLineIn,
     Where,
 )
-from hub.reporting.period import parse_period
+from hub.reporting.period import Period, parse_period
+from hub.reporting.reported_by import reported_by_node, reported_centrally
 from hub.reporting.validate import (
     StatementsCheck,
     check_entity,
@@ -129,12 +141,30 @@ class SaveRequest:
     locate: Callable[[Finding], str | None] = lambda _finding: None
 
 
+class ReportedElsewhere(AccessDenied):
+    """The entity's reports do not come from this caller's side: its node reports it and a
+    person tried, or it is reported centrally and its node user tried."""
+
+
+def authorize_reporting(hub: Hub, principal: Principal, entity: str) -> None:
+    """Whether the caller may save, import, upload, submit or withdraw the entity's reports:
+    the one rule every path goes through. Raises `AccessDenied` (`ReportedElsewhere` when the
+    entity reports the other way). Finance's transitions do not ask it: they work in both
+    modes. `entity` is a known entity."""
+    authorize(principal, Action.SUBMIT_FIGURES, entity)
+    by_node = hub.registry.entities[entity].reporting is ReportingMode.NODE
+    if by_node and not is_node_user(principal):
+        raise ReportedElsewhere(reported_by_node(entity))
+    if not by_node and is_node_user(principal):
+        raise ReportedElsewhere(reported_centrally(entity))
+
+
 def _precheck(hub: Hub, principal: Principal, request: SaveRequest) -> Rejected | None:
     limit = hub.rules.upload.max_listed_errors
     findings = check_entity(request.entity, hub.registry)
     if findings:
         return _rejected(findings, limit)
-    authorize(principal, Action.SUBMIT_FIGURES, request.entity)
+    authorize_reporting(hub, principal, request.entity)
     findings = check_period(request.period)
     if findings:
         return _rejected(findings + request.content_check(), limit)
@@ -517,52 +547,95 @@ async def transition_report(
     reason: str | None = None,
 ) -> Report:
     """Move a report along the workflow; raises `WorkflowRefusal` or `AccessDenied`."""
+    _check_transition_request(hub, principal, entity, period, action)
+    async with hub.db.transaction() as connection:
+        return await _transition_in(
+            hub, connection, principal, entity, parse_period(period), dataset, action, reason
+        )
+
+
+async def transition_in(
+    hub: Hub,
+    connection: Connection,
+    principal: Principal,
+    *,
+    entity: str,
+    period: str,
+    dataset: Dataset,
+    action: ReportAction,
+    reason: str | None = None,
+) -> Report:
+    """`transition_report` within the caller's transaction (a node's envelope: saved and
+    submitted together, or neither)."""
+    _check_transition_request(hub, principal, entity, period, action)
+    return await _transition_in(
+        hub, connection, principal, entity, parse_period(period), dataset, action, reason
+    )
+
+
+def _check_transition_request(
+    hub: Hub, principal: Principal, entity: str, period: str, action: ReportAction
+) -> None:
     problems = check_entity(entity, hub.registry) + check_period(period)
     if problems:
         raise WorkflowRefusal("; ".join(f"{p.where.path()}: {p.message}" for p in problems))
-    authorize(principal, TRANSITIONS[action].permission, entity)
+    permission = TRANSITIONS[action].permission
+    if permission is Action.SUBMIT_FIGURES:
+        authorize_reporting(hub, principal, entity)
+    else:
+        authorize(principal, permission, entity)
+
+
+async def _transition_in(
+    hub: Hub,
+    connection: Connection,
+    principal: Principal,
+    entity: str,
+    parsed: Period,
+    dataset: Dataset,
+    action: ReportAction,
+    reason: str | None,
+) -> Report:
     config = hub.registry.entities[entity]
-    parsed = parse_period(period)
-    async with hub.db.transaction() as connection:
-        report = await repository.lock_report(
-            connection,
-            entity,
-            str(parsed),
-            dataset,
-            parsed.bounds(config.fiscal_year_start_month),
-            create=False,
-        )
-        if report is None or report.latest_version == 0:
-            raise WorkflowRefusal(f"{entity} has no {dataset.value} report for {parsed} yet")
-        transition = check_transition(action, report.status, reason)
-        if action in CHANGES_PUBLISHED:
-            await _refuse_if_signed_off(connection, report, CHANGES_PUBLISHED[action])
-        if action is ReportAction.SUBMIT:
-            await _check_warnings_explained(connection, report, reason)
-        approved, published = report.approved_version, report.published_status
-        if transition.target is Status.APPROVED:
-            approved, published = report.latest_version, Status.APPROVED
-            await repository.publish(connection, report, report.latest_version)
-        elif transition.target is Status.LOCKED:
-            published = Status.LOCKED
-        await repository.set_head(
-            connection,
-            report,
-            latest_version=report.latest_version,
-            status=transition.target,
-            approved_version=approved,
-            published_status=published,
-        )
-        await repository.record_event(
-            connection,
-            report,
-            action=action.value,
-            from_status=report.status,
-            to_status=transition.target,
-            version=report.latest_version,
-            actor_id=principal.user_id,
-            reason=reason,
-        )
+    report = await repository.lock_report(
+        connection,
+        entity,
+        str(parsed),
+        dataset,
+        parsed.bounds(config.fiscal_year_start_month),
+        create=False,
+    )
+    if report is None or report.latest_version == 0:
+        raise WorkflowRefusal(f"{entity} has no {dataset.value} report for {parsed} yet")
+    transition = check_transition(action, report.status, reason)
+    if action in CHANGES_PUBLISHED:
+        await _refuse_if_signed_off(connection, report, CHANGES_PUBLISHED[action])
+    if action is ReportAction.SUBMIT:
+        await _check_warnings_explained(connection, report, reason)
+    approved, published = report.approved_version, report.published_status
+    if transition.target is Status.APPROVED:
+        approved, published = report.latest_version, Status.APPROVED
+        await repository.publish(connection, report, report.latest_version)
+    elif transition.target is Status.LOCKED:
+        published = Status.LOCKED
+    await repository.set_head(
+        connection,
+        report,
+        latest_version=report.latest_version,
+        status=transition.target,
+        approved_version=approved,
+        published_status=published,
+    )
+    await repository.record_event(
+        connection,
+        report,
+        action=action.value,
+        from_status=report.status,
+        to_status=transition.target,
+        version=report.latest_version,
+        actor_id=principal.user_id,
+        reason=reason,
+    )
     return Report(
         entity=report.entity,
         period=report.period,

@@ -52,7 +52,14 @@ async def reporting_status(
 ) -> list[StatusRow]:
     """`entities` and `periods` are checked by the caller; None: the caller's and the due ones."""
     codes = _entities(hub, principal, entities)
-    drafts = drafts_for(hub, principal)
+    return await status_rows(hub, codes, drafts_for(hub, principal), periods, today)
+
+
+async def status_rows(
+    hub: Hub, codes: list[str], drafts: list[str], periods: list[Period] | None, today: dt.date
+) -> list[StatusRow]:
+    """The rows of `codes` as a caller reading the drafts of `drafts` sees them; no check of
+    who asks (the caller's: `reporting_status`)."""
     deadlines = hub.rules.deadlines
     async with hub.db.pool.acquire() as connection:
         reports = await repository.reports(

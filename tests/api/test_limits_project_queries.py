@@ -61,6 +61,7 @@ def dashboard_variables() -> dict[str, dict[str, Any]]:
         },
         "BREAK_EVEN_QUERY": {"asOf": 2024},
         "PROGRAMMES_QUERY": {},
+        "NODES_QUERY": {},
     }
 
 

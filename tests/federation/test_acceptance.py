@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hub.federation import keys
 from hub.federation.acceptance import RULES, Decision, Received, RegisteredKey, decide
 from hub.federation.envelope import SignedEnvelope, StatementsReport, decode, encode, open_envelope
+from hub.registry.model import ReportingMode
 from hub.reporting.model import StatementLineIn
 from tests.federation.builders import RULE_SET, signed_envelope
 
@@ -55,8 +56,9 @@ def judge(
     last: int | None = 9,
     current: str = RULE_SET,
     at: str = "2026-11-30T12:00:00",
+    reporting: ReportingMode | None = ReportingMode.NODE,
 ) -> Decision:
-    return decide(Received(sent, NETWORK, last, current, day(at)))
+    return decide(Received(sent, NETWORK, last, current, day(at), reporting=reporting))
 
 
 def test_a_good_envelope_is_accepted() -> None:
@@ -196,4 +198,37 @@ def test_every_reason_is_given() -> None:
 
 def test_the_rules_are_named_once_each() -> None:
     names = [name for name, _ in RULES]
-    assert len(names) == len(set(names)) == 6
+    assert len(names) == len(set(names)) == 7
+
+
+CENTRAL = (
+    "SE is reported centrally on the hub, not by a node: ask the hub's admin to switch it in "
+    "network.toml"
+)
+
+
+def test_an_envelope_for_an_entity_reported_centrally_is_refused() -> None:
+    decision = judge(signed_envelope(SE_NEW, sequence=10), reporting=ReportingMode.CENTRAL)
+    assert [(r.rule, r.message) for r in decision.refusals] == [("reporting", CENTRAL)]
+    # Its node signed it all the same: the node reached the hub.
+    assert decision.vouched
+
+
+def test_the_reporting_rule_comes_first_and_the_others_still_apply() -> None:
+    decision = judge(
+        signed_envelope(SE_NEW, sequence=3, rule_set="0" * 64), reporting=ReportingMode.CENTRAL
+    )
+    assert [r.rule for r in decision.refusals] == ["reporting", "sequence", "rule-set"]
+
+
+def test_only_a_signature_by_a_key_of_the_entity_in_force_vouches() -> None:
+    assert judge(signed_envelope(SE_NEW, sequence=3)).vouched  # refused for its sequence
+    assert not judge(signed_envelope(STRANGER, sequence=10)).vouched
+    assert not judge(signed_envelope(DE, sequence=10)).vouched  # DE's key for SE
+    expired = judge(signed_envelope(SE_OLD, sequence=10), at="2026-10-02T00:00:00")
+    assert not expired.vouched
+    sent = signed_envelope(SE_NEW, sequence=10)
+    tampered = msgspec.structs.replace(
+        sent, envelope=msgspec.structs.replace(sent.envelope, sequence=11)
+    )
+    assert not judge(tampered).vouched

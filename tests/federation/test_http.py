@@ -115,7 +115,12 @@ async def test_each_refusal_is_answered_422_with_the_reason_the_node_shows(
         ),
         (
             seal(envelope(key, rule_set=rule_set, sequence=2, entity="DE"), key).data,
-            [f"key {fingerprint} is registered for SE, not DE"],
+            [
+                # DE is reported centrally, and SE's key does not sign for it.
+                "DE is reported centrally on the hub, not by a node: ask the hub's admin to "
+                "switch it in network.toml",
+                f"key {fingerprint} is registered for SE, not DE",
+            ],
         ),
         (
             # Sequence 1 again with other content: a new envelope, not the stored one.

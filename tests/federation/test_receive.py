@@ -1,6 +1,7 @@
 """Receiving envelopes on a real PostgreSQL with the real reporting workflow: an accepted one
-becomes a draft version by the node user with the envelope as its provenance; the same envelope
-twice is stored once; each refusal is stored with its reason and saves nothing."""
+becomes a version saved and submitted by the node user with the envelope as its provenance; the
+same envelope twice is stored once; each refusal is stored with its reason and saves nothing;
+the node's contact is recorded for what its key signed, and only for that."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ async def _send(
     return sealed.hash, await receive(hub, open_envelope(sealed.data), NOW)
 
 
-async def test_an_accepted_envelope_is_a_draft_version_with_the_envelope_as_provenance(
+async def test_an_accepted_envelope_is_a_submitted_version_with_the_envelope_as_provenance(
     hub: Hub,
 ) -> None:
     key = Ed25519PrivateKey.generate()
@@ -78,7 +79,7 @@ async def test_an_accepted_envelope_is_a_draft_version_with_the_envelope_as_prov
             sealed.hash,
         )
         assert row is not None
-        assert (row["version"], row["author"], row["status"]) == (1, "node-SE", "draft")
+        assert (row["version"], row["author"], row["status"]) == (1, "node-SE", "submitted")
         assert row["source"] == f"node envelope {sealed.hash[:16]}"
         # The stored envelope is the one signed: its canonical bytes give the same hash, and
         # the signature verifies with the registered key.
@@ -126,7 +127,18 @@ async def test_refusals_are_stored_with_their_reasons_and_save_nothing(hub: Hub)
             ["sequence 3 was already accepted (last accepted: 5): a replay of an older envelope"],
         ),
         (6, "SE", stale, key, [out_of_date]),
-        (6, "DE", rule_set, key, [f"key {fingerprint} is registered for SE, not DE"]),
+        (
+            6,
+            "DE",
+            rule_set,
+            key,
+            [
+                # DE is reported centrally, and SE's key does not sign for it.
+                "DE is reported centrally on the hub, not by a node: ask the hub's admin to "
+                "switch it in network.toml",
+                f"key {fingerprint} is registered for SE, not DE",
+            ],
+        ),
         (
             6,
             "SE",

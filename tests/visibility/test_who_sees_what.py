@@ -152,6 +152,13 @@ QUERIES: dict[str, Call] = {
     "groupLines": Call(),
     # Node keys: public keys and who registered them, no figures; admins only.
     "nodeKeys": Call(("", '(entity: "DE")')),
+    # What the hub has from each entity's node: accepted and pending versions for draft readers
+    # only (a national team: its own entity's row), the board the mode, contact and staleness.
+    "federationStatus": Call(
+        ("", '(entity: ["DE"])', '(entity: ["DE", "AT"], asOf: "2030-01-01T00:00:00Z")')
+    ),
+    # Reporting modes and the network.toml that set them: configuration; finance and admins.
+    "reportingModeHistory": Call(("", '(entity: "DE")')),
 }
 
 # Fields below the root that take arguments.

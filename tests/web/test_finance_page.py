@@ -149,6 +149,7 @@ def test_finance_approves_maps_consolidates_and_signs_off(
     assert headings == [
         "Who has reported what",
         "Report",
+        "Nodes",
         "Exchange rates",
         "Consolidation",
         "Mappings",

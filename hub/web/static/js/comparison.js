@@ -128,7 +128,17 @@ function changeCell(change, changePercent) {
   );
 }
 
-function entityRow(view, entity, drafts) {
+// The small flag of an entity whose node's data is stale: "stale", and when its figures are
+// from and when its node was last seen; its reasons as the flag's title.
+function staleFlag(flag) {
+  if (!flag) return null;
+  return [
+    h("span", { class: "badge stale", title: flag.reasons.join("; ") }, "stale"),
+    h("small", { class: "sub stale-note" }, flag.text),
+  ];
+}
+
+function entityRow(view, entity, drafts, stale) {
   const code = entity.code;
   const offices = view.field(code, "offices", "values");
   const rank = view.field(code, "turnover", "ranks");
@@ -143,6 +153,7 @@ function entityRow(view, entity, drafts) {
       h("span", { class: "code" }, code),
       drafts.has(code) ? h("span", { class: "badge draft" }, "draft") : null,
       h("small", { class: "sub" }, entity.name),
+      staleFlag(stale.get(code)),
     ),
     cell(
       "legal-form",
@@ -215,7 +226,8 @@ const HEADINGS = [
   ["rank", "Rank"],
 ];
 
-export function renderNetworkTable(table, view, drafts) {
+// `stale`: entity code -> {text, reasons} for entities whose node's data is stale.
+export function renderNetworkTable(table, view, drafts, stale = new Map()) {
   const headings = HEADINGS.map(([column, label]) => {
     const text = column === "change" ? `Change vs ${view.previous}` : label;
     return h("th", { scope: "col", "data-col": column }, text);
@@ -223,7 +235,7 @@ export function renderNetworkTable(table, view, drafts) {
   clear(table).append(
     h("caption", { class: "visually-hidden" }, `The network in ${view.year}, turnover in EUR`),
     h("thead", {}, h("tr", {}, headings)),
-    h("tbody", {}, view.entities.map((entity) => entityRow(view, entity, drafts))),
+    h("tbody", {}, view.entities.map((entity) => entityRow(view, entity, drafts, stale))),
     h("tfoot", {}, totalRow(view)),
   );
 }

@@ -42,7 +42,35 @@ const SESSION_QUERY = `
   reports(dataset: [KPI]) { entity period status }
 }`;
 
+// Entities reported by their nodes whose data is stale: flagged in the network table.
+const NODES_QUERY = `
+{
+  federationStatus { entity mode stale staleReasons publishedAsOf lastContact { at } }
+}`;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 const byId = (id) => document.getElementById(id);
+
+function daysAgo(moment) {
+  const days = Math.floor((Date.now() - new Date(moment).getTime()) / DAY_MS);
+  if (days <= 0) return "today";
+  return days === 1 ? "1 day ago" : `${days} days ago`;
+}
+
+// "figures as of 2026-10-02; node last seen 12 days ago", for each stale node entity.
+function staleFlags(rows) {
+  const flags = new Map();
+  for (const row of rows) {
+    if (row.mode !== "NODE" || !row.stale) continue;
+    const figures = row.publishedAsOf
+      ? `figures as of ${row.publishedAsOf.slice(0, 10)}`
+      : "no figures from the node yet";
+    const seen = row.lastContact ? `node last seen ${daysAgo(row.lastContact.at)}` : "node never seen";
+    flags.set(row.entity, { text: `${figures}; ${seen}`, reasons: row.staleReasons });
+  }
+  return flags;
+}
 
 const state = { me: null, years: [], reports: [], comparison: null, year: null };
 
@@ -210,6 +238,7 @@ async function loadYear(year) {
     graphql(COMPARISON_QUERY, { periods: yearSpan(year), kpis: KPIS }),
     graphql(BREAK_EVEN_QUERY, { asOf: Number(year) }),
     graphql(PROGRAMMES_QUERY),
+    graphql(NODES_QUERY),
   ]);
   if (state.year !== year) {
     return; // another year was chosen meanwhile
@@ -220,11 +249,13 @@ async function loadYear(year) {
     signOut("The hub no longer accepts your token (HTTP 401): sign in again.");
     return;
   }
-  const [comparison, breakEven, programmes] = answers;
+  const [comparison, breakEven, programmes, nodes] = answers;
+  // Nothing waits for a node: without its status the table is shown without flags.
+  const flags = nodes.status === "fulfilled" ? staleFlags(nodes.value.federationStatus) : new Map();
   if (comparison.status === "fulfilled") {
     state.comparison = comparison.value.comparison;
     const table = byId("network-table");
-    renderNetworkTable(table, new YearView(state.comparison, year), unpublished(year));
+    renderNetworkTable(table, new YearView(state.comparison, year), unpublished(year), flags);
     table.setAttribute("data-year", year);
     renderCharts();
   } else {

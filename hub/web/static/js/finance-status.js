@@ -252,6 +252,7 @@ export async function mountStatus() {
     );
     if (!done) return;
     $("report-reason").value = "";
+    document.dispatchEvent(new CustomEvent("hub:report-moved"));
     await loadStatus();
     const updated = state.rows.find(
       (r) => r.entity === row.entity && r.period === row.period && r.dataset === row.dataset,

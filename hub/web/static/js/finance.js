@@ -1,10 +1,11 @@
-// Finance's page: who has reported what (and acting on a report), exchange rates, the
+// Finance's page: who has reported what (and acting on a report), the nodes, exchange rates, the
 // consolidation with its drill-down, lock and journals, the mappings of national accounts, and
 // the ownership register.
 
 import { $, say } from "./finance-common.js";
 import { mountConsolidation } from "./finance-consolidation.js";
 import { mountMappings } from "./finance-mappings.js";
+import { mountNodes } from "./finance-nodes.js";
 import { mountOwnership } from "./finance-ownership.js";
 import { mountRates } from "./finance-rates.js";
 import { mountStatus } from "./finance-status.js";
@@ -16,7 +17,7 @@ async function start() {
   mountHeader(user);
   mountRates();
   mountConsolidation();
-  await Promise.all([mountStatus(), mountMappings(), mountOwnership()]);
+  await Promise.all([mountStatus(), mountNodes(), mountMappings(), mountOwnership()]);
   document.body.dataset.ready = "true";
 }
 

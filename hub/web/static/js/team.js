@@ -14,7 +14,9 @@ const STATUS = `query Due($entity: [String!]) {
     period dataset state deadline latestVersion lastChange { action actor at }
   }
 }`;
-const ENTITY = `query Entity($code: String!) { entity(code: $code) { name importFormats } }`;
+const ENTITY = `query Entity($code: String!) {
+  entity(code: $code) { name importFormats reporting }
+}`;
 
 const page = { user: null, period: null };
 
@@ -70,6 +72,15 @@ async function main() {
   mountHeader(page.user);
   const { entity } = await gql(ENTITY, { code: page.user.entity });
   $("team-title").textContent = `Our reports: ${entity?.name ?? page.user.entity}`;
+  if (entity?.reporting === "NODE") {
+    // The hub refuses this team's saves, uploads, imports and submissions (with its own words):
+    // the page says so before anyone tries.
+    const notice = $("node-notice");
+    notice.textContent =
+      `${page.user.entity} reports through its node: your reports are sent from the node, and ` +
+      "here you follow them; finance approves, returns and locks them here.";
+    notice.hidden = false;
+  }
   const rows = await loadDue();
   mountUpload({
     form: $("upload-form"),
