@@ -41,6 +41,7 @@ from hub.investments.graphql import InvestmentMutation, InvestmentQuery
 from hub.limits.config import Limits
 from hub.limits.extension import RequestLimitsExtension
 from hub.mappings.graphql import MappingMutation, MappingQuery
+from hub.node.graphql import NodeMutation, NodeQuery
 from hub.registry.graphql import RegistryQuery
 from hub.reporting.graphql import ReportingMutation, ReportingQuery
 from hub.reporting.status_graphql import ReportingStatusQuery
@@ -62,6 +63,7 @@ Query = merge_types(
         ColumnProfileQuery,
         MappingQuery,
         FederationQuery,
+        NodeQuery,
     ),
 )
 Mutation = merge_types(
@@ -77,6 +79,7 @@ Mutation = merge_types(
         UserMutation,
         MappingMutation,
         FederationMutation,
+        NodeMutation,
     ),
 )
 
