@@ -153,9 +153,9 @@ def _key(
     raise RequestRefused(f"key {fingerprint} is valid only from {starts.date().isoformat()}")
 
 
-def _minutes(delta: dt.timedelta) -> str:
-    minutes = abs(delta.total_seconds()) / 60
-    return f"{minutes:.0f} minutes" if minutes >= 2 else f"{abs(delta.total_seconds()):.0f} seconds"
+def _distance(delta: dt.timedelta) -> str:
+    seconds = abs(delta.total_seconds())
+    return f"{seconds:.0f} seconds" if seconds < 600 else f"{seconds / 60:.0f} minutes"
 
 
 def verify(
@@ -193,7 +193,7 @@ def verify(
     if abs(off) > WINDOW:
         side = "ahead of" if off > dt.timedelta(0) else "behind"
         raise RequestRefused(
-            f"the request was signed at {time_text(moment)}, {_minutes(off)} {side} the hub's "
+            f"the request was signed at {time_text(moment)}, {_distance(off)} {side} the hub's "
             f"clock ({time_text(now)}); more than 5 minutes apart: check the node's clock"
         )
     return Verified(entity=entity, fingerprint=fingerprint)

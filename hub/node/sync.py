@@ -3,7 +3,8 @@ validate exactly as the network's does.
 
 1. Fetch it (a signed node request) and check each file's SHA-256.
 2. Check the files with the node's own code before anything is replaced (they must load, and
-   name the node's entity), then write them into the node's config folder.
+   name the node's entity), then write them into the node's config folder; in network.toml the
+   node's own entity is reported by its own team (`reporting = "central"`) on the node.
 3. Open the node's hub on them and append the mapping rows the node lacks (hub/node/reproduce.py);
    rows given from a period are recorded by the node's system user `network-reference`.
 4. Compute the rule-set version locally and compare it with the hub's; record both.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from hub.auth.model import Actor, AuditAction
 from hub.auth.policy import Role
 from hub.db.pool import Connection
 from hub.federation.reference import (
+    ConfigFile,
     Reference,
     all_mappings,
     mapping_versions,
@@ -67,17 +70,47 @@ class Synced:
         )
 
 
-def check_files(node: Node, reference: Reference) -> None:
-    """Each file as its SHA-256 says; loadable by the node's code; naming the node's entity."""
+_TABLE = re.compile(r"^\s*\[")
+_MODE = re.compile(r"""^(?P<head>\s*reporting\s*=\s*)(?P<q>["'])node(?P=q)""")
+
+
+def own_entity_central(text: str, entity: str) -> str:
+    """network.toml as the node runs it: the hub reports the node's entity by its node
+    (`reporting = "node"`); on the node itself the entity's own team reports it, as centrally.
+    The reporting mode is no part of the rule set, so the versions still agree."""
+    code = re.compile(rf"""^\s*code\s*=\s*(["']){re.escape(entity)}\1\s*(#.*)?$""")
+    blocks: list[list[str]] = [[]]
+    for line in text.splitlines(keepends=True):
+        if _TABLE.match(line):
+            blocks.append([])
+        blocks[-1].append(line)
+    for block in blocks:
+        if any(code.match(line) for line in block):
+            block[:] = [_MODE.sub(r"\g<head>\g<q>central\g<q>", line) for line in block]
+    return "".join(line for block in blocks for line in block)
+
+
+def local_files(node: Node, reference: Reference) -> list[ConfigFile]:
+    """The files as the node writes them, once each is checked against its SHA-256."""
+    files = []
     for file in reference.files:
         if sha256_text(file.text) != file.sha256:
             raise NodeError(f"{file.name} from the hub does not match its SHA-256: sync again")
+        text = (
+            own_entity_central(file.text, node.entity) if file.name == "network.toml" else file.text
+        )
+        files.append(ConfigFile(name=file.name, sha256=sha256_text(text), text=text))
+    return files
+
+
+def check_files(node: Node, files: list[ConfigFile]) -> None:
+    """The files loadable by the node's code and naming the node's entity."""
     with tempfile.TemporaryDirectory(dir=node.directory, prefix=".incoming-") as folder:
         trial = Path(folder)
         for name in ("auth.toml", "limits.toml"):
             if (node.config_dir / name).is_file():
                 shutil.copyfile(node.config_dir / name, trial / name)
-        for file in reference.files:
+        for file in files:
             (trial / file.name).write_text(file.text, encoding="utf-8")
         try:
             network = load_network(Settings(database_url=None, data_dir=trial, config_dir=trial))
@@ -94,10 +127,10 @@ def check_files(node: Node, reference: Reference) -> None:
         )
 
 
-def write_files(node: Node, reference: Reference) -> None:
+def write_files(node: Node, files: list[ConfigFile]) -> None:
     """Each file replaced whole (written beside it, then renamed)."""
     node.config_dir.mkdir(parents=True, exist_ok=True)
-    for file in reference.files:
+    for file in files:
         target = node.config_dir / file.name
         partial = target.with_name(f".{file.name}.partial")
         partial.write_text(file.text, encoding="utf-8")
@@ -174,11 +207,16 @@ async def record(
     return fetched_at
 
 
-async def sync(node: Node, database_url: str) -> Synced:
+async def fetch_reference(node: Node) -> Reference:
     async with hub_client(node) as client:
-        reference = await client.reference()
-    check_files(node, reference)
-    write_files(node, reference)
+        return await client.reference()
+
+
+async def apply_reference(node: Node, database_url: str, reference: Reference) -> Synced:
+    """Steps 2 to 4 with the reference data fetched."""
+    files = local_files(node, reference)
+    check_files(node, files)
+    write_files(node, files)
     async with (
         open_hub(node.settings(), database_url, pool_size=2) as hub,
         hub.db.transaction() as connection,
@@ -199,6 +237,10 @@ async def sync(node: Node, database_url: str) -> Synced:
         fetched_at=fetched_at,
         differences=differences,
     )
+
+
+async def sync(node: Node, database_url: str) -> Synced:
+    return await apply_reference(node, database_url, await fetch_reference(node))
 
 
 @dataclass(frozen=True, slots=True)
