@@ -88,6 +88,12 @@ async def last_sequence(connection: Connection) -> int:
     return found or 0
 
 
+async def highest_sequence(connection: Connection) -> int:
+    """The highest number in the outbox (0: none)."""
+    found: int | None = await connection.fetchval("select max(sequence) from node_outbox")
+    return found or 0
+
+
 async def raise_sequence(connection: Connection, at_least: int) -> bool:
     """Move the counter up to `at_least` (never down); whether it moved."""
     moved: int | None = await connection.fetchval(

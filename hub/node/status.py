@@ -6,8 +6,8 @@ hash): refused stays refused with the hub's reasons; an accepted one follows its
 hub's workflow: `approved`, `locked`, `returned` with finance's reason, else `accepted` (in
 review). An envelope still queued on the node that the hub has (the node was stopped before it
 read the hub's answer) takes the hub's outcome. The node's sequence counter moves above the
-highest sequence the hub has, so a node restored from an old backup does not keep offering
-numbers the hub has used.
+highest sequence the hub has of the entity (and above any in its own outbox), so a node
+restored from an old backup does not keep offering numbers the hub has seen.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from hub.db.pool import Database
 from hub.federation.status import EnvelopeStatus
 from hub.node.hub_client import HubClient
-from hub.node.outbox import Status, raise_sequence, record_state
+from hub.node.outbox import Status, highest_sequence, raise_sequence, record_state
 
 
 def node_status(envelope: EnvelopeStatus) -> tuple[Status, list[str]]:
@@ -52,7 +52,6 @@ async def refresh(database: Database, client: HubClient) -> Refreshed:
                 hub_version=envelope.version,
                 delivered_at=envelope.received_at,
             )
-        raised = answer.last_sequence is not None and await raise_sequence(
-            connection, answer.last_sequence
-        )
-    return Refreshed(changed, answer.last_sequence if raised else None)
+        floor = max(answer.last_sequence or 0, await highest_sequence(connection))
+        raised = floor > 0 and await raise_sequence(connection, floor)
+    return Refreshed(changed, floor if raised else None)
