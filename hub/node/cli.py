@@ -29,7 +29,7 @@ from hub.node.folder import node_dir as resolve_node_dir
 from hub.node.hub_client import HubRefusedRequest, HubUnreachable, hub_client
 from hub.node.outbox import OutboxEnvelope, envelopes
 from hub.node.send import send as send_report
-from hub.node.show import attempt_line, envelope_lines
+from hub.node.show import attempt_line, envelope_lines, moment
 from hub.node.status import refresh
 from hub.node.sync import Synced, latest_reference
 from hub.node.sync import sync as sync_reference
@@ -192,7 +192,7 @@ def deliver_command(wait_seconds: float | None, node_dir: Path | None) -> None:
 
     def said(done: delivery.Pass) -> None:
         if done.busy:
-            click.echo("another delivery is under way (hub node serve?): waiting for it")
+            click.echo("another delivery is under way (hub node serve?): the outbox is left to it")
         for attempt in done.attempts:
             click.echo(attempt_line(attempt))
 
@@ -217,6 +217,7 @@ class _Shown(msgspec.Struct, frozen=True, kw_only=True):
     refreshed: bool
     refresh_problem: str | None
     reference_fetched_at: dt.datetime | None
+    rule_set_version: str | None  # the hub's, as last fetched
     envelopes: list[OutboxEnvelope]
 
 
@@ -244,6 +245,7 @@ def status(as_json: bool, node_dir: Path | None) -> None:
             refreshed=problem is None,
             refresh_problem=problem,
             reference_fetched_at=None if fetched is None else fetched.fetched_at,
+            rule_set_version=None if fetched is None else fetched.hub_version,
             envelopes=rows,
         )
 
@@ -256,6 +258,11 @@ def status(as_json: bool, node_dir: Path | None) -> None:
         click.echo("showing what the node knows:")
     else:
         click.echo(f"refreshed from the hub at {shown.hub}")
+    if shown.rule_set_version is not None:
+        click.echo(
+            f"reference data: rule set {short(shown.rule_set_version)}…, fetched "
+            f"{moment(shown.reference_fetched_at)}"
+        )
     if not shown.envelopes:
         click.echo(f"no envelope yet: `hub node send --period P` makes one for {shown.entity}")
     for envelope in shown.envelopes:

@@ -48,6 +48,8 @@ async def serve_node(
     embedded: EmbeddedPostgres | None,
 ) -> None:
     host, port = address
+    # httpx logs every request at INFO; the deliverer says what came of each envelope itself.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     app = create_app(node.settings(), url)
     wake = asyncio.Event()
     app.state.node = node

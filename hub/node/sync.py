@@ -188,7 +188,8 @@ async def _differences(hub: Hub, connection: Connection, reference: Reference) -
                 [row.rule(i) for i, row in enumerate(part.rows, start=1)],
                 mappings.get(part.entity, []),
             )
-            rows = f" ({len(extra)} rules only the node has)" if extra else ""
+            rules = "1 rule" if len(extra) == 1 else f"{len(extra)} rules"
+            rows = f" ({rules} only the node has)" if extra else ""
             found.append(f"the mappings of {part.entity} differ{rows}")
     return tuple(found)
 

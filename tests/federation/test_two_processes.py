@@ -531,6 +531,7 @@ async def test_d_finances_return_and_approval_reach_the_node(world: World) -> No
         )
     shown = world.node("status")
     assert shown.startswith(f"refreshed from the hub at {world.hub_url}\n")
+    assert re.search(r"^reference data: rule set [0-9a-f]{12}…, fetched \d{4}-", shown, re.M)
     assert re.search(
         r"^\s+1  returned  statements 2025 version 1 -> hub version 1; made .*, returned as of ",
         shown,
@@ -596,6 +597,7 @@ async def test_e_the_node_serves_its_team_which_sends_and_the_loop_delivers(worl
         assert listed[-1] == {"sequence": 8, "status": "ACCEPTED", "hubVersion": 1}
         log = serving.interrupt()
         assert "envelope 8 (SE statements 2022 version 1): accepted as version 1 on the hub" in log
+        assert "HTTP Request" not in log
     finally:
         if serving.process.poll() is None:
             os.kill(serving.process.pid, signal.SIGKILL)

@@ -110,8 +110,7 @@ async def test_a_rule_only_the_node_has_keeps_the_versions_apart_in_one_line(
     assert not synced.matches
     assert synced.summary() == (
         f"the node's rule set {short(synced.local_version)}… is not the hub's "
-        f"{short(current.rule_set_version)}…: the mappings of SE differ (1 rules only the node "
-        "has)"
+        f"{short(current.rule_set_version)}…: the mappings of SE differ (1 rule only the node has)"
     )
 
 
