@@ -97,18 +97,19 @@ async def deliver_pass(
     async with database.pool.acquire() as lock:
         if not await lock.fetchval("select pg_try_advisory_lock($1)", _LOCK_KEY):
             done.busy = True
-            return done
-        try:
-            for envelope, data in await queued(lock):
-                if not now_only and envelope.next_attempt_at > clock():
-                    break
-                attempt = await _attempt(database, client, envelope, data, clock)
-                done.attempts.append(attempt)
-                if attempt.status == "queued":
-                    break
             left = await queued(lock)
-        finally:
-            await lock.execute("select pg_advisory_unlock($1)", _LOCK_KEY)
+        else:
+            try:
+                for envelope, data in await queued(lock):
+                    if not now_only and envelope.next_attempt_at > clock():
+                        break
+                    attempt = await _attempt(database, client, envelope, data, clock)
+                    done.attempts.append(attempt)
+                    if attempt.status == "queued":
+                        break
+                left = await queued(lock)
+            finally:
+                await lock.execute("select pg_advisory_unlock($1)", _LOCK_KEY)
     done.waiting = len(left)
     done.next_attempt_at = left[0][0].next_attempt_at if left else None
     return done

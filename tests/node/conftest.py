@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,15 +23,43 @@ from hub.federation import keys
 from hub.federation.register import register_key
 from hub.node.create import create_node
 from hub.node.folder import Node
+from hub.registry.model import EntityConfig
 from hub.reporting.model import StatementsIn, TrialBalanceLineIn
 from hub.reporting.service import Saved, save_statements
-from hub.services import Hub
+from hub.services import Hub, open_hub
 from hub.settings import Settings
 from tests.conftest import with_database
 from tests.test_cli import free_port
 
 NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
 PERIOD = "2025"
+
+
+def federated_config(source: Path, folder: Path) -> Path:
+    """A copy of the config folder with SE reported by its node, where the hub has that setting
+    (`reporting` of an entity in network.toml; the repository reports every entity centrally)."""
+    folder.mkdir()
+    for file in source.iterdir():
+        text = file.read_text()
+        if file.name == "network.toml" and "reporting" in EntityConfig.__struct_fields__:
+            text = text.replace('code = "SE"\n', 'code = "SE"\nreporting = "node"\n', 1)
+        (folder / file.name).write_text(text)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def hub_settings(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return replace(
+        settings,
+        config_dir=federated_config(settings.config_dir, tmp_path_factory.mktemp("hub") / "config"),
+    )
+
+
+@pytest.fixture
+async def hub(hub_settings: Settings, database_url: str) -> AsyncIterator[Hub]:
+    """The hub whose config has SE reported by its node."""
+    async with open_hub(hub_settings, database_url, pool_size=4) as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -52,11 +81,11 @@ def node_folder(tmp_path: Path) -> Node:
 
 
 @pytest.fixture
-async def served_hub(settings: Settings, database_url: str) -> AsyncIterator[str]:
+async def served_hub(hub_settings: Settings, database_url: str) -> AsyncIterator[str]:
     """The hub's app served by uvicorn on a free loopback port, on the test's database."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, database_url), port=port, log_level="warning")
+        uvicorn.Config(create_app(hub_settings, database_url), port=port, log_level="warning")
     )
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -28,9 +28,9 @@ LIST = "{ networkEnvelopes { sequence status entity hubVersion attempts } }"
 
 @pytest.fixture
 async def node_app(
-    hub: Hub, settings: Settings, node_folder: Node, node_database_url: str
+    hub: Hub, hub_settings: Settings, node_folder: Node, node_database_url: str
 ) -> AsyncIterator[tuple[AsyncTestClient[Any], dict[str, str], asyncio.Event]]:
-    current = await reference(hub, read_config_files(settings.config_dir), NOW)
+    current = await reference(hub, read_config_files(hub_settings.config_dir), NOW)
     await apply_reference(node_folder, node_database_url, current)
     async with open_hub(node_folder.settings(), node_database_url, pool_size=2) as node_hub:
         await save_on_node(node_hub)

@@ -47,13 +47,13 @@ async def _refusal(node_hub: Hub, node: Node, period: str = PERIOD) -> str:
 
 
 async def test_sending_needs_reference_data_and_a_version_and_takes_no_number_otherwise(
-    hub: Hub, settings: Settings, node_folder: Node, node_database_url: str, node_hub: Hub
+    hub: Hub, hub_settings: Settings, node_folder: Node, node_database_url: str, node_hub: Hub
 ) -> None:
     assert await _refusal(node_hub, node_folder) == (
         "the node has never fetched the network's reference data: run `hub node sync`, then "
         "send again"
     )
-    await _synced(hub, settings, node_folder, node_database_url)
+    await _synced(hub, hub_settings, node_folder, node_database_url)
     assert await _refusal(node_hub, node_folder) == (
         "SE has no statements report for 2025 on this node: save or import it first"
     )
@@ -66,9 +66,9 @@ async def test_sending_needs_reference_data_and_a_version_and_takes_no_number_ot
 
 
 async def test_the_latest_version_is_sealed_signed_and_queued_with_the_next_sequence(
-    hub: Hub, settings: Settings, node_folder: Node, node_database_url: str, node_hub: Hub
+    hub: Hub, hub_settings: Settings, node_folder: Node, node_database_url: str, node_hub: Hub
 ) -> None:
-    await _synced(hub, settings, node_folder, node_database_url)
+    await _synced(hub, hub_settings, node_folder, node_database_url)
     await save_on_node(node_hub, "100.00")
     assert await save_on_node(node_hub, "412345.67", base=1) == 2
     key = node_folder.private_key()
@@ -106,9 +106,9 @@ async def test_the_latest_version_is_sealed_signed_and_queued_with_the_next_sequ
 
 
 async def test_envelopes_made_at_once_get_distinct_numbers_and_the_counter_never_goes_back(
-    hub: Hub, settings: Settings, node_folder: Node, node_database_url: str, node_hub: Hub
+    hub: Hub, hub_settings: Settings, node_folder: Node, node_database_url: str, node_hub: Hub
 ) -> None:
-    await _synced(hub, settings, node_folder, node_database_url)
+    await _synced(hub, hub_settings, node_folder, node_database_url)
     await save_on_node(node_hub)
     key = node_folder.private_key()
     made = await asyncio.gather(

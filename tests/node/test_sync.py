@@ -13,16 +13,16 @@ from hub.federation.ruleset import current_rule_set, short
 from hub.mappings.service import MapIn, map_accounts
 from hub.node.create import create_node
 from hub.node.folder import Node, NodeError
-from hub.node.sync import SYSTEM_USER, apply_reference
+from hub.node.sync import SYSTEM_USER, apply_reference, own_entity_central
 from hub.services import Hub, open_hub
 from hub.settings import Settings
 from tests.node.conftest import NOW, finance_user
 
 
 async def test_the_node_reproduces_the_hubs_rule_set_and_takes_finances_changes(
-    hub: Hub, settings: Settings, node_folder: Node, node_database_url: str
+    hub: Hub, hub_settings: Settings, node_folder: Node, node_database_url: str
 ) -> None:
-    files = read_config_files(settings.config_dir)
+    files = read_config_files(hub_settings.config_dir)
     first = await reference(hub, files, NOW)
     synced = await apply_reference(node_folder, node_database_url, first)
     assert (synced.matches, synced.rows_added, synced.differences) == (True, 0, ())
@@ -32,7 +32,8 @@ async def test_the_node_reproduces_the_hubs_rule_set_and_takes_finances_changes(
     )
     for name in ("network.toml", "group_chart.toml", "reporting.toml"):
         written = (node_folder.config_dir / name).read_text()
-        assert written == (settings.config_dir / name).read_text()
+        hubs = (hub_settings.config_dir / name).read_text()
+        assert written == (own_entity_central(hubs, "SE") if name == "network.toml" else hubs)
 
     await map_accounts(
         hub,
@@ -89,9 +90,9 @@ async def test_the_node_reproduces_the_hubs_rule_set_and_takes_finances_changes(
 
 
 async def test_a_rule_only_the_node_has_keeps_the_versions_apart_in_one_line(
-    hub: Hub, settings: Settings, node_folder: Node, node_database_url: str
+    hub: Hub, hub_settings: Settings, node_folder: Node, node_database_url: str
 ) -> None:
-    files = read_config_files(settings.config_dir)
+    files = read_config_files(hub_settings.config_dir)
     current = await reference(hub, files, NOW)
     await apply_reference(node_folder, node_database_url, current)
     async with open_hub(node_folder.settings(), node_database_url, pool_size=1) as node_hub:
@@ -115,10 +116,10 @@ async def test_a_rule_only_the_node_has_keeps_the_versions_apart_in_one_line(
 
 
 async def test_an_entity_the_network_does_not_have_is_refused_once_the_data_is_fetched(
-    hub: Hub, settings: Settings, tmp_path: Path, node_database_url: str
+    hub: Hub, hub_settings: Settings, tmp_path: Path, node_database_url: str
 ) -> None:
     stranger = create_node(tmp_path / "xx", "XX", "http://127.0.0.1:9", NOW).node
-    current = await reference(hub, read_config_files(settings.config_dir), NOW)
+    current = await reference(hub, read_config_files(hub_settings.config_dir), NOW)
     with pytest.raises(NodeError) as refused:
         await apply_reference(stranger, node_database_url, current)
     assert str(refused.value) == (
