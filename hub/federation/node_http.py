@@ -3,7 +3,7 @@
 - `GET /api/federation/reference`: the network's reference data and its rule-set version
   (hub/federation/reference.py);
 - `POST /api/federation/status`: the entity's envelopes, their outcome and their versions'
-  state in the workflow (hub/federation/status.py).
+  state in the workflow (hub/federation/envelope_status.py).
 
 A request the hub cannot take as the entity's node's is answered 401 with one line saying why.
 Each verified request is the node's contact (hub/federation/contact.py).
@@ -19,11 +19,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.status_codes import HTTP_200_OK, HTTP_401_UNAUTHORIZED
 
 from hub.federation.contact import record_contact
+from hub.federation.envelope_status import StatusAnswer, envelope_statuses
 from hub.federation.http import Problem
 from hub.federation.node_request import RequestRefused, Verified, verify
 from hub.federation.reference import Reference, read_config_files, reference
 from hub.federation.register import node_keys
-from hub.federation.status import StatusAnswer, envelope_statuses
 from hub.services import Hub
 
 # A status request carries no more than an empty JSON object.

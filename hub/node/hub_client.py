@@ -17,9 +17,9 @@ from typing import Literal, TypeVar
 import httpx
 import msgspec
 
+from hub.federation.envelope_status import StatusAnswer
 from hub.federation.node_request import sign_request
 from hub.federation.reference import Reference
-from hub.federation.status import StatusAnswer
 from hub.node.folder import Node
 
 REFERENCE_PATH = "/api/federation/reference"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hub.db.pool import Database
-from hub.federation.status import EnvelopeStatus
+from hub.federation.envelope_status import EnvelopeStatus
 from hub.node.hub_client import HubClient
 from hub.node.outbox import Status, highest_sequence, raise_sequence, record_state
 
