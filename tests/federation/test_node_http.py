@@ -5,20 +5,40 @@ anything else is 401 with one line, and is no contact."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar.testing import AsyncTestClient
 
+from hub.api.app import create_app
 from hub.federation import keys
 from hub.federation.node_request import sign_request
 from hub.federation.reference import CONFIG_FILES, Reference
 from hub.federation.ruleset import current_rule_set
 from hub.mappings.repository import rules
-from hub.services import Hub
+from hub.services import Hub, open_hub
 from hub.settings import Settings
 from tests.node.conftest import register
+
+
+@pytest.fixture
+async def repo_hub(settings: Settings, database_url: str) -> AsyncIterator[Hub]:
+    """The hub on the repository's config, whatever the federation tests' `hub` is: these
+    requests carry no envelope, and the files answered are compared with that config."""
+    async with open_hub(settings, database_url, pool_size=2) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def repo_client(
+    settings: Settings, database_url: str, repo_hub: Hub
+) -> AsyncIterator[AsyncTestClient[Any]]:
+    async with AsyncTestClient(app=create_app(settings, database_url)) as test_client:
+        yield test_client
+
 
 REFERENCE = "/api/federation/reference"
 STATUS = "/api/federation/status"
@@ -37,8 +57,9 @@ async def _contacts(hub: Hub) -> list[tuple[str, str]]:
 
 
 async def test_the_reference_data_reproduces_the_hubs_rule_set_for_a_registered_node(
-    client: AsyncTestClient[Any], hub: Hub, settings: Settings
+    repo_client: AsyncTestClient[Any], repo_hub: Hub, settings: Settings
 ) -> None:
+    client, hub = repo_client, repo_hub
     key = Ed25519PrivateKey.generate()
     await register(hub, key)
     response = await client.get(REFERENCE, headers=signed(key, "GET", REFERENCE, b""))
@@ -69,8 +90,9 @@ async def test_the_reference_data_reproduces_the_hubs_rule_set_for_a_registered_
 
 
 async def test_requests_the_hub_cannot_take_as_the_nodes_are_401_with_a_reason_and_no_contact(
-    client: AsyncTestClient[Any], hub: Hub
+    repo_client: AsyncTestClient[Any], repo_hub: Hub
 ) -> None:
+    client, hub = repo_client, repo_hub
     key = Ed25519PrivateKey.generate()
     fingerprint = keys.fingerprint(key.public_key())
     await register(hub, key)
