@@ -448,8 +448,10 @@ from hub.auth.cli import user  # noqa: E402  (the groups import this module lazi
 from hub.fx.cli import rates  # noqa: E402
 from hub.imports.cli import import_command  # noqa: E402
 from hub.imports.profile_cli import import_profile  # noqa: E402
+from hub.node.cli import node  # noqa: E402
 
 main.add_command(user)
 main.add_command(rates)
 main.add_command(import_command)
 main.add_command(import_profile)
+main.add_command(node)

@@ -25,6 +25,7 @@ from hub.consolidation.http import ConsolidationController
 from hub.db.outage import outage_reason
 from hub.excel.http import WorkbookController
 from hub.federation.http import envelope_controller
+from hub.federation.node_http import node_controller
 from hub.fx.http import FxController
 from hub.imports.http import import_controller
 from hub.limits.config import check_coordinates, load_limits
@@ -111,6 +112,7 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
             WorkbookController,
             import_controller(network.rules.upload.max_import_bytes),
             envelope_controller(network.rules.upload.max_import_bytes),
+            node_controller(settings.config_dir),
             ConsolidationController,
             FxController,
             MonitoringController,

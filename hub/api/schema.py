@@ -42,6 +42,7 @@ from hub.investments.graphql import InvestmentMutation, InvestmentQuery
 from hub.limits.config import Limits
 from hub.limits.extension import RequestLimitsExtension
 from hub.mappings.graphql import MappingMutation, MappingQuery
+from hub.node.graphql import NodeMutation, NodeQuery
 from hub.registry.graphql import RegistryQuery
 from hub.reporting.graphql import ReportingMutation, ReportingQuery
 from hub.reporting.status_graphql import ReportingStatusQuery
@@ -64,6 +65,7 @@ Query = merge_types(
         MappingQuery,
         FederationQuery,
         FederationStatusQuery,
+        NodeQuery,
     ),
 )
 Mutation = merge_types(
@@ -79,6 +81,7 @@ Mutation = merge_types(
         UserMutation,
         MappingMutation,
         FederationMutation,
+        NodeMutation,
     ),
 )
 

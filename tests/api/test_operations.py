@@ -63,6 +63,8 @@ SAMPLES: list[tuple[str, str, str, str | None, str]] = [
     ),
     ("/api/fx/ecb", "POST", "/api/fx/ecb", "board", "api"),  # 403
     ("/api/federation/envelopes", "POST", "/api/federation/envelopes", None, "api"),  # 400
+    ("/api/federation/reference", "GET", "/api/federation/reference", None, "api"),  # 401
+    ("/api/federation/status", "POST", "/api/federation/status", None, "api"),  # 401
     (
         "/api/reports/{entity:str}/{period:str}/import/{format_name:str}",
         "POST",

@@ -159,6 +159,8 @@ QUERIES: dict[str, Call] = {
     ),
     # Reporting modes and the network.toml that set them: configuration; finance and admins.
     "reportingModeHistory": Call(("", '(entity: "DE")')),
+    # A node's own envelopes: refused on the hub (not a node) for everyone.
+    "networkEnvelopes": Call(),
 }
 
 # Fields below the root that take arguments.
@@ -223,6 +225,8 @@ MUTATIONS: dict[str, str] = {
     "registerNodeKey": '(entity: "DE", publicKey: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", '
     'reason: "x")',
     "endNodeKey": '(fingerprint: "21fe31dfa154a261", validTo: "2030-01-01T00:00:00Z", reason: "x")',
+    # On a node only: refused on the hub for everyone.
+    "sendToNetwork": '(period: "2022", dataset: STATEMENTS)',
 }
 
 
@@ -258,6 +262,10 @@ REST: dict[str, Download | None] = {
     # A node delivering a signed envelope: no bearer user (the signature is the credential);
     # the answer is the envelope's own receipt, never another report's figures.
     "/api/federation/envelopes": None,
+    # A node's signed requests (no bearer user): the network's reference data (config and
+    # mapping rules, no figures) and the status of the entity's own envelopes.
+    "/api/federation/reference": None,
+    "/api/federation/status": None,
     # No reported figure: the schema walk covers /graphql; the page and its assets are static.
     "/graphql": None,
     "/health": None,

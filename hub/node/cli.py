@@ -1,0 +1,350 @@
+"""`hub node ...`: a national node from the command line (docs/federation.md, *The node*).
+
+Every command works on the node folder given by --node-dir, else $HUB_NODE_DIR, else
+./.hub-node, and on the node's database: HUB_DATABASE_URL if set, else an embedded PostgreSQL in
+the node folder. A refusal is one line, `error: ...`, and exit status 1. hub/cli.py adds the
+group; this module imports hub.cli lazily (no import cycle).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+import msgspec
+
+from hub.auth.model import Actor, Issued, UserAdminError
+from hub.auth.policy import Role
+from hub.auth.users import UserAdmin
+from hub.db.embedded import EmbeddedPostgres
+from hub.federation.ruleset import short
+from hub.node import deliver as delivery
+from hub.node.create import create_node, registration_text
+from hub.node.folder import Node, NodeError, load_node
+from hub.node.folder import node_dir as resolve_node_dir
+from hub.node.hub_client import HubRefusedRequest, HubUnreachable, hub_client
+from hub.node.outbox import OutboxEnvelope, envelopes
+from hub.node.send import send as send_report
+from hub.node.show import attempt_line, envelope_lines, moment
+from hub.node.status import refresh
+from hub.node.sync import Synced, latest_reference
+from hub.node.sync import sync as sync_reference
+from hub.reporting.model import Dataset
+from hub.services import Hub, open_hub
+
+T = TypeVar("T")
+
+NODE_ERRORS = (NodeError, HubUnreachable, HubRefusedRequest, UserAdminError)
+
+node_dir_option = click.option(
+    "--node-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The node's folder (default: $HUB_NODE_DIR, else ./.hub-node).",
+)
+
+
+def _fail(message: str) -> None:
+    from hub.cli import fail
+
+    fail(message)
+
+
+def _node(directory: Path | None) -> Node:
+    try:
+        return load_node(resolve_node_dir(directory))
+    except NodeError as error:
+        _fail(str(error))
+        raise  # unreachable: fail() exits
+
+
+def _run(node: Node, work: Callable[[str, EmbeddedPostgres | None], Awaitable[T]]) -> T:
+    """`work(database URL, embedded server)` on the node's database; known refusals are one
+    line and exit status 1."""
+    from hub.cli import run_with_server
+
+    async def wrapped(url: str, _described: str, embedded: EmbeddedPostgres | None) -> T:
+        return await work(url, embedded)
+
+    try:
+        return run_with_server(node.settings(), wrapped)
+    except NODE_ERRORS as error:
+        _fail(str(error))
+        raise  # unreachable: fail() exits
+
+
+def _with_hub(node: Node, work: Callable[[Hub], Awaitable[T]]) -> T:
+    """`work` with the node's hub open (its config and database)."""
+    node_ready(node)
+
+    async def opened(url: str, _embedded: EmbeddedPostgres | None) -> T:
+        async with open_hub(node.settings(), url, pool_size=3) as hub:
+            return await work(hub)
+
+    return _run(node, opened)
+
+
+def node_ready(node: Node) -> None:
+    try:
+        node.require_reference_files()
+    except NodeError as error:
+        _fail(str(error))
+
+
+@click.group()
+def node() -> None:
+    """A national node: the hub's code for one entity, delivering its reports to the network
+    hub as signed envelopes."""
+
+
+@node.command()
+@click.option("--entity", required=True, help="The entity the node reports for, e.g. SE.")
+@click.option("--hub", "hub_url", required=True, help="The network hub's URL.")
+@node_dir_option
+def init(entity: str, hub_url: str, node_dir: Path | None) -> None:
+    """Create the node: its folder, node.toml, its Ed25519 key pair (the private key readable by
+    its owner only) and its own config. Works offline; print what the hub's admin runs."""
+    directory = resolve_node_dir(node_dir)
+    try:
+        created = create_node(directory, entity, hub_url, dt.datetime.now(dt.UTC))
+    except NodeError as error:
+        _fail(str(error))
+        raise  # unreachable
+    made = created.node
+    click.echo(f"Created the node of {made.entity} in {directory} (hub: {made.hub})")
+    click.echo(f"  public key  : {created.public_key}")
+    click.echo(f"  fingerprint : {created.fingerprint}")
+    click.echo(
+        f"  private key : {made.key_file} (mode 0600; it never leaves the node: back it up where "
+        "only you can read it)"
+    )
+    click.echo(registration_text(created))
+    click.echo(
+        f"Then run `hub node sync` to fetch the network's reference data. This worked offline: "
+        f"{made.entity} is checked against the network's entities when the data is fetched."
+    )
+
+
+@node.command()
+@node_dir_option
+def sync(node_dir: Path | None) -> None:
+    """Fetch the network's reference data (config and mappings) from the hub and check that
+    the node then validates with the network's rule set."""
+    found = _node(node_dir)
+
+    async def work(url: str, _embedded: EmbeddedPostgres | None) -> Synced:
+        return await sync_reference(found, url)
+
+    synced = _run(found, work)
+    if not synced.matches:
+        _fail(synced.summary())
+    click.echo(synced.summary())
+
+
+@node.command()
+@click.option("--period", required=True, help="The period, e.g. 2025 or 2025-Q3.")
+@click.option(
+    "--dataset",
+    type=click.Choice([d.value for d in Dataset]),
+    default=Dataset.STATEMENTS.value,
+    show_default=True,
+)
+@node_dir_option
+def send(period: str, dataset: str, node_dir: Path | None) -> None:
+    """Seal the node's latest version of a report into a signed envelope and queue it for the
+    hub (`hub node deliver`, or `hub node serve`, delivers it)."""
+    found = _node(node_dir)
+    try:
+        key = found.private_key()
+    except NodeError as error:
+        _fail(str(error))
+        raise
+
+    async def work(hub: Hub) -> OutboxEnvelope:
+        return await send_report(
+            hub, found.entity, period, Dataset(dataset), key, dt.datetime.now(dt.UTC)
+        )
+
+    sent = _with_hub(found, work)
+    click.echo(
+        f"envelope {sent.sequence} queued: {sent.entity} {sent.dataset} {sent.period} version "
+        f"{sent.version}, rule set {short(sent.rule_set_version)}…, hash {sent.hash[:16]}…"
+    )
+
+
+@node.command("deliver")
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=float,
+    default=None,
+    metavar="SECONDS",
+    help="Keep trying (with backoff) until nothing is queued or the time is up.",
+)
+@node_dir_option
+def deliver_command(wait_seconds: float | None, node_dir: Path | None) -> None:
+    """Send the queued envelopes to the hub, in sequence order; one pass, or --wait."""
+    found = _node(node_dir)
+
+    def said(done: delivery.Pass) -> None:
+        if done.busy:
+            click.echo("another delivery is under way (hub node serve?): the outbox is left to it")
+        for attempt in done.attempts:
+            click.echo(attempt_line(attempt))
+
+    async def work(hub: Hub) -> delivery.Pass:
+        async with hub_client(found) as client:
+            if wait_seconds is None:
+                done = await delivery.deliver_pass(hub.db, client)
+                said(done)
+                return done
+            return await delivery.deliver_until(hub.db, client, wait_seconds, said)
+
+    done = _with_hub(found, work)
+    if done.waiting:
+        click.echo(f"{done.waiting} envelope(s) still queued")
+    else:
+        click.echo("nothing queued")
+
+
+class _Shown(msgspec.Struct, frozen=True, kw_only=True):
+    entity: str
+    hub: str
+    refreshed: bool
+    refresh_problem: str | None
+    reference_fetched_at: dt.datetime | None
+    rule_set_version: str | None  # the hub's, as last fetched
+    envelopes: list[OutboxEnvelope]
+
+
+@node.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@node_dir_option
+def status(as_json: bool, node_dir: Path | None) -> None:
+    """Every envelope of the node: sequence, report, status, versions, attempts, reasons and
+    times; refreshed from the hub first when it can be reached."""
+    found = _node(node_dir)
+
+    async def work(hub: Hub) -> _Shown:
+        problem: str | None = None
+        try:
+            async with hub_client(found) as client:
+                await refresh(hub.db, client)
+        except (HubUnreachable, HubRefusedRequest) as error:
+            problem = str(error)
+        async with hub.db.pool.acquire() as connection:
+            fetched = await latest_reference(connection)
+            rows = await envelopes(connection)
+        return _Shown(
+            entity=found.entity,
+            hub=found.hub,
+            refreshed=problem is None,
+            refresh_problem=problem,
+            reference_fetched_at=None if fetched is None else fetched.fetched_at,
+            rule_set_version=None if fetched is None else fetched.hub_version,
+            envelopes=rows,
+        )
+
+    shown = _with_hub(found, work)
+    if as_json:
+        click.echo(msgspec.json.format(msgspec.json.encode(shown), indent=2).decode())
+        return
+    if shown.refresh_problem is not None:
+        click.echo(f"could not refresh from the hub: {shown.refresh_problem}")
+        click.echo("showing what the node knows:")
+    else:
+        click.echo(f"refreshed from the hub at {shown.hub}")
+    if shown.rule_set_version is not None:
+        click.echo(
+            f"reference data: rule set {short(shown.rule_set_version)}…, fetched "
+            f"{moment(shown.reference_fetched_at)}"
+        )
+    if not shown.envelopes:
+        click.echo(f"no envelope yet: `hub node send --period P` makes one for {shown.entity}")
+    for envelope in shown.envelopes:
+        for line in envelope_lines(envelope):
+            click.echo(line)
+
+
+@node.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8100, show_default=True, type=int)
+@node_dir_option
+def serve(host: str, port: int, node_dir: Path | None) -> None:
+    """Serve the hub's app on the node's database for its national team, and deliver the
+    outbox in the background."""
+    from hub.cli import UVICORN_STARTUP_FAILURE, check_config
+    from hub.node.serve import serve_node
+
+    found = _node(node_dir)
+    node_ready(found)
+    check_config(found.settings())
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+    def banner() -> None:
+        click.secho(
+            f"The node of {found.entity} is running at http://{host}:{port}", fg="green", bold=True
+        )
+        click.echo(f"  GraphQL  : http://{host}:{port}/graphql")
+        click.echo(f"  Hub      : {found.hub} (the outbox is delivered in the background)")
+        click.echo(f"  Folder   : {found.directory}")
+        click.echo("\nPress Ctrl-C to stop.")
+
+    async def work(url: str, embedded: EmbeddedPostgres | None) -> None:
+        await serve_node(found, url, (host, port), banner, embedded)
+
+    try:
+        _run(found, work)
+    except KeyboardInterrupt:
+        pass
+    except SystemExit as stopped:
+        if stopped.code != UVICORN_STARTUP_FAILURE:
+            raise
+        _fail(f"the node could not start listening on {host}:{port} (uvicorn's reason is above)")
+    click.echo("Stopped.")
+
+
+@node.group()
+def user() -> None:
+    """The node's own users (its national team and admins)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice([Role.NATIONAL.value, Role.ADMIN.value]),
+    default=Role.NATIONAL.value,
+    show_default=True,
+    help="national: the node's entity's team; admin: manages the node's users.",
+)
+@click.option("--label", default="", help="What the token is for, e.g. 'laptop'.")
+@click.option("--expires-in", "expires_in", type=int, default=None, metavar="DAYS")
+@node_dir_option
+def user_add(
+    name: str, role: str, label: str, expires_in: int | None, node_dir: Path | None
+) -> None:
+    """Create a user of the node and print its first token (once); a national user is bound to
+    the node's entity."""
+    from hub.auth.cli import _print_issued
+
+    found = _node(node_dir)
+    chosen = Role(role)
+    entity = found.entity if chosen is Role.NATIONAL else None
+
+    async def work(hub: Hub) -> Issued:
+        async with hub.db.transaction() as connection:
+            admin = UserAdmin.of(hub, connection, Actor.command_line())
+            return await admin.create(name, chosen, entity, label=label, expires_in_days=expires_in)
+
+    issued = _with_hub(found, work)
+    described = role if entity is None else f"{role} of {entity}"
+    _print_issued(issued, f"created user {name} ({described}) on the node")
