@@ -99,7 +99,10 @@ async def _serve(
     address: tuple[str, int],
     banner: Callable[[], None],
     embedded: EmbeddedPostgres | None,
+    companion: Callable[[], Coroutine[Any, Any, None]] | None = None,
 ) -> None:
+    """Serve until stopped; `companion`, started once the hub listens, runs beside it (the
+    federated demo's node) and is cancelled when the hub stops."""
     host, port = address
     config = uvicorn.Config(create_app(settings, url), host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -107,8 +110,23 @@ async def _serve(
     # uvicorn has no start-up event to await: poll its flag until it listens or gives up.
     while not server.started and not task.done():  # noqa: ASYNC110
         await asyncio.sleep(0.05)
+    beside: asyncio.Task[None] | None = None
     if server.started:
         banner()
+        if companion is not None:
+            beside = asyncio.create_task(companion())
+    try:
+        await _serve_until_stopped(task, server, embedded)
+    finally:
+        if beside is not None:
+            beside.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beside
+
+
+async def _serve_until_stopped(
+    task: asyncio.Task[None], server: uvicorn.Server, embedded: EmbeddedPostgres | None
+) -> None:
     if embedded is None:
         await task
         return
@@ -184,7 +202,10 @@ def _stop_on_terminate(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None:
+def _serve_command(
+    settings: Settings, host: str, port: int, demo: bool, node_port: int | None = None
+) -> None:
+    """`node_port`: the federated demo, Sweden's node served there beside the hub."""
     check_config(settings)
     signal.signal(signal.SIGTERM, _stop_on_terminate)
 
@@ -216,12 +237,16 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
                 click.echo(f"National export imported: {imported}")
             for through in loaded.through_nodes:
                 click.echo(f"Reported by its node: {through}")
+        companion = None
+        if node_port is not None:
+            companion = _federated_node(settings, url, f"http://{host}:{port}", node_port)
         await _serve(
             settings,
             url,
             (host, port),
             lambda: _print_banner(host, port, described, tokens, settings.graphiql, passwords),
             embedded,
+            companion,
         )
 
     try:
@@ -233,6 +258,27 @@ def _serve_command(settings: Settings, host: str, port: int, demo: bool) -> None
             raise
         fail(f"the hub could not start listening on {host}:{port} (uvicorn's reason is above)")
     click.echo("Stopped.")
+
+
+def _federated_node(
+    settings: Settings, url: str, hub_url: str, node_port: int
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """The federated demo's second process: Sweden's node, its report sent to this hub. A
+    failure is said in one line and the hub keeps serving: nothing waits on a node."""
+    from hub.demo.federated import FederatedDemoError, travel
+
+    def say(line: str) -> None:
+        click.echo(line)
+
+    async def companion() -> None:
+        click.secho("\nFederated: Sweden reports through its own node", fg="green", bold=True)
+        try:
+            async with open_hub(replace(settings, database_url=url), url, pool_size=2) as hub:
+                await travel(hub, settings, hub_url, node_port, say, asyncio.Event())
+        except (FederatedDemoError, *USER_ERRORS) as error:
+            click.secho(f"error: the federated demo's node: {error}", fg="red", err=True)
+
+    return companion
 
 
 behind_tls_option = click.option(
@@ -249,12 +295,42 @@ behind_tls_option = click.option(
 @port_option
 @data_dir_option
 @behind_tls_option
-def demo(host: str, port: int, data_dir: Path | None, behind_tls: bool) -> None:
+@click.option(
+    "--federated",
+    is_flag=True,
+    help="Sweden reported by its own node: a second process with its own database, which "
+    "sends Sweden's first quarter of 2025 to the hub as a signed envelope.",
+)
+@click.option(
+    "--node-port",
+    default=8100,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="With --federated: the port of Sweden's node.",
+)
+def demo(
+    host: str,
+    port: int,
+    data_dir: Path | None,
+    behind_tls: bool,
+    federated: bool,
+    node_port: int,
+) -> None:
     """Start the hub with the demo network loaded; print the URL, tokens and an example query.
     The GraphiQL page is on."""
     settings = Settings.from_env().with_data_dir(data_dir)
     settings = replace(settings, graphiql=True, behind_tls=behind_tls)
-    _serve_command(settings, host, port, demo=True)
+    if not federated:
+        _serve_command(settings, host, port, demo=True)
+        return
+    from hub.demo.federated import FederatedDemoError, federated_config
+
+    try:
+        config = federated_config(settings.config_dir, settings.data_dir / "federated-config")
+    except FederatedDemoError as error:
+        fail(str(error))
+        raise
+    _serve_command(replace(settings, config_dir=config), host, port, True, node_port)
 
 
 @main.command()

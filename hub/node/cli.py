@@ -348,3 +348,22 @@ def user_add(
     issued = _with_hub(found, work)
     described = role if entity is None else f"{role} of {entity}"
     _print_issued(issued, f"created user {name} ({described}) on the node")
+
+
+@user.command("token")
+@click.argument("name")
+@click.option("--label", default="", help="What the token is for, e.g. 'laptop'.")
+@click.option("--expires-in", "expires_in", type=int, default=None, metavar="DAYS")
+@node_dir_option
+def user_token(name: str, label: str, expires_in: int | None, node_dir: Path | None) -> None:
+    """Issue another token to a user of the node and print it (once)."""
+    from hub.auth.cli import _print_issued
+
+    found = _node(node_dir)
+
+    async def work(hub: Hub) -> Issued:
+        async with hub.db.transaction() as connection:
+            admin = UserAdmin.of(hub, connection, Actor.command_line())
+            return await admin.issue_token(name, label=label, expires_in_days=expires_in)
+
+    _print_issued(_with_hub(found, work), f"issued a token to {name} on the node")
