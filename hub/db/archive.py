@@ -9,7 +9,15 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from hub.db.pgtools import ToolError, Tools, Version, found, last_error, nothing_found
+from hub.db.pgtools import (
+    FOLDER_VARIABLE,
+    ToolError,
+    Tools,
+    Version,
+    found,
+    last_error,
+    nothing_found,
+)
 
 MIGRATION_TABLE = "schema_migration"
 
@@ -82,6 +90,11 @@ def _pg_restore(tools: Tools, file: Path, arguments: list[str]) -> str:
         raise ToolError(f"{tools.describe('pg_restore')} cannot be run: {error}") from error
     if done.returncode != 0:
         reason = last_error(done.stderr, "pg_restore")
+        if "unsupported version" in reason:
+            raise ToolError(
+                f"{file} was written by a newer pg_dump than {tools.describe('pg_restore')} "
+                f"reads ({reason}): set {FOLDER_VARIABLE} to the folder of a newer pg_restore"
+            )
         raise NotABackup(
             f"{file} is not a hub backup: {tools.describe('pg_restore')} says {reason}"
         )

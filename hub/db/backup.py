@@ -79,11 +79,11 @@ async def server_version(url: str) -> tuple[Version, bool]:
 async def backup(url: str, described: str, file: Path, *, force: bool) -> BackupDone:
     check_target(file, force)
     server, holds_hub = await server_version(url)
+    tools = for_server(("pg_dump",), server, "a backup")
     if not holds_hub:
         raise BackupError(
             f"{described} holds no hub data (no {MIGRATION_TABLE} table): nothing to back up"
         )
-    tools = for_server(("pg_dump",), server, "a backup")
     started = time.monotonic()
     with _beside(file) as partial:
         await _pg_dump(tools, url, partial)

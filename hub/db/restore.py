@@ -94,7 +94,7 @@ class Contents:
 
     def describe(self) -> str:
         if self.migration is None:
-            return f"{self.objects} objects, no hub data"
+            return f"{self.objects} object{'' if self.objects == 1 else 's'}, no hub data"
         return f"{self.tables} tables, migrations up to {self.migration:04d}, {self.rows:,} rows"
 
 
