@@ -22,6 +22,7 @@ from hub.db.pgtools import (
 MIGRATION_TABLE = "schema_migration"
 
 _TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (?!DATA )(?P<schema>\S+) (?P<name>\S+) \S*$")
+_CUSTOM_FORMAT = b"PGDMP"  # how a file of `pg_dump --format=custom` begins
 _HEADER = re.compile(r"^;\s+(?P<key>[^:]+):\s*(?P<value>.*)$")
 
 
@@ -47,12 +48,21 @@ def read_archive(file: Path) -> Archive:
     `schema_migration` table."""
     if not file.is_file():
         raise NotABackup(f"{file}: no such file")
+    with file.open("rb") as opened:
+        start = opened.read(len(_CUSTOM_FORMAT) + 1)
+    if not start.startswith(_CUSTOM_FORMAT):
+        raise NotABackup(
+            f"{file} is not a hub backup: it is not in pg_dump's custom format, which "
+            "`hub backup` writes"
+        )
+    # The archive format's major version follows the magic: 1 since PostgreSQL 7.
+    intact = start[len(_CUSTOM_FORMAT) :] == b"\x01"
     tools = found(("pg_restore",))
     if not tools:
         raise nothing_found(("pg_restore",))
     # The newest pg_restore reads every older archive format.
     reader = max(tools, key=lambda t: t.version.major)
-    listing = _pg_restore(reader, file, ["--list"])
+    listing = _pg_restore(reader, file, ["--list"], intact)
     header = {
         match["key"].strip(): match["value"].strip()
         for match in map(_HEADER.match, listing.splitlines())
@@ -73,14 +83,18 @@ def read_archive(file: Path) -> Archive:
         dumper = Version.parse(header["Dumped by pg_dump version"])
     except (KeyError, ToolError) as error:
         raise NotABackup(f"{file}: pg_restore does not say which PostgreSQL wrote it") from error
-    script = _pg_restore(reader, file, ["--data-only", f"--table={MIGRATION_TABLE}", "--file=-"])
+    script = _pg_restore(
+        reader, file, ["--data-only", f"--table={MIGRATION_TABLE}", "--file=-"], intact
+    )
     return Archive(file, file.stat().st_size, tables, server, dumper, _migration_rows(script, file))
 
 
-def _pg_restore(tools: Tools, file: Path, arguments: list[str]) -> str:
+def _pg_restore(tools: Tools, file: Path, arguments: list[str], intact: bool) -> str:
+    """pg_restore's output; a failure is a damaged file, or (`intact` header) one of a newer
+    pg_dump."""
     try:
         done = subprocess.run(
-            [tools.path("pg_restore"), *arguments, str(file)],
+            [tools.path("pg_restore"), "--format=custom", *arguments, str(file)],
             capture_output=True,
             text=True,
             timeout=600,
@@ -90,7 +104,7 @@ def _pg_restore(tools: Tools, file: Path, arguments: list[str]) -> str:
         raise ToolError(f"{tools.describe('pg_restore')} cannot be run: {error}") from error
     if done.returncode != 0:
         reason = last_error(done.stderr, "pg_restore")
-        if "unsupported version" in reason:
+        if intact and "unsupported version" in reason:
             raise ToolError(
                 f"{file} was written by a newer pg_dump than {tools.describe('pg_restore')} "
                 f"reads ({reason}): set {FOLDER_VARIABLE} to the folder of a newer pg_restore"
@@ -110,6 +124,10 @@ def _migration_rows(script: str, file: Path) -> dict[int, str]:
     else:
         raise NotABackup(f"{file} is not a hub backup: its {MIGRATION_TABLE} table has no rows")
     columns = line.split("(", 1)[1].split(")", 1)[0].split(", ")
+    if not {"version", "name"} <= set(columns):
+        raise NotABackup(
+            f"{file} is not a hub backup: its {MIGRATION_TABLE} table is not the hub's"
+        )
     rows: dict[int, str] = {}
     for row in lines:
         if row == "\\.":

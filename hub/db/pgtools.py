@@ -173,7 +173,6 @@ def last_error(stderr: str, program: str) -> str:
     errors = [line for line in lines if "error:" in line.lower() or "ERROR:" in line]
     if not errors:
         return lines[-1] if lines else f"{program} failed without saying why"
-    line = errors[0]
-    line = re.sub(rf"^{re.escape(program)}:(<stdin>:\d+:)?\s*", "", line)
-    line = re.sub(r"^(error|ERROR):\s*", "", line)
+    line = re.sub(rf"^{re.escape(program)}:(<stdin>:\d+:)?\s*", "", errors[0])
+    line = re.sub(r"^((error|ERROR|FATAL|query failed):\s*)+", "", line)
     return re.sub(r"\s+", " ", line)

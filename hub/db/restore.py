@@ -172,7 +172,7 @@ async def restore(
             drops = [str(row[0]) for row in await connection.fetch(_DROPS)]
     finally:
         await db.close()
-    _refusals(archive, described, server, others, before, replace, into_empty_only)
+    refuse(archive, described, server, others, before, replace, into_empty_only)
     tools = for_archive(("pg_restore", "psql"), archive.dumper, server)
     holds_hub = before.migration is not None
     await _restore_in_one_transaction(tools, url, archive, drops if replace and holds_hub else [])
@@ -186,7 +186,7 @@ async def restore(
     return RestoreDone(archive, tools, time.monotonic() - started, after, replaced)
 
 
-def _refusals(
+def refuse(
     archive: Archive,
     described: str,
     server: Version,
@@ -195,10 +195,12 @@ def _refusals(
     replace: bool,
     into_empty_only: bool,
 ) -> None:
+    """Why this restore must not run, if it must not: one line."""
     if others:
+        connections = f"{others} other connection{'' if others == 1 else 's'}"
         raise RestoreError(
-            f"{described} has {others} other connection(s), is the hub running "
-            "on it? Stop it, then restore"
+            f"{described} is in use ({connections}): stop the hub, or whatever else uses it, "
+            "then restore"
         )
     if into_empty_only and before.objects:
         raise RestoreError(

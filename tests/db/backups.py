@@ -61,6 +61,11 @@ async def hub_command(
     return Ran(process.returncode, stdout.decode(), stderr.decode())
 
 
+def files_in(folder: Path) -> list[str]:
+    """The names in a folder, hidden ones (a temporary file left behind) included."""
+    return sorted(path.name for path in folder.iterdir())
+
+
 @asynccontextmanager
 async def empty_database(server_url: str) -> AsyncIterator[str]:
     """A new database with nothing in it (not the migrated template), dropped afterwards."""

@@ -26,7 +26,7 @@ from hub.services import Hub, open_hub
 from hub.settings import Settings
 from tests.api.graphql_client import data, gql
 from tests.conftest import database_name
-from tests.db.backups import empty_database, fingerprint, hub_command
+from tests.db.backups import empty_database, files_in, fingerprint, hub_command
 from tests.db.conftest import DemoBackup
 
 LATEST = available_migrations()[-1].version
@@ -65,7 +65,7 @@ async def test_the_demo_backed_up_and_restored_into_a_fresh_database_is_the_same
     ), demo_backup.ran.stdout
     # The backup holds password hashes and tokens: for its owner's eyes; no file but it.
     assert stat.S_IMODE(file.stat().st_mode) == 0o600
-    assert [p.name for p in file.parent.iterdir()] == [file.name]
+    assert files_in(file.parent) == [file.name]
 
     async with empty_database(server_url) as target:
         ran = await hub_command("restore", str(file), database_url=target, cwd=tmp_path)
