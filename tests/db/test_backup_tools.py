@@ -7,12 +7,25 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from hub.db.embedded import EmbeddedPostgres
 from hub.db.pgtools import Version, wheel_folder
 from tests.db.backups import empty_database, files_in, fingerprint, hub_command
 from tests.db.conftest import DemoBackup
+
+
+@pytest.fixture
+def data_folders() -> Iterator[Path]:
+    """Where the embedded servers keep their data: not under pytest's temporary root, which
+    another pytest session starting meanwhile may prune (as tests/conftest.py says)."""
+    folder = Path(tempfile.mkdtemp(prefix="hub-backup-tests-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def version_of(program: Path) -> Version:
@@ -32,11 +45,11 @@ def folders() -> tuple[Path, Path]:
 
 
 async def test_the_embedded_server_is_backed_up_and_restored_into_another_data_folder(
-    demo_backup: DemoBackup, tmp_path: Path
+    demo_backup: DemoBackup, data_folders: Path, tmp_path: Path
 ) -> None:
     wheel, _ = folders()
     embedded = version_of(wheel / "postgres")
-    first, second = tmp_path / "first", tmp_path / "second"
+    first, second = data_folders / "first", data_folders / "second"
     ran = await hub_command(
         "restore", "--data-dir", str(first), str(demo_backup.file), database_url=None, cwd=tmp_path
     )
@@ -65,7 +78,7 @@ async def test_the_embedded_server_is_backed_up_and_restored_into_another_data_f
 
 
 async def test_tools_older_than_the_server_or_the_file_are_refused(
-    demo_backup: DemoBackup, server_url: str, tmp_path: Path
+    demo_backup: DemoBackup, server_url: str, data_folders: Path, tmp_path: Path
 ) -> None:
     wheel, system = folders()
     old, new = version_of(system / "pg_dump"), version_of(wheel / "postgres")
@@ -73,7 +86,7 @@ async def test_tools_older_than_the_server_or_the_file_are_refused(
     ran = await hub_command(
         "backup",
         "--data-dir",
-        str(tmp_path / "data"),
+        str(data_folders / "data"),
         str(file),
         database_url=None,
         cwd=tmp_path,
@@ -87,7 +100,7 @@ async def test_tools_older_than_the_server_or_the_file_are_refused(
             "folder of one"
         ],
     )
-    assert files_in(tmp_path) == ["data"]
+    assert files_in(tmp_path) == []
 
     # The embedded server's pg_dump reads older servers too: its file needs a pg_restore as new.
     ran = await hub_command(
