@@ -37,7 +37,8 @@ def of_database(url: str, server: str) -> str:
 @data_dir_option
 def backup_command(file: Path, force: bool, data_dir: Path | None) -> None:
     """Write the hub's database to FILE (pg_dump's custom format), consistent while the hub
-    runs: pg_dump reads every table in one snapshot."""
+    runs: pg_dump reads every table in one snapshot. The embedded server's pg_dump or the
+    PATH's, whichever suits the server; $HUB_PG_BIN names another folder."""
     from hub.cli import fail, run  # hub.cli adds this command: imported when it runs
 
     try:

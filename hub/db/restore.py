@@ -165,8 +165,8 @@ async def restore(
         async with db.pool.acquire() as connection:
             server = Version.parse(str(await connection.fetchval("show server_version")))
             others = await connection.fetchval(
-                "select count(*) from pg_stat_activity "
-                "where datname = current_database() and pid <> pg_backend_pid()"
+                "select count(*) from pg_stat_activity where datname = current_database() "
+                "and pid <> pg_backend_pid() and backend_type = 'client backend'"
             )
             before = await contents(connection)
             drops = [str(row[0]) for row in await connection.fetch(_DROPS)]
