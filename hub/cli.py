@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import json
 import signal
+import socket
 import sys
-from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,8 +22,12 @@ from hub.auth.policy import Role
 from hub.db.embedded import EmbeddedPostgres
 from hub.db.errors import DatabaseUnavailable, MigrationError
 from hub.db.supervise import supervise
+from hub.installation import NoHubData, database_place, require_embedded_data, require_hub_data
 from hub.registry.load import ConfigError
 from hub.services import load_network, open_hub
+from hub.serving.listen import CannotListen, listen
+from hub.serving.running import HubAlreadyRunning, ServingLock, serving_alone
+from hub.serving.workers import WorkersFailed
 from hub.settings import Settings
 from hub.web.pages import DASHBOARD, FIRST_PAGE, SIGN_IN
 
@@ -30,9 +35,21 @@ T = TypeVar("T")
 
 
 # What stops a command with one clear line and exit status 1, instead of a traceback.
-USER_ERRORS = (ConfigError, DatabaseUnavailable, MigrationError, UnknownCountryError)
+USER_ERRORS = (
+    ConfigError,
+    DatabaseUnavailable,
+    MigrationError,
+    UnknownCountryError,
+    NoHubData,
+    HubAlreadyRunning,
+    CannotListen,
+    WorkersFailed,
+)
 
-UVICORN_STARTUP_FAILURE = 3  # uvicorn's exit status when it cannot bind
+UVICORN_STARTUP_FAILURE = 3  # uvicorn's exit status when the app cannot start
+
+# The proxies whose X-Forwarded-For / X-Forwarded-Proto the hub believes (uvicorn's default).
+LOCAL_PROXIES = "127.0.0.1,::1"
 
 EXAMPLE_QUERY = (
     '{ entity(code: "DE") { name currency '
@@ -46,11 +63,17 @@ def fail(message: str) -> None:
 
 
 @contextlib.contextmanager
-def database_url(settings: Settings) -> Iterator[tuple[str, str, EmbeddedPostgres | None]]:
-    """The server to use: HUB_DATABASE_URL if set, else an embedded one in the data folder."""
+def database_url(
+    settings: Settings, *, create: bool = True
+) -> Iterator[tuple[str, str, EmbeddedPostgres | None]]:
+    """The server to use: HUB_DATABASE_URL if set, else the embedded one of the data folder
+    (joined when a running hub started it). Without `create`, a data folder with no database
+    is refused (`NoHubData`) instead of getting a new, empty one."""
     if settings.database_url is not None:
         yield settings.database_url, "the server in HUB_DATABASE_URL", None
         return
+    if not create:
+        require_embedded_data(settings.data_dir)
     embedded = EmbeddedPostgres(settings.data_dir)
     url = embedded.start()
     try:
@@ -59,60 +82,118 @@ def database_url(settings: Settings) -> Iterator[tuple[str, str, EmbeddedPostgre
         embedded.stop()
 
 
-def run(settings: Settings, work: Callable[[str, str], Coroutine[Any, Any, T]]) -> T:
-    """Run `work(url, description)` against the database, turning known failures into one line."""
-    return run_with_server(settings, lambda url, described, _embedded: work(url, described))
+@contextlib.contextmanager
+def one_line_failures() -> Iterator[None]:
+    """Known failures (USER_ERRORS) as one line and exit status 1."""
+    try:
+        yield
+    except USER_ERRORS as error:
+        fail(str(error))
+
+
+def run(
+    settings: Settings,
+    work: Callable[[str, str], Coroutine[Any, Any, T]],
+    *,
+    create: bool = False,
+) -> T:
+    """Run `work(url, description)` against the installation's database, turning known
+    failures into one line. It must have the hub's data already, unless `create`."""
+    return run_with_server(
+        settings, lambda url, described, _embedded: work(url, described), create=create
+    )
 
 
 def run_with_server(
     settings: Settings,
     work: Callable[[str, str, EmbeddedPostgres | None], Coroutine[Any, Any, T]],
+    *,
+    create: bool = True,
 ) -> T:
-    """`run`, for work that also needs the embedded server itself (None with HUB_DATABASE_URL)."""
-    try:
-        with database_url(settings) as (url, described, embedded):
-            return asyncio.run(work(url, described, embedded))
-    except USER_ERRORS as error:
-        fail(str(error))
-        raise  # unreachable: fail() exits
+    """`run`, for work that also needs the embedded server itself (None with HUB_DATABASE_URL);
+    this one creates the database unless told not to (starting a hub, a node)."""
+
+    async def checked(url: str, described: str, embedded: EmbeddedPostgres | None) -> T:
+        if not create:
+            await require_hub_data(url, database_place(settings.database_url, settings.data_dir))
+        return await work(url, described, embedded)
+
+    with one_line_failures(), database_url(settings, create=create) as (url, described, embedded):
+        return asyncio.run(checked(url, described, embedded))
+    raise AssertionError("unreachable: one_line_failures() exits")
 
 
+DATA_DIR_HELP = (
+    "The installation's data folder, with its embedded PostgreSQL (default: $HUB_DATA_DIR, "
+    "else the user's data folder, e.g. ~/.local/share/network-hub)."
+)
 data_dir_option = click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the embedded PostgreSQL (default: $HUB_DATA_DIR or ./.hub-data).",
+    help=DATA_DIR_HELP,
 )
 host_option = click.option("--host", default="127.0.0.1", show_default=True)
-port_option = click.option("--port", default=8000, show_default=True, type=int)
+port_option = click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class HubGroup(click.Group):
+    """A usage error (an unknown option, `--port 99999`) is one line, `error: ...`, with exit
+    status 2, like every other refusal of the command line."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as error:
+            where = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
+            click.secho(f"error: {error.format_message()}{where}", fg="red", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=HubGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="network-hub", prog_name="hub", message="%(prog)s %(version)s")
 def main() -> None:
     """The Smart network hub. Set HUB_DATABASE_URL to use your PostgreSQL server; without it the
-    hub runs its own, embedded one."""
+    hub runs its own, embedded one, in the installation's data folder ($HUB_DATA_DIR, else the
+    user's data folder), whatever folder a command runs in."""
 
 
 async def _serve(
     settings: Settings,
     url: str,
-    address: tuple[str, int],
-    banner: Callable[[], None],
+    sock: socket.socket,
+    listening: Callable[[], Awaitable[None]],
     embedded: EmbeddedPostgres | None,
+    forwarded_allow_ips: str = LOCAL_PROXIES,
     companion: Callable[[], Coroutine[Any, Any, None]] | None = None,
 ) -> None:
-    """Serve until stopped; `companion`, started once the hub listens, runs beside it (the
-    federated demo's node) and is cancelled when the hub stops."""
-    host, port = address
-    config = uvicorn.Config(create_app(settings, url), host=host, port=port, log_level="warning")
+    """Serve on `sock` in this process; `listening` runs once the server accepts requests;
+    `companion`, started then, runs beside it (the federated demo's node) and is cancelled when
+    the hub stops."""
+    config = uvicorn.Config(
+        create_app(settings, url), log_level="warning", forwarded_allow_ips=forwarded_allow_ips
+    )
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     # uvicorn has no start-up event to await: poll its flag until it listens or gives up.
     while not server.started and not task.done():  # noqa: ASYNC110
         await asyncio.sleep(0.05)
     beside: asyncio.Task[None] | None = None
     if server.started:
-        banner()
+        try:
+            await listening()
+        except BaseException:
+            server.should_exit = True
+            await task
+            raise
         if companion is not None:
             beside = asyncio.create_task(companion())
     try:
@@ -148,6 +229,7 @@ def _print_banner(
     tokens: dict[str, str] | None,
     graphiql: bool,
     passwords: dict[str, tuple[str, Role]] | None = None,
+    workers: int = 1,
 ) -> None:
     """What `hub serve` and `hub demo` print once listening; `passwords` maps a demo user to its
     password and role (the role says which page it opens)."""
@@ -159,6 +241,8 @@ def _print_banner(
         click.echo(f"  GraphQL  : {base}/graphql (POST; the GraphiQL page is off: --graphiql)")
     click.echo(f"  Health   : {base}/health")
     click.echo(f"  Database : {described}")
+    if workers > 1:
+        click.echo(f"  Workers  : {workers} processes")
     if tokens:
         click.echo("\nDemo users (bearer tokens, new at every start):")
         for name, token in tokens.items():
@@ -202,62 +286,113 @@ def _stop_on_terminate(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _serving_alone(settings: Settings) -> contextlib.AbstractContextManager[ServingLock | None]:
+    """The embedded PostgreSQL's data folder is served by one hub at a time; a server named by
+    HUB_DATABASE_URL may have several (hub/serving/running.py)."""
+    if settings.database_url is None:
+        return serving_alone(settings.data_dir)
+    return contextlib.nullcontext()
+
+
 def _serve_command(
-    settings: Settings, host: str, port: int, demo: bool, node_port: int | None = None
+    settings: Settings,
+    host: str,
+    port: int,
+    demo: bool,
+    *,
+    workers: int = 1,
+    forwarded_allow_ips: str = LOCAL_PROXIES,
+    node_port: int | None = None,
 ) -> None:
-    """`node_port`: the federated demo, Sweden's node served there beside the hub."""
+    """Start the hub: refused in one line when another hub serves the data or the port is
+    taken, before the database is touched; the database is then made ready (migrations, the
+    demo's data) before the server starts, so that its failures are one line too."""
     check_config(settings)
     signal.signal(signal.SIGTERM, _stop_on_terminate)
-
-    async def work(url: str, described: str, embedded: EmbeddedPostgres | None) -> None:
-        tokens: dict[str, str] | None = None
-        passwords: dict[str, tuple[str, Role]] | None = None
-        if demo:
-            from hub.demo.load import DemoLoadError, load_demo
-
-            async with open_hub(settings, url, pool_size=2) as hub:
-                try:
-                    loaded = await load_demo(hub)
-                except DemoLoadError as error:
-                    fail(str(error))
-            tokens = loaded.tokens
-            passwords = {
-                name: (password, loaded.roles[name]) for name, password in loaded.passwords.items()
-            }
-            if loaded.submitted:
-                click.echo(f"Demo data submitted: {', '.join(loaded.submitted)}")
-            if loaded.already_there:
-                click.echo(f"Demo data already present: {', '.join(loaded.already_there)}")
-            for correction in loaded.corrections:
-                click.echo(f"Correction under way: {correction}")
-            if loaded.consolidation:
-                click.echo(f"Consolidation recorded: {', '.join(loaded.consolidation)}")
-            click.echo(f"Consolidation: {loaded.consolidated}")
-            for imported in loaded.imported:
-                click.echo(f"National export imported: {imported}")
-            for through in loaded.through_nodes:
-                click.echo(f"Reported by its node: {through}")
-        companion = None
-        if node_port is not None:
-            companion = _federated_node(settings, url, f"http://{host}:{port}", node_port)
-        await _serve(
-            settings,
-            url,
-            (host, port),
-            lambda: _print_banner(host, port, described, tokens, settings.graphiql, passwords),
-            embedded,
-            companion,
-        )
-
     try:
-        run_with_server(settings, work)
+        # In this order: another hub on the data is named before its port is found taken.
+        with (
+            one_line_failures(),
+            _serving_alone(settings) as held,
+            contextlib.closing(listen(host, port)) as sock,
+        ):
+            if workers > 1:
+                _serve_workers(settings, (host, port), sock, workers, forwarded_allow_ips, held)
+            else:
+                serving = _Serving(
+                    settings, (host, port), sock, held, forwarded_allow_ips, node_port
+                )
+                run_with_server(settings, serving.demo if demo else serving.serve)
     except KeyboardInterrupt:
         pass
     except SystemExit as stop:
         if stop.code != UVICORN_STARTUP_FAILURE:
             raise
-        fail(f"the hub could not start listening on {host}:{port} (uvicorn's reason is above)")
+        fail("the hub's application could not start (uvicorn's reason is above)")
     click.echo("Stopped.")
+
+
+@dataclass(frozen=True, slots=True)
+class _Serving:
+    """The hub served in this process on `sock`, as `hub serve` or as `hub demo`."""
+
+    settings: Settings
+    address: tuple[str, int]
+    sock: socket.socket
+    held: ServingLock | None
+    forwarded_allow_ips: str
+    node_port: int | None = None  # the federated demo: Sweden's node served there
+
+    async def serve(self, url: str, described: str, embedded: EmbeddedPostgres | None) -> None:
+        await _ready(self.settings, url)
+
+        async def listening() -> None:
+            self._listening(described)
+
+        await _serve(self.settings, url, self.sock, listening, embedded, self.forwarded_allow_ips)
+
+    async def demo(self, url: str, described: str, embedded: EmbeddedPostgres | None) -> None:
+        """The demo's data loaded before the server starts; its users' credentials renewed only
+        once it listens."""
+        from hub.demo.load import DemoLoadError, demo_users, load_demo_data, renew_demo_credentials
+
+        async with open_hub(self.settings, url, pool_size=2) as hub:
+            try:
+                _say_loaded(await load_demo_data(hub))
+            except DemoLoadError as error:
+                fail(str(error))
+
+        async def listening() -> None:
+            async with open_hub(self.settings, url, pool_size=1) as hub:
+                renewed = await renew_demo_credentials(hub)
+                roles = {u.name: u.role for u in demo_users(list(hub.registry.entities))}
+            passwords = {name: (pw, roles[name]) for name, pw in renewed.passwords.items()}
+            self._listening(described, renewed.tokens, passwords)
+
+        companion = None
+        if self.node_port is not None:
+            host, port = self.address
+            companion = _federated_node(self.settings, url, f"http://{host}:{port}", self.node_port)
+        await _serve(
+            self.settings,
+            url,
+            self.sock,
+            listening,
+            embedded,
+            self.forwarded_allow_ips,
+            companion,
+        )
+
+    def _listening(
+        self,
+        described: str,
+        tokens: dict[str, str] | None = None,
+        passwords: dict[str, tuple[str, Role]] | None = None,
+    ) -> None:
+        host, port = self.address
+        _print_banner(host, port, described, tokens, self.settings.graphiql, passwords)
+        if self.held is not None:
+            self.held.listening(f"http://{host}:{port}")
 
 
 def _federated_node(
@@ -279,6 +414,53 @@ def _federated_node(
             click.secho(f"error: the federated demo's node: {error}", fg="red", err=True)
 
     return companion
+
+
+def _say_loaded(loaded: Any) -> None:
+    """What `hub demo` loaded (hub/demo/load.py's DemoLoad)."""
+    if loaded.submitted:
+        click.echo(f"Demo data submitted: {', '.join(loaded.submitted)}")
+    if loaded.already_there:
+        click.echo(f"Demo data already present: {', '.join(loaded.already_there)}")
+    for correction in loaded.corrections:
+        click.echo(f"Correction under way: {correction}")
+    if loaded.consolidation:
+        click.echo(f"Consolidation recorded: {', '.join(loaded.consolidation)}")
+    click.echo(f"Consolidation: {loaded.consolidated}")
+    for imported in loaded.imported:
+        click.echo(f"National export imported: {imported}")
+    for through in loaded.through_nodes:
+        click.echo(f"Reported by its node: {through}")
+
+
+def _serve_workers(
+    settings: Settings,
+    address: tuple[str, int],
+    sock: socket.socket,
+    workers: int,
+    forwarded_allow_ips: str,
+    held: ServingLock | None,
+) -> None:
+    """`hub serve --workers N`: the database (the embedded server started here) made ready
+    once, then N processes serving on `sock`."""
+    from hub.serving.workers import serve_workers
+
+    host, port = address
+    with database_url(settings) as (url, described, embedded):
+        asyncio.run(_ready(settings, url))
+
+        def listening() -> None:
+            _print_banner(host, port, described, None, settings.graphiql, workers=workers)
+            if held is not None:
+                held.listening(f"http://{host}:{port}")
+
+        serve_workers(settings, url, sock, workers, forwarded_allow_ips, listening, embedded)
+
+
+async def _ready(settings: Settings, url: str) -> None:
+    """Migrations applied and the registry synced, before any worker starts."""
+    async with open_hub(settings, url, pool_size=1):
+        pass
 
 
 behind_tls_option = click.option(
@@ -330,7 +512,7 @@ def demo(
     except FederatedDemoError as error:
         fail(str(error))
         raise
-    _serve_command(replace(settings, config_dir=config), host, port, True, node_port)
+    _serve_command(replace(settings, config_dir=config), host, port, True, node_port=node_port)
 
 
 @main.command()
@@ -345,11 +527,38 @@ def demo(
     help="Serve the GraphiQL page at GET /graphql ($HUB_GRAPHIQL).",
 )
 @behind_tls_option
-def serve(host: str, port: int, data_dir: Path | None, graphiql: bool, behind_tls: bool) -> None:
-    """Start the hub (migrations are applied at start-up)."""
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    envvar="HUB_WORKERS",
+    help="Processes serving requests, sharing nothing but the database ($HUB_WORKERS).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default=LOCAL_PROXIES,
+    show_default=True,
+    envvar="HUB_FORWARDED_ALLOW_IPS",
+    help="The reverse proxies (addresses or networks, comma-separated; '*': any) whose "
+    "X-Forwarded-For and X-Forwarded-Proto the hub believes ($HUB_FORWARDED_ALLOW_IPS).",
+)
+def serve(
+    host: str,
+    port: int,
+    data_dir: Path | None,
+    graphiql: bool,
+    behind_tls: bool,
+    workers: int,
+    forwarded_allow_ips: str,
+) -> None:
+    """Start the hub (migrations are applied at start-up). Refused when another hub serves the
+    installation's data: the line names it."""
     settings = Settings.from_env().with_data_dir(data_dir)
     settings = replace(settings, graphiql=graphiql, behind_tls=behind_tls)
-    _serve_command(settings, host, port, demo=False)
+    _serve_command(
+        settings, host, port, demo=False, workers=workers, forwarded_allow_ips=forwarded_allow_ips
+    )
 
 
 @main.command()
@@ -368,7 +577,7 @@ def migrate(data_dir: Path | None) -> None:
             await db.close()
         return [f"{m.version:04d}_{m.name}" for m in done]
 
-    applied = run(Settings.from_env().with_data_dir(data_dir), work)
+    applied = run(Settings.from_env().with_data_dir(data_dir), work, create=True)
     click.echo(f"Applied: {', '.join(applied)}" if applied else "The database is up to date.")
 
 
@@ -521,15 +730,12 @@ def export_statements(entity: str, period: str, output: Path | None, data_dir: P
 
 
 from hub.auth.cli import user  # noqa: E402  (the groups import this module lazily)
-from hub.db.cli import backup_command, restore_command  # noqa: E402
 from hub.fx.cli import rates  # noqa: E402
 from hub.imports.cli import import_command  # noqa: E402
 from hub.imports.profile_cli import import_profile  # noqa: E402
 from hub.node.cli import node  # noqa: E402
 
 main.add_command(user)
-main.add_command(backup_command)
-main.add_command(restore_command)
 main.add_command(rates)
 main.add_command(import_command)
 main.add_command(import_profile)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from countries import NationalEntity, bind_countries
 from hub.auth.config import AuthConfig, load_auth_config
-from hub.db.migrate import apply_migrations
+from hub.db.migrate import apply_migrations, migration_lock
 from hub.db.pool import Database
 from hub.limits.config import load_limits
 from hub.mappings.repository import seed as seed_mappings
@@ -77,7 +77,8 @@ async def open_hub(
     settings: Settings, database_url: str, *, pool_size: int = 10
 ) -> AsyncIterator[Hub]:
     """Load the config, connect, migrate, sync the registry and seed the mappings of entities
-    that have none; close the pool on exit."""
+    that have none; close the pool on exit. All of it runs under the migrations' lock, so that
+    any number of processes (workers, instances) may start at once on one database."""
     network = load_network(settings)
     limits = load_limits(settings.config_dir)
     db = await Database.connect(
@@ -86,7 +87,7 @@ async def open_hub(
         statement_timeout=limits.database.statement_timeout_seconds,
     )
     try:
-        async with db.pool.acquire() as connection:
+        async with db.pool.acquire() as connection, migration_lock(connection):
             await apply_migrations(connection)
             await sync_registry(connection, network.registry)
             await seed_mappings(connection, network.countries)

@@ -38,6 +38,21 @@ def database_name(url: str) -> str:
     return urllib.parse.urlsplit(url).path.lstrip("/")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir_of_the_tests() -> Iterator[Path]:
+    """The installation's data folder for every `hub` command a test runs without naming one: a
+    temporary folder, never the user's own (HUB_DATA_DIR's default) nor one set in the shell."""
+    folder = Path(tempfile.mkdtemp(prefix="hub-tests-data-"))
+    before = os.environ.get("HUB_DATA_DIR")
+    os.environ["HUB_DATA_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("HUB_DATA_DIR", None)
+    else:
+        os.environ["HUB_DATA_DIR"] = before
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     """An admin URL of the server the suite runs against. The embedded server's folder is not

@@ -173,13 +173,14 @@ def test_the_postmaster_killed_mid_upload_leaves_nothing_half_stored_and_is_rest
 ) -> None:
     data_dir = tmp_path / "data"
     environment = env(HUB_DATABASE_URL=None, HUB_DATA_DIR=str(data_dir), HUB_GRAPHIQL=None)
-    added = run_hub(["user", "add", "be-team", "--role", "national", "--entity", "BE"], environment)
-    assert added.returncode == 0, added.stderr
-    token = added.stdout.strip()
     port = free_port()
     log = tmp_path / "hub.log"
     hub = start_hub(["serve", "--port", str(port)], environment, log)
     hub.wait_for("Press Ctrl-C to stop.")
+    # The running hub's embedded server, joined by the command.
+    added = run_hub(["user", "add", "be-team", "--role", "national", "--entity", "BE"], environment)
+    assert added.returncode == 0, added.stderr
+    token = added.stdout.strip()
     base = f"http://127.0.0.1:{port}"
     pgdata = (data_dir / "pg").resolve()
     # serve's default: no GraphiQL page

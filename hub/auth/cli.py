@@ -37,7 +37,7 @@ data_dir_option = click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the embedded PostgreSQL (default: $HUB_DATA_DIR or ./.hub-data).",
+    help="The installation's data folder (default: $HUB_DATA_DIR, else the user's data folder).",
 )
 label_option = click.option("--label", default="", help="What the token is for, e.g. 'laptop'.")
 expires_option = click.option(

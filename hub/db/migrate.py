@@ -1,15 +1,19 @@
 """Numbered SQL migrations, applied once each and recorded with a checksum.
 
 A migration that was applied and then edited on disk stops start-up: fix forward with a new file.
-Concurrent starters (several workers) serialise on an advisory lock.
+So does a database migrated by a newer hub (a migration this hub does not have). Concurrent
+starters (several workers or instances) serialise on an advisory lock, under which the rest of
+start-up runs too (hub/services.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
 
 from hub.db.errors import MigrationError
 from hub.db.pool import Connection
@@ -43,10 +47,27 @@ def available_migrations() -> list[Migration]:
     return found
 
 
-async def apply_migrations(connection: Connection) -> list[Migration]:
-    """Apply what is missing; return the migrations applied now."""
+@asynccontextmanager
+async def migration_lock(connection: Connection) -> AsyncIterator[None]:
+    """The lock every start-up holds while it changes the database (a session lock: it may be
+    taken again by the same connection)."""
     await connection.execute("select pg_advisory_lock($1)", _LOCK_KEY)
     try:
+        yield
+    finally:
+        await connection.execute("select pg_advisory_unlock($1)", _LOCK_KEY)
+
+
+def _hub_version() -> str:
+    try:
+        return metadata.version("network-hub")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+async def apply_migrations(connection: Connection) -> list[Migration]:
+    """Apply what is missing; return the migrations applied now."""
+    async with migration_lock(connection):
         await connection.execute(
             """
             create table if not exists schema_migration (
@@ -59,8 +80,18 @@ async def apply_migrations(connection: Connection) -> list[Migration]:
         )
         rows = await connection.fetch("select version, name, checksum from schema_migration")
         applied = {row["version"]: row for row in rows}
+        available = available_migrations()
+        known = {m.version for m in available}
+        unknown = sorted(version for version in applied if version not in known)
+        if unknown:
+            newest = applied[unknown[-1]]
+            raise MigrationError(
+                f"the database was migrated by a newer hub: migration "
+                f"{newest['version']:04d}_{newest['name']} is unknown to this hub "
+                f"(network-hub {_hub_version()}); upgrade the hub, or use another database"
+            )
         done: list[Migration] = []
-        for migration in available_migrations():
+        for migration in available:
             recorded = applied.get(migration.version)
             if recorded is not None:
                 if recorded["checksum"] != migration.checksum:
@@ -79,5 +110,3 @@ async def apply_migrations(connection: Connection) -> list[Migration]:
                 )
             done.append(migration)
         return done
-    finally:
-        await connection.execute("select pg_advisory_unlock($1)", _LOCK_KEY)

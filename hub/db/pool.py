@@ -107,8 +107,9 @@ async def _connect_or_unavailable(
         connection: asyncpg.Connection[asyncpg.Record] = await asyncpg.connect(dsn, **options)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
         detail = str(error) or type(error).__name__
+        reason = connect_reason(error)
         raise DatabaseUnavailable(
-            f"cannot connect to PostgreSQL at {redact(dsn or '')}: {detail}", connect_reason(error)
+            f"cannot connect to PostgreSQL at {redact(dsn or '')}: {reason} ({detail})", reason
         ) from error
     return connection
 

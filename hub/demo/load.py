@@ -14,7 +14,7 @@ import msgspec
 
 from hub.auth.model import SYSTEM
 from hub.auth.policy import Principal, Role
-from hub.auth.users import UserAdmin, principal_by_name, principal_for_token, upsert_user
+from hub.auth.users import UserAdmin, principal_by_name, upsert_user
 from hub.demo import exports
 from hub.demo.consolidation import demo_register_problems, sign_off_2023, summary
 from hub.demo.figures import NETWORK_TABLE, operating_result, values_2023, values_2024
@@ -126,9 +126,41 @@ def demo_problems(hub: Hub) -> list[str]:
 
 
 async def load_demo(hub: Hub) -> DemoLoad:
-    """Idempotent: reports already present are left alone; demo users get fresh tokens and
-    passwords. A network
-    the demo data does not fit is refused, naming why, before anything is written."""
+    """The demo data, then fresh credentials for its users (`load_demo_data`, then
+    `renew_demo_credentials`)."""
+    result = await load_demo_data(hub)
+    credentials = await renew_demo_credentials(hub)
+    result.tokens, result.passwords = credentials.tokens, credentials.passwords
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCredentials:
+    tokens: dict[str, str]  # demo user -> its one active token
+    passwords: dict[str, str]  # demo user -> its password for /sign-in
+
+
+async def renew_demo_credentials(hub: Hub) -> DemoCredentials:
+    """A fresh token and password for every demo user, their earlier ones revoked. `hub demo`
+    calls this once the server listens: a demo that cannot start leaves the running one's
+    credentials alone."""
+    tokens: dict[str, str] = {}
+    passwords: dict[str, str] = {}
+    async with hub.db.transaction() as connection:
+        for user in demo_users(list(hub.registry.entities)):
+            tokens[user.name] = await upsert_user(
+                connection, user.name, user.role, user.entity, rules=hub.auth.tokens
+            )
+            passwords[user.name] = await UserAdmin.of(hub, connection, SYSTEM).set_password(
+                user.name
+            )
+    return DemoCredentials(tokens, passwords)
+
+
+async def load_demo_data(hub: Hub) -> DemoLoad:
+    """Idempotent: reports already present are left alone; demo users are created when missing,
+    with no credentials shown (`renew_demo_credentials` gives them). A network the demo data
+    does not fit is refused, naming why, before anything is written."""
     problems = demo_problems(hub)
     if problems:
         raise DemoLoadError(
@@ -139,17 +171,16 @@ async def load_demo(hub: Hub) -> DemoLoad:
     result = DemoLoad()
     principals: dict[str, Principal] = {}
     async with hub.db.transaction() as connection:
+        admin = UserAdmin.of(hub, connection, SYSTEM)
         for user in demo_users(list(hub.registry.entities)):
-            token = await upsert_user(
-                connection, user.name, user.role, user.entity, rules=hub.auth.tokens
-            )
-            result.tokens[user.name] = token
+            if await admin.exists(user.name):
+                await admin.change_role(user.name, user.role, user.entity)
+            else:
+                await admin.create(user.name, user.role, user.entity, label="demo user")
+            principal = await principal_by_name(connection, user.name)
+            if principal is None:
+                raise DemoLoadError(f"the demo user {user.name} is disabled: enable it")
             result.roles[user.name] = user.role
-            result.passwords[user.name] = await UserAdmin.of(hub, connection, SYSTEM).set_password(
-                user.name
-            )
-            principal = await principal_for_token(connection, token)
-            assert principal is not None
             principals[user.entity or user.name] = principal
         for code, config in hub.registry.entities.items():
             if config.reporting is ReportingMode.NODE:

@@ -45,7 +45,7 @@ def rates() -> None:
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the embedded PostgreSQL (default: $HUB_DATA_DIR or ./.hub-data).",
+    help="The installation's data folder (default: $HUB_DATA_DIR, else the user's data folder).",
 )
 def import_ecb_command(file: Path, data_dir: Path | None) -> None:
     """Import the ECB's euro reference rates file (eurofxref-hist.csv): its daily rates and the

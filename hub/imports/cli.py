@@ -56,7 +56,7 @@ def _print(report: ImportReport) -> None:
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the embedded PostgreSQL (default: $HUB_DATA_DIR or ./.hub-data).",
+    help="The installation's data folder (default: $HUB_DATA_DIR, else the user's data folder).",
 )
 def import_command(
     format_name: str,

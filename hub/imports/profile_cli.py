@@ -70,7 +70,7 @@ def detect_command(file: Path, entity: str, as_json: bool) -> None:
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the embedded PostgreSQL (default: $HUB_DATA_DIR or ./.hub-data).",
+    help="The installation's data folder (default: $HUB_DATA_DIR, else the user's data folder).",
 )
 def save_command(
     entity: str,

@@ -1,0 +1,1 @@
+"""Serving the hub: one server per installation's data, its socket, its worker processes."""

@@ -1,0 +1,19 @@
+"""The app of a worker process of `hub serve --workers N`: uvicorn starts each worker from an
+import string, so the worker reads its settings from the environment the parent set (the
+database's URL included: the parent's embedded PostgreSQL, or HUB_DATABASE_URL)."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from hub.api.app import create_app
+from hub.settings import Settings
+
+IMPORT_STRING = "hub.serving.factory:app_from_env"
+
+
+def app_from_env() -> Litestar:
+    settings = Settings.from_env()
+    if settings.database_url is None:
+        raise RuntimeError("a worker of `hub serve` is started with HUB_DATABASE_URL set")
+    return create_app(settings, settings.database_url)
