@@ -730,6 +730,7 @@ def export_statements(entity: str, period: str, output: Path | None, data_dir: P
 
 
 from hub.auth.cli import user  # noqa: E402  (the groups import this module lazily)
+from hub.db.cli import backup_command, restore_command  # noqa: E402
 from hub.fx.cli import rates  # noqa: E402
 from hub.imports.cli import import_command  # noqa: E402
 from hub.imports.profile_cli import import_profile  # noqa: E402
@@ -740,3 +741,5 @@ main.add_command(rates)
 main.add_command(import_command)
 main.add_command(import_profile)
 main.add_command(node)
+main.add_command(backup_command)
+main.add_command(restore_command)

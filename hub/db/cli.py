@@ -21,7 +21,7 @@ data_dir_option = click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder of the embedded PostgreSQL (default: $HUB_DATA_DIR or ./.hub-data).",
+    help="The installation's data folder (default: $HUB_DATA_DIR, else the user's data folder).",
 )
 
 
@@ -101,5 +101,6 @@ def restore_command(
             raise
         return done.describe(described)
 
-    for line in run(settings, work):
+    # A restore is how a new machine gets its data: the installation may be empty.
+    for line in run(settings, work, create=True):
         click.echo(line)

@@ -93,8 +93,8 @@ async def test_a_backup_of_nothing_or_into_no_folder_is_refused(
         assert (ran.status, ran.errors) == (
             1,
             [
-                f"error: {of(empty)} holds no hub data (no schema_migration table): "
-                "nothing to back up"
+                f"error: no hub data in the database at {empty}: start it once with `hub serve` "
+                "or `hub demo`, or set HUB_DATA_DIR/HUB_DATABASE_URL"
             ],
         )
     assert files_in(tmp_path) == []

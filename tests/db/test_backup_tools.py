@@ -83,6 +83,12 @@ async def test_tools_older_than_the_server_or_the_file_are_refused(
     wheel, system = folders()
     old, new = version_of(system / "pg_dump"), version_of(wheel / "postgres")
     file = tmp_path / "hub.backup"
+    # An installation with the hub's tables (a backup of an empty one is refused before the
+    # tools are looked at).
+    made = await hub_command(
+        "migrate", "--data-dir", str(data_folders / "data"), database_url=None, cwd=tmp_path
+    )
+    assert made.status == 0, made.stderr
     ran = await hub_command(
         "backup",
         "--data-dir",
