@@ -409,7 +409,7 @@ def _federated_node(
         click.secho("\nFederated: Sweden reports through its own node", fg="green", bold=True)
         try:
             async with open_hub(replace(settings, database_url=url), url, pool_size=2) as hub:
-                await travel(hub, settings, hub_url, node_port, say, asyncio.Event())
+                await travel(hub, settings, hub_url, node_port, say)
         except (FederatedDemoError, *USER_ERRORS) as error:
             click.secho(f"error: the federated demo's node: {error}", fg="red", err=True)
 

@@ -19,11 +19,9 @@ import datetime as dt
 import logging
 import os
 import re
-import socket
 import sys
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,23 +67,6 @@ def _reported_by_node(network: str, entity: str) -> str:
         raise FederatedDemoError(f"network.toml: no entity {entity} to report by its node")
     without = re.sub(r'(?m)^reporting = "(central|node)"\n', "", network)
     return without.replace(code, f'{code}reporting = "node"\n', 1)
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass(frozen=True, slots=True)
-class Travel:
-    """What the demo shows of the report's journey."""
-
-    node_url: str
-    node_dir: Path
-    database: str
-    token: str
-    lines: list[str]
 
 
 def _node_environment(node_database_url: str | None) -> dict[str, str]:
@@ -252,7 +233,6 @@ async def travel(
     hub_url: str,
     node_port: int,
     say: Callable[[str], None],
-    ready: asyncio.Event,
 ) -> None:
     """Make (or find) the node, serve it, and send Sweden's report from it to the hub; say each
     step. Runs until cancelled, then stops the node."""
@@ -282,7 +262,6 @@ async def travel(
             say(line)
         say(f"  Sweden's team on the node: token {token}")
         say(f"  The node's envelopes: hub node status --node-dir {directory}")
-        ready.set()
         await asyncio.Event().wait()  # until the hub stops
 
 
