@@ -28,7 +28,7 @@ else:
 def redact(url: str) -> str:
     """The URL without its password, fit for an error message."""
     parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
+    if not parts.password:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))

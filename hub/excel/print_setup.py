@@ -12,12 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from copy import copy
 from decimal import Decimal
+from typing import TypeVar
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+_Style = TypeVar("_Style", Font, Alignment)
 
 # Number formats: thousands separators everywhere, negatives in parentheses, zero as a dash.
 WHOLE = "#,##0;(#,##0);-"
@@ -109,7 +113,7 @@ def fit_columns(
         lone = len(filled) == 1 and isinstance(filled[0].value, str)
         for cell in filled:
             if cell.font.name is None:
-                cell.font = cell.font.copy(name=FONT)
+                cell.font = _changed(cell.font, name=FONT)
             if lone and cell.row not in header_rows:
                 continue
             needed = _needed(cell, header_rows, text_rows)
@@ -120,10 +124,19 @@ def fit_columns(
                 and cell.row not in header_rows
                 and len(cell.value) > TEXT_WIDTH
             ):
-                cell.alignment = cell.alignment.copy(wrap_text=True)
+                cell.alignment = _changed(cell.alignment, wrap_text=True)
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = round(width, 1)
     _fit_rows(sheet, widths)
+
+
+def _changed(style: _Style, **changes: object) -> _Style:
+    """A copy of a cell's font or alignment with `changes` (openpyxl's own `.copy(**kw)` is
+    deprecated)."""
+    changed = copy(style)
+    for name, value in changes.items():
+        setattr(changed, name, value)
+    return changed
 
 
 def lines_of(text: str, width: float, *, bold: bool = False) -> int:
@@ -154,7 +167,7 @@ def _fit_rows(sheet: Worksheet, widths: dict[int, float]) -> None:
             sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
             for cell in row:
                 if cell.alignment.vertical is None:
-                    cell.alignment = cell.alignment.copy(vertical="top")
+                    cell.alignment = _changed(cell.alignment, vertical="top")
 
 
 def width_cm(sheet: Worksheet, columns: int) -> float:
