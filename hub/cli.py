@@ -696,7 +696,7 @@ def export_monitoring(period: str, output: Path | None, data_dir: Path | None) -
     """The monitoring workbook: contributions expected against booked, programmes, loans and
     break-even, as GET /api/monitoring/PERIOD/report.xlsx serves it."""
     from hub.contributions.service import ContributionError
-    from hub.monitoring.report import monitoring_export
+    from hub.monitoring.report import monitoring_report
 
     target = output or Path(f"monitoring-{period}.xlsx")
     _export(
@@ -704,7 +704,7 @@ def export_monitoring(period: str, output: Path | None, data_dir: Path | None) -
         target,
         Role.FINANCE,
         (ContributionError,),
-        lambda hub, principal: monitoring_export(hub, principal, period),
+        lambda hub, principal: monitoring_report(hub, principal, period),
     )
 
 

@@ -21,7 +21,8 @@ class MonitoringController(Controller):
     async def download(
         self, request: Request[Any, Any, Any], period: FromPath[str]
     ) -> Response[Any]:
-        """Contributions, programmes, loans and break-even for the period, in one workbook."""
+        """Contributions, programmes, loans and break-even for the period, in one workbook; a
+        period with nothing to monitor is refused, as on the CLI."""
         hub: Hub = request.app.state.hub
         principal = await authenticate(request, hub, ide_page_allowed=False)
         try:

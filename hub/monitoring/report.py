@@ -23,13 +23,6 @@ def _has_figures(report: Report, period: str) -> bool:
     )
 
 
-async def monitoring_report(hub: Hub, principal: Principal, period_text: str) -> bytes:
-    """Contributions, programmes, loans and break-even for the period, in one workbook.
-    Raises ContributionError for a period that is not one."""
-    report = await contributions(hub, principal, [period_text])
-    return await _workbook(hub, principal, parse_period(period_text), report)
-
-
 async def _workbook(hub: Hub, principal: Principal, period: Period, report: Report) -> bytes:
     _, end = period.bounds()
     return await asyncio.to_thread(
@@ -42,25 +35,38 @@ async def _workbook(hub: Hub, principal: Principal, period: Period, report: Repo
     )
 
 
-async def monitoring_export(hub: Hub, principal: Principal, period_text: str) -> bytes:
-    """`monitoring_report`, refused for a period whose contributions have no published figure
-    (base or booked amount): the message names the periods that have some."""
+async def monitoring_report(hub: Hub, principal: Principal, period_text: str) -> bytes:
+    """Contributions, programmes, loans and break-even for the period, in one workbook, as the
+    REST route and `hub export monitoring` serve it. A period with nothing to monitor (no published
+    figure behind its contributions and no programme running in it) is refused with a
+    ContributionError whose message names the periods that have figures."""
     try:
-        period = str(parse_period(period_text))
+        period = parse_period(period_text)
     except PeriodError as error:
         raise ContributionError(f"period: {error}") from error
-    report = await contributions(hub, principal, [period])
-    if not _has_figures(report, period):
-        async with hub.db.pool.acquire() as connection:
-            candidates = [
-                *await repository.published_periods(connection, Dataset.KPI),
-                *await repository.published_periods(connection, Dataset.STATEMENTS),
-            ]
-        ordered = sorted(set(candidates), key=lambda p: (parse_period(p).bounds(), p))
-        every = await contributions(hub, principal, ordered) if ordered else None
-        having = [p for p in ordered if every is not None and _has_figures(every, p)]
-        raise ContributionError(
-            f"period {period}: no published figure behind its contributions; "
-            + (f"periods with some: {', '.join(having)}" if having else "no period has any yet")
-        )
-    return await _workbook(hub, principal, parse_period(period), report)
+    report = await contributions(hub, principal, [str(period)])
+    start, end = period.bounds()
+    running = [
+        status
+        for status in await programmes(hub, principal)
+        if status.programme.starts_on <= end and status.programme.ends_on >= start
+    ]
+    if not running and not _has_figures(report, str(period)):
+        raise ContributionError(await _nothing_to_monitor(hub, principal, str(period)))
+    return await _workbook(hub, principal, period, report)
+
+
+async def _nothing_to_monitor(hub: Hub, principal: Principal, period: str) -> str:
+    async with hub.db.pool.acquire() as connection:
+        candidates = [
+            *await repository.published_periods(connection, Dataset.KPI),
+            *await repository.published_periods(connection, Dataset.STATEMENTS),
+        ]
+    ordered = sorted(set(candidates), key=lambda p: (parse_period(p).bounds(), p))
+    every = await contributions(hub, principal, ordered) if ordered else None
+    having = [p for p in ordered if every is not None and _has_figures(every, p)]
+    return (
+        f"period {period}: no published figure behind its contributions and no programme "
+        "running in it; "
+        + (f"periods with figures: {', '.join(having)}" if having else "no period has any yet")
+    )

@@ -45,7 +45,8 @@ async def test_a_year_without_data_is_refused_by_every_export(
         "years with some: 2023, 2024"
     )
     assert await refused(database_url, tmp_path, "monitoring", "--period", "2031") == (
-        "error: period 2031: no published figure behind its contributions; periods with some: 2024"
+        "error: period 2031: no published figure behind its contributions and no programme "
+        "running in it; periods with figures: 2024"
     )
     assert await refused(
         database_url, tmp_path, "statements", "--entity", "DE", "--period", "2031"

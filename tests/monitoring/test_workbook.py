@@ -42,3 +42,17 @@ async def test_contributions_programmes_loans_and_break_even_in_one_workbook(
         r[0]: r[2] for r in workbook["Break-even"].iter_rows(min_row=2, max_row=5, values_only=True)
     }
     assert statuses == {"DE": "on track", "AT": "off track", "IT": "on track", "SE": "off track"}
+
+
+async def test_a_period_with_nothing_to_monitor_is_refused_as_on_the_cli(
+    client: AsyncTestClient[Any], hub: Hub
+) -> None:
+    finance = (await load_demo(hub)).tokens["finance"]
+    response = await client.get(
+        "/api/monitoring/2031/report.xlsx", headers={"Authorization": f"Bearer {finance}"}
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "period 2031: no published figure behind its contributions and no programme running "
+        "in it; periods with figures: 2024"
+    )
