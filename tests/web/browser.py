@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,3 +85,24 @@ def keep_screenshot(driver: webdriver.Chrome, name: str) -> Path:
         DOCS_PAGES.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, DOCS_PAGES / target.name)
     return target
+
+
+def allow_downloads(driver: webdriver.Chrome, folder: Path) -> Path:
+    """Files the page downloads are saved in `folder`, without asking."""
+    folder.mkdir(parents=True, exist_ok=True)
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)}
+    )
+    return folder
+
+
+def downloaded(folder: Path, name: str, seconds: float = 30) -> bytes:
+    """The file `name` once the browser has finished saving it in `folder`."""
+    target = folder / name
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if target.is_file() and not list(folder.glob("*.crdownload")):
+            return target.read_bytes()
+        time.sleep(0.2)
+    held = sorted(path.name for path in folder.iterdir())
+    pytest.fail(f"{name} was not downloaded; {folder} holds {held}")

@@ -1,6 +1,7 @@
 """The dashboard in a real browser (Debian's Chromium, headless) against a real `hub demo`
-process: the published 2024 network table, its charts, another year, a phone's width, and who
-sees which drafts. Screenshots are kept in artifacts/."""
+process: the published 2024 network table, its charts, another year, a phone's width (turnover,
+change and rank in view), the board pack's download, and who sees which drafts. Screenshots are
+kept in artifacts/ (and tests/web/screenshots/, docs/pages/ with HUB_UPDATE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from selenium.webdriver.remote.command import Command
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.board.test_pack import rows_by_name
+from tests.web.browser import allow_downloads, downloaded, keep_screenshot
 from tests.web.conftest import DemoHub
 
 WAIT = 20  # seconds
@@ -99,6 +102,59 @@ def severe_console_messages(driver: webdriver.Chrome) -> list[str]:
     """The browser console's errors since the last call."""
     entries: list[dict[str, Any]] = driver.execute(Command.GET_LOG, {"type": "browser"})["value"]
     return [entry["message"] for entry in entries if entry["level"] == "SEVERE"]
+
+
+# The figures a board member looks for first, and where the table puts them when it does not fit.
+BOARD_FIGURES = ("turnover", "change", "rank")
+
+# For each row of the network table, its turnover, change and rank cells that are not wholly in
+# view: outside the window's width, or outside the visible part of the table's scrolling box.
+CELLS_OUT_OF_VIEW = """
+const width = document.documentElement.clientWidth;
+const box = document.querySelector("#network .scroll").getBoundingClientRect();
+const left = Math.max(0, box.left);
+const right = Math.min(width, box.right);
+return [...document.querySelectorAll("#network-table tr[data-entity]")].flatMap((row) =>
+  arguments[0]
+    .map((column) => [column, row.querySelector(`[data-col="${column}"]`).getBoundingClientRect()])
+    .filter(([, cell]) => cell.width === 0 || cell.left < left - 0.5 || cell.right > right + 0.5)
+    .map(([column, cell]) => `${row.dataset.entity} ${column}: ${cell.left}..${cell.right}`));
+"""
+
+
+def column_order(driver: webdriver.Chrome) -> list[str | None]:
+    headings = driver.find_elements(By.CSS_SELECTOR, "#network-table thead th")
+    return [th.get_attribute("data-col") for th in headings]
+
+
+def download_board_pack(driver: webdriver.Chrome) -> str:
+    """Clicks the dashboard's board-pack button; the message shown once it is done."""
+    note = driver.find_element(By.ID, "board-pack-note")
+    driver.find_element(By.ID, "board-pack").click()
+    WebDriverWait(driver, WAIT).until(
+        lambda _: note.is_displayed() and not note.text.startswith("Preparing")
+    )
+    return str(note.text)
+
+
+def api_board_pack(hub: DemoHub, period: str, token: str) -> httpx.Response:
+    return httpx.get(
+        f"{hub.url}/api/board/{period}/board-pack.xlsx",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+
+
+def check_2024_board_pack(data: bytes, hub: DemoHub) -> None:
+    """An xlsx with the 2024 pack's sheets and figures, the same as the API's."""
+    assert data.startswith(b"PK")
+    rows = rows_by_name(data)
+    assert rows["Smart Italy"][7] == 6686000
+    assert rows["Smart Germany"][7:9] == (5985000, 30.0)
+    assert rows["Network"][7] == 214489870.04
+    from_api = api_board_pack(hub, "2024", hub.tokens["board"])
+    assert from_api.status_code == 200
+    assert rows_by_name(from_api.content) == rows
 
 
 def check_2024_table(driver: webdriver.Chrome) -> None:
@@ -194,7 +250,7 @@ def check_monitoring(driver: webdriver.Chrome) -> None:
 
 
 def test_the_board_sees_the_published_network_on_a_desktop_and_a_phone(
-    browser: webdriver.Chrome, demo_hub: DemoHub, artifacts: Path
+    browser: webdriver.Chrome, demo_hub: DemoHub, artifacts: Path, tmp_path: Path
 ) -> None:
     browser.get(f"{demo_hub.url}/")
     assert not browser.find_element(By.ID, "dashboard").is_displayed()
@@ -241,18 +297,50 @@ def test_the_board_sees_the_published_network_on_a_desktop_and_a_phone(
 
     Select(browser.find_element(By.ID, "period")).select_by_value("2024")
     wait_for_year(browser, "2024")
+    browser.set_window_size(1280, 800)
+    browser.execute_script("document.activeElement.blur()")
+    keep_screenshot(browser, "dashboard-1280")
+    assert column_order(browser)[-3:] == list(BOARD_FIGURES)  # the annual report's order
+
     browser.set_window_size(375, 800)
     # The charts are redrawn for the narrower box.
     WebDriverWait(browser, WAIT).until(lambda d: drawn_width(d, "#bar-chart svg") < 375)
     assert browser.execute_script("return window.innerWidth") == 375
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 375
     assert browser.execute_script(OVERFLOWING) == []
-    # The network table keeps its columns and scrolls sideways in its own box instead.
+    # Turnover, change and rank come right after the entity, every row's in view; the other
+    # columns follow in the table's own box, which scrolls sideways.
+    WebDriverWait(browser, WAIT).until(lambda d: column_order(d)[1:4] == list(BOARD_FIGURES))
+    assert column_order(browser) == [
+        "entity",
+        *BOARD_FIGURES,
+        "legal-form",
+        "founded",
+        "offices",
+        "staff_fte",
+        "users",
+        "contribution_rate",
+    ]
+    assert browser.execute_script(CELLS_OUT_OF_VIEW, list(BOARD_FIGURES)) == []
+    check_2024_table(browser)
     table_box = browser.find_element(By.CSS_SELECTOR, "#network .scroll")
     assert browser.execute_script(
         "return arguments[0].scrollWidth > arguments[0].clientWidth", table_box
     )
-    assert figure(browser, "SE", "change") == "\u221219.42 %"
+    assert browser.find_element(By.CSS_SELECTOR, "#network .scroll-hint").is_displayed()
+    for chart in ("#bar-chart svg", "#trend-chart svg"):
+        box = browser.find_element(By.CSS_SELECTOR, chart).rect
+        assert box["x"] >= 0, (chart, box)
+        assert box["x"] + box["width"] <= 375, (chart, box)
+    browser.execute_script("document.getElementById('network').scrollIntoView()")
+    keep_screenshot(browser, "dashboard-375")
+    browser.execute_script("window.scrollTo(0, 0)")
+
+    # The board pack of the year shown, downloaded by the browser with the page's token: the
+    # API's workbook.
+    folder = allow_downloads(browser, tmp_path / "downloads")
+    assert download_board_pack(browser) == "Downloaded board-pack-2024.xlsx."
+    check_2024_board_pack(downloaded(folder, "board-pack-2024.xlsx"), demo_hub)
     save_full_page(browser, artifacts / "dashboard-phone.png")
 
     assert severe_console_messages(browser) == []
@@ -291,7 +379,7 @@ def save_german_draft(hub: DemoHub) -> None:
 
 
 def test_a_national_team_sees_its_own_draft_and_the_board_does_not(
-    browser: webdriver.Chrome, demo_hub: DemoHub, artifacts: Path
+    browser: webdriver.Chrome, demo_hub: DemoHub, artifacts: Path, tmp_path: Path
 ) -> None:
     save_german_draft(demo_hub)
 
@@ -311,6 +399,30 @@ def test_a_national_team_sees_its_own_draft_and_the_board_does_not(
     assert "national team of DE" in browser.find_element(By.ID, "audience").text
     save_full_page(browser, artifacts / "dashboard-national-de-2025.png")
 
+    # 2025 has no published figure: no board pack, and the hub's reason is shown.
+    folder = allow_downloads(browser, tmp_path / "downloads")
+    refusal = api_board_pack(demo_hub, "2025", demo_hub.tokens["national-de"])
+    assert refusal.status_code == 400
+    reason = refusal.json()["detail"]
+    assert reason.startswith("period 2025: no figure is published for 2025; years with some: ")
+    assert download_board_pack(browser) == f"The 2025 board pack could not be made: {reason}"
+    note = browser.find_element(By.ID, "board-pack-note")
+    assert "error" in str(note.get_attribute("class"))
+    assert list(folder.iterdir()) == []
+    # The console: /auth/me's 401 when the page first opened (no session: the token form), and
+    # the refused board pack.
+    probe, refused = severe_console_messages(browser)
+    assert "/auth/me" in probe
+    assert "401" in probe
+    assert "/api/board/2025/board-pack.xlsx" in refused
+    assert "400" in refused
+    # Another year shown: the message goes.
+    Select(browser.find_element(By.ID, "period")).select_by_value("2024")
+    wait_for_year(browser, "2024")
+    assert not note.is_displayed()
+    Select(browser.find_element(By.ID, "period")).select_by_value("2025")
+    wait_for_year(browser, "2025")
+
     browser.refresh()  # the token is kept for the tab
     wait_for_year(browser, "2025")
     browser.find_element(By.ID, "logout").click()
@@ -324,7 +436,4 @@ def test_a_national_team_sees_its_own_draft_and_the_board_does_not(
     assert years_offered(browser) == (["2024", "2023"], "2024")
     assert figure(browser, "DE", "turnover") == "5,985,000"
     assert browser.find_elements(By.CSS_SELECTOR, "#network-table .draft") == []
-    # The only error: /auth/me's 401 when the page first opened (no session: the token form).
-    [probe] = severe_console_messages(browser)
-    assert "/auth/me" in probe
-    assert "401" in probe
+    assert severe_console_messages(browser) == []

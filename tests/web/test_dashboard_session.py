@@ -1,20 +1,30 @@
 """The dashboard (`/`) with the session of a person who signed in at /sign-in, in a real browser
 (Debian's Chromium, headless) against a real `hub demo` process: no token is typed, the board
 follows the page's "Sign in" link, signs in with its password, comes back to the dashboard and
-sees the published comparison; signing out ends the session and the token form is back."""
+sees the published comparison and downloads the board pack with its session; signing out ends
+the session and the token form is back."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
+from tests.web.browser import allow_downloads, downloaded
 from tests.web.conftest import DemoHub
-from tests.web.test_dashboard import check_2024_table, severe_console_messages, wait_for_year
+from tests.web.test_dashboard import (
+    check_2024_board_pack,
+    check_2024_table,
+    download_board_pack,
+    severe_console_messages,
+    wait_for_year,
+)
 from tests.web.test_sign_in_pages import type_and_submit, wait_for, wait_for_path
 
 
 def test_the_board_signs_in_with_its_password_and_sees_the_comparison(
-    browser: webdriver.Chrome, demo_hub: DemoHub
+    browser: webdriver.Chrome, demo_hub: DemoHub, tmp_path: Path
 ) -> None:
     browser.set_window_size(1280, 900)
     browser.get(f"{demo_hub.url}/")
@@ -34,6 +44,11 @@ def test_the_board_signs_in_with_its_password_and_sees_the_comparison(
     assert "Published (approved) figures only." in browser.find_element(By.ID, "audience").text
     assert browser.execute_script("return sessionStorage.length") == 0  # no token kept
     assert not browser.find_element(By.ID, "pages").is_displayed()  # the board has one page
+
+    # The board pack, with the session cookie (no token in the page).
+    folder = allow_downloads(browser, tmp_path / "downloads")
+    assert download_board_pack(browser) == "Downloaded board-pack-2024.xlsx."
+    check_2024_board_pack(downloaded(folder, "board-pack-2024.xlsx"), demo_hub)
 
     # Reloaded, the session still holds; signing out ends it and the token form is back.
     browser.refresh()

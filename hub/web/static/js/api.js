@@ -2,7 +2,7 @@
 // or, once `useSession()` is called, with the browser's session cookie (session.js: CSRF token,
 // and an expired session sends the person to the sign-in page and back).
 
-import { SignedOut, gql } from "./session.js";
+import { SignedOut, get, gql } from "./session.js";
 
 const TOKEN_KEY = "hub.token";
 
@@ -78,4 +78,35 @@ export async function graphql(query, variables = {}) {
     throw new HubError(body.errors.map((error) => error.message).join("; "));
   }
   return body.data;
+}
+
+// The name a download is saved under: the hub's Content-Disposition, else `fallback`.
+function fileName(response, fallback) {
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  return /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallback;
+}
+
+// A file from a REST route, the way the dashboard's GraphQL calls are made (bearer token or
+// session): { blob, name }. A refusal throws, with the hub's reason.
+export async function download(url, fallbackName) {
+  let response;
+  if (viaSession) {
+    try {
+      response = await get(url);
+    } catch (error) {
+      if (error instanceof SignedOut) {
+        return new Promise(() => {}); // the browser is on its way to the sign-in page
+      }
+      throw error;
+    }
+  } else {
+    response = await fetch(url, { headers: { Authorization: `Bearer ${getToken() ?? ""}` } });
+    if (response.status === 401) {
+      throw new AuthError(`HTTP 401: ${await detail(response)}`);
+    }
+  }
+  if (!response.ok) {
+    throw new HubError(await detail(response));
+  }
+  return { blob: await response.blob(), name: fileName(response, fallbackName) };
 }

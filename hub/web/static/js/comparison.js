@@ -1,6 +1,7 @@
 // The network table of one year from the hub's `comparison`, as the annual report publishes it:
 // entity, legal form, founded, offices, staff, users, contribution rate, turnover in EUR, change,
-// rank, and the network total.
+// rank, and the network total. Where the whole table does not fit its box, turnover, change and
+// rank come right after the entity (BOARD_FIRST_COLUMNS).
 
 import { h, clear } from "./dom.js";
 import {
@@ -138,14 +139,13 @@ function staleFlag(flag) {
   ];
 }
 
-function entityRow(view, entity, drafts, stale) {
+// An entity's cells by column.
+function entityCells(view, entity, drafts, stale) {
   const code = entity.code;
   const offices = view.field(code, "offices", "values");
   const rank = view.field(code, "turnover", "ranks");
-  return h(
-    "tr",
-    { "data-entity": code },
-    h(
+  return {
+    entity: h(
       "th",
       { scope: "row", "data-col": "entity" },
       h("span", { class: "country" }, entity.country),
@@ -155,28 +155,28 @@ function entityRow(view, entity, drafts, stale) {
       h("small", { class: "sub" }, entity.name),
       staleFlag(stale.get(code)),
     ),
-    cell(
+    "legal-form": cell(
       "legal-form",
       entity.legalFormLocal,
       h("small", { class: "sub", lang: "en" }, entity.legalForm),
     ),
-    cell("founded", String(entity.founded)),
-    cell(
+    founded: cell("founded", String(entity.founded)),
+    offices: cell(
       "offices",
       formatQuantity(offices),
       mark(view.field(code, "offices", "provenances")),
       h("small", { class: "sub offices" }, entity.offices.join(", ")),
     ),
-    kpiCell(view, code, "staff_fte", formatQuantity),
-    kpiCell(view, code, "users", formatQuantity),
-    kpiCell(view, code, "contribution_rate", formatPercent),
-    turnoverCell(view, entity),
-    changeCell(
+    staff_fte: kpiCell(view, code, "staff_fte", formatQuantity),
+    users: kpiCell(view, code, "users", formatQuantity),
+    contribution_rate: kpiCell(view, code, "contribution_rate", formatPercent),
+    turnover: turnoverCell(view, entity),
+    change: changeCell(
       view.field(code, "turnover", "changes"),
       view.field(code, "turnover", "changePercents"),
     ),
-    cell("rank", rank === null ? MISSING : String(rank)),
-  );
+    rank: cell("rank", rank === null ? MISSING : String(rank)),
+  };
 }
 
 // A change of the total is only shown between totals of the same entities.
@@ -190,54 +190,67 @@ function totalChangeCell(view) {
   return changeCell(view.total("turnover", "changes"), view.total("turnover", "changePercents"));
 }
 
-function totalRow(view) {
+function totalCells(view) {
   const total = (kpi, format) => cell(kpi, format(view.total(kpi, "valuesEur")),
     mark(view.totalProvenance(kpi)));
   const counted = view.reporting("turnover").length;
-  return h(
-    "tr",
-    { "data-entity": "total" },
-    h("th", { scope: "row", "data-col": "entity" }, "Network total",
+  return {
+    entity: h("th", { scope: "row", "data-col": "entity" }, "Network total",
       counted < view.entities.length
         ? h("small", { class: "sub" }, `${counted} of ${view.entities.length} entities`)
         : null),
-    cell("legal-form", ""),
-    cell("founded", ""),
-    total("offices", formatQuantity),
-    total("staff_fte", formatQuantity),
-    total("users", formatQuantity),
-    cell("contribution_rate", ""),
-    total("turnover", formatAmount),
-    totalChangeCell(view),
-    cell("rank", ""),
-  );
+    "legal-form": cell("legal-form", ""),
+    founded: cell("founded", ""),
+    offices: total("offices", formatQuantity),
+    staff_fte: total("staff_fte", formatQuantity),
+    users: total("users", formatQuantity),
+    contribution_rate: cell("contribution_rate", ""),
+    turnover: total("turnover", formatAmount),
+    change: totalChangeCell(view),
+    rank: cell("rank", ""),
+  };
 }
 
-const HEADINGS = [
-  ["entity", "Entity"],
-  ["legal-form", "Legal form"],
-  ["founded", "Founded"],
-  ["offices", "Offices"],
-  ["staff_fte", "Staff (FTE)"],
-  ["users", "Users"],
-  ["contribution_rate", "Contri\u00adbution rate"],
-  ["turnover", "Turnover (EUR)"],
-  ["change", "Change"],
-  ["rank", "Rank"],
-];
+const HEADINGS = {
+  entity: "Entity",
+  "legal-form": "Legal form",
+  founded: "Founded",
+  offices: "Offices",
+  staff_fte: "Staff (FTE)",
+  users: "Users",
+  contribution_rate: "Contri\u00adbution rate",
+  turnover: "Turnover (EUR)",
+  change: "Change",
+  rank: "Rank",
+};
 
-// `stale`: entity code -> {text, reasons} for entities whose node's data is stale.
-export function renderNetworkTable(table, view, drafts, stale = new Map()) {
-  const headings = HEADINGS.map(([column, label]) => {
-    const text = column === "change" ? `Change vs ${view.previous}` : label;
+// The annual report's order, kept where the whole table fits its box.
+export const REPORT_COLUMNS = ["entity", "legal-form", "founded", "offices", "staff_fte", "users",
+  "contribution_rate", "turnover", "change", "rank"];
+
+// Where it does not (a phone, a narrow window): the figures the board looks for first come
+// right after the entity, so that they are in view; the others follow, in the table's own
+// sideways-scrolling box.
+export const BOARD_FIRST_COLUMNS = ["entity", "turnover", "change", "rank", "legal-form",
+  "founded", "offices", "staff_fte", "users", "contribution_rate"];
+
+// `stale`: entity code -> {text, reasons} for entities whose node's data is stale; `columns`:
+// REPORT_COLUMNS or BOARD_FIRST_COLUMNS.
+export function renderNetworkTable(table, view, drafts, stale = new Map(),
+  columns = REPORT_COLUMNS) {
+  const headings = columns.map((column) => {
+    const text = column === "change" ? `Change vs ${view.previous}` : HEADINGS[column];
     return h("th", { scope: "col", "data-col": column }, text);
   });
+  const row = (key, cells) => h("tr", { "data-entity": key }, columns.map((c) => cells[c]));
   clear(table).append(
     h("caption", { class: "visually-hidden" }, `The network in ${view.year}, turnover in EUR`),
     h("thead", {}, h("tr", {}, headings)),
-    h("tbody", {}, view.entities.map((entity) => entityRow(view, entity, drafts, stale))),
-    h("tfoot", {}, totalRow(view)),
+    h("tbody", {}, view.entities.map((entity) =>
+      row(entity.code, entityCells(view, entity, drafts, stale)))),
+    h("tfoot", {}, row("total", totalCells(view))),
   );
+  table.dataset.columns = columns === BOARD_FIRST_COLUMNS ? "board-first" : "report";
 }
 
 // The turnover of each entity for the bar chart and its table.

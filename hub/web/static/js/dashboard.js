@@ -11,10 +11,13 @@ import {
   useSession,
   usesSession,
 } from "./api.js";
+import { resetBoardPack, wireBoardPack } from "./board-pack.js";
 import { barChart, lineChart } from "./charts.js";
 import {
+  BOARD_FIRST_COLUMNS,
   COMPARISON_QUERY,
   KPIS,
+  REPORT_COLUMNS,
   YearView,
   renderBarTable,
   renderNetworkTable,
@@ -72,7 +75,12 @@ function staleFlags(rows) {
   return flags;
 }
 
-const state = { me: null, years: [], reports: [], comparison: null, year: null };
+// Wide enough for the whole network table (its min-width, with the page's margins).
+const WIDE = window.matchMedia("(min-width: 1100px)");
+
+const state = {
+  me: null, years: [], reports: [], comparison: null, year: null, drafts: new Set(), flags: new Map(),
+};
 
 function say(element, text) {
   element.textContent = text;
@@ -86,7 +94,11 @@ function showSignedIn(signedIn) {
 }
 
 function resetDashboard() {
-  Object.assign(state, { me: null, years: [], reports: [], comparison: null, year: null });
+  Object.assign(state, {
+    me: null, years: [], reports: [], comparison: null, year: null, drafts: new Set(),
+    flags: new Map(),
+  });
+  resetBoardPack(byId("board-pack-note"));
   for (const id of ["network-table", "bar-chart", "bar-table", "trend-chart", "trend-table",
     "break-even-body", "programmes-body", "period"]) {
     clear(byId(id));
@@ -182,6 +194,14 @@ function chartWidth(container) {
   return Math.max(280, Math.min(760, Math.round(width)));
 }
 
+function renderTable() {
+  if (state.comparison === null) {
+    return;
+  }
+  renderNetworkTable(byId("network-table"), new YearView(state.comparison, state.year),
+    state.drafts, state.flags, WIDE.matches ? REPORT_COLUMNS : BOARD_FIRST_COLUMNS);
+}
+
 function renderCharts() {
   if (state.comparison === null) {
     return;
@@ -233,6 +253,7 @@ async function loadYear(year) {
   }
   byId("dashboard").setAttribute("aria-busy", "true");
   say(byId("status"), `Loading ${year}\u2026`);
+  resetBoardPack(byId("board-pack-note"));
   say(byId("error"), "");
   const answers = await Promise.allSettled([
     graphql(COMPARISON_QUERY, { periods: yearSpan(year), kpis: KPIS }),
@@ -253,10 +274,11 @@ async function loadYear(year) {
   // Nothing waits for a node: without its status the table is shown without flags.
   const flags = nodes.status === "fulfilled" ? staleFlags(nodes.value.federationStatus) : new Map();
   if (comparison.status === "fulfilled") {
-    state.comparison = comparison.value.comparison;
-    const table = byId("network-table");
-    renderNetworkTable(table, new YearView(state.comparison, year), unpublished(year), flags);
-    table.setAttribute("data-year", year);
+    Object.assign(state, {
+      comparison: comparison.value.comparison, drafts: unpublished(year), flags,
+    });
+    renderTable();
+    byId("network-table").setAttribute("data-year", year);
     renderCharts();
   } else {
     state.comparison = null;
@@ -304,6 +326,11 @@ byId("logout").addEventListener("click", () => {
   }
 });
 byId("period").addEventListener("change", (event) => loadYear(event.target.value));
+wireBoardPack(byId("board-pack"), byId("board-pack-note"), {
+  year: () => state.year,
+  signedOut: () => signOut("The hub no longer accepts your token (HTTP 401): sign in again."),
+});
+WIDE.addEventListener("change", renderTable);
 let lastWidth = window.innerWidth;
 window.addEventListener("resize", debounce(() => {
   if (window.innerWidth !== lastWidth) {

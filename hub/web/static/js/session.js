@@ -106,6 +106,14 @@ export async function gql(query, variables = {}) {
   return body.data;
 }
 
+// A GET of a REST route (a download, say). Resolves to the fetch Response whatever its status,
+// except 401, which goes to the sign-in page.
+export async function get(url) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (response.status === 401) return refusedSignIn(response);
+  return response;
+}
+
 // A POST to a REST route. `body` is a FormData, a Blob/File (sent as is) or a plain object (sent
 // as JSON). Resolves to the fetch Response whatever its status (an upload's 422 carries the
 // problems), except 401, which goes to the sign-in page.
