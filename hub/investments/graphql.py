@@ -17,8 +17,8 @@ from decimal import Decimal
 import strawberry
 
 from graphql import GraphQLError
-from hub.api.context import Info
 from hub.api.presentation import present
+from hub.context import Info
 from hub.investments import model, service
 from hub.investments.model import Category, InstalmentState, InvestmentError
 

@@ -8,10 +8,10 @@ from typing import Annotated
 
 import strawberry
 
-import hub.api.enums  # noqa: F401  (registers the enums)
-from hub.api.context import Info
+import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, Principal, authorize
+from hub.context import Info
 from hub.imports.graphql import SourceFileType
 from hub.registry.group_chart import Statement
 from hub.registry.model import KpiUnit
