@@ -25,7 +25,7 @@ from litestar import Request, get
 
 from bench.common import bench_database, best_of
 from bench.consolidation import codes, synthetic_config, user
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.auth.policy import Role
 from hub.auth.users import upsert_user
 from hub.board.service import board_pack_for

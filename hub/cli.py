@@ -8,7 +8,7 @@ import json
 import signal
 import socket
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,37 +16,51 @@ from typing import Any, TypeVar
 import click
 import uvicorn
 
-from countries import UnknownCountryError
-from hub.api.app import create_app
-from hub.auth.policy import Role
+from hub.assembly.app import create_app
+from hub.assembly.schema import schema_sdl
+from hub.auth.cli import user
+from hub.auth.policy import Principal, Role
+from hub.backup_cli import backup_command, restore_command
+from hub.board.service import ComparisonError, board_pack_for
+from hub.cli_support import (
+    USER_ERRORS,
+    UVICORN_STARTUP_FAILURE,
+    check_config,
+    database_url,
+    fail,
+    one_line_failures,
+    run,
+    run_with_server,
+)
+from hub.consolidation.export import require_statements, statements_file
+from hub.consolidation.model import ConsolidationError
+from hub.contributions.service import ContributionError
 from hub.db.embedded import EmbeddedPostgres
-from hub.db.errors import DatabaseUnavailable, MigrationError
+from hub.db.errors import DatabaseUnavailable
+from hub.db.migrate import apply_migrations
+from hub.db.pool import Database
 from hub.db.supervise import supervise
-from hub.installation import NoHubData, database_place, require_embedded_data, require_hub_data
-from hub.registry.load import ConfigError
-from hub.services import load_network, open_hub
+from hub.demo.federated import FederatedDemoError, federated_config, travel
+from hub.demo.load import DemoLoadError, demo_users, load_demo_data, renew_demo_credentials
+from hub.excel.service import BadRequest, reported_template
+from hub.fx.cli import rates
+from hub.imports.cli import import_command
+from hub.imports.profile_cli import import_profile
+from hub.monitoring.report import monitoring_report
+from hub.node.cli import node
+from hub.services import open_hub
 from hub.serving.listen import CannotListen, listen
+from hub.serving.node import node_serve
 from hub.serving.running import HubAlreadyRunning, ServingLock, serving_alone
-from hub.serving.workers import WorkersFailed
+from hub.serving.workers import WorkersFailed, serve_workers
 from hub.settings import Settings
 from hub.web.pages import DASHBOARD, FIRST_PAGE, SIGN_IN
 
 T = TypeVar("T")
 
 
-# What stops a command with one clear line and exit status 1, instead of a traceback.
-USER_ERRORS = (
-    ConfigError,
-    DatabaseUnavailable,
-    MigrationError,
-    UnknownCountryError,
-    NoHubData,
-    HubAlreadyRunning,
-    CannotListen,
-    WorkersFailed,
-)
-
-UVICORN_STARTUP_FAILURE = 3  # uvicorn's exit status when the app cannot start
+# What stops `hub serve` in one line besides USER_ERRORS.
+SERVE_ERRORS = (HubAlreadyRunning, CannotListen, WorkersFailed)
 
 # The proxies whose X-Forwarded-For / X-Forwarded-Proto the hub believes (uvicorn's default).
 LOCAL_PROXIES = "127.0.0.1,::1"
@@ -55,72 +69,6 @@ EXAMPLE_QUERY = (
     '{ entity(code: "DE") { name currency '
     'kpiValues(period: ["2024"], kpi: ["turnover"]) { amount currency provenance } } }'
 )
-
-
-def fail(message: str) -> None:
-    click.secho(f"error: {message}", fg="red", err=True)
-    sys.exit(1)
-
-
-@contextlib.contextmanager
-def database_url(
-    settings: Settings, *, create: bool = True
-) -> Iterator[tuple[str, str, EmbeddedPostgres | None]]:
-    """The server to use: HUB_DATABASE_URL if set, else the embedded one of the data folder
-    (joined when a running hub started it). Without `create`, a data folder with no database
-    is refused (`NoHubData`) instead of getting a new, empty one."""
-    if settings.database_url is not None:
-        yield settings.database_url, "the server in HUB_DATABASE_URL", None
-        return
-    if not create:
-        require_embedded_data(settings.data_dir)
-    embedded = EmbeddedPostgres(settings.data_dir)
-    url = embedded.start()
-    try:
-        yield url, f"embedded PostgreSQL in {embedded.pgdata}", embedded
-    finally:
-        embedded.stop()
-
-
-@contextlib.contextmanager
-def one_line_failures() -> Iterator[None]:
-    """Known failures (USER_ERRORS) as one line and exit status 1."""
-    try:
-        yield
-    except USER_ERRORS as error:
-        fail(str(error))
-
-
-def run(
-    settings: Settings,
-    work: Callable[[str, str], Coroutine[Any, Any, T]],
-    *,
-    create: bool = False,
-) -> T:
-    """Run `work(url, description)` against the installation's database, turning known
-    failures into one line. It must have the hub's data already, unless `create`."""
-    return run_with_server(
-        settings, lambda url, described, _embedded: work(url, described), create=create
-    )
-
-
-def run_with_server(
-    settings: Settings,
-    work: Callable[[str, str, EmbeddedPostgres | None], Coroutine[Any, Any, T]],
-    *,
-    create: bool = True,
-) -> T:
-    """`run`, for work that also needs the embedded server itself (None with HUB_DATABASE_URL);
-    this one creates the database unless told not to (starting a hub, a node)."""
-
-    async def checked(url: str, described: str, embedded: EmbeddedPostgres | None) -> T:
-        if not create:
-            await require_hub_data(url, database_place(settings.database_url, settings.data_dir))
-        return await work(url, described, embedded)
-
-    with one_line_failures(), database_url(settings, create=create) as (url, described, embedded):
-        return asyncio.run(checked(url, described, embedded))
-    raise AssertionError("unreachable: one_line_failures() exits")
 
 
 DATA_DIR_HELP = (
@@ -272,14 +220,6 @@ def _print_banner(
     click.echo("\nPress Ctrl-C to stop.")
 
 
-def check_config(settings: Settings) -> None:
-    """Fail on a wrong config before any server is started."""
-    try:
-        load_network(settings)
-    except USER_ERRORS as error:
-        fail(str(error))
-
-
 def _stop_on_terminate(_signum: int, _frame: object) -> None:
     """A service manager stops the hub with SIGTERM: stop as after Ctrl-C (uvicorn finishes the
     requests under way, then the embedded PostgreSQL is stopped), not abruptly."""
@@ -312,7 +252,7 @@ def _serve_command(
     try:
         # In this order: another hub on the data is named before its port is found taken.
         with (
-            one_line_failures(),
+            one_line_failures(*SERVE_ERRORS),
             _serving_alone(settings) as held,
             contextlib.closing(listen(host, port)) as sock,
         ):
@@ -354,8 +294,6 @@ class _Serving:
     async def demo(self, url: str, described: str, embedded: EmbeddedPostgres | None) -> None:
         """The demo's data loaded before the server starts; its users' credentials renewed only
         once it listens."""
-        from hub.demo.load import DemoLoadError, demo_users, load_demo_data, renew_demo_credentials
-
         async with open_hub(self.settings, url, pool_size=2) as hub:
             try:
                 _say_loaded(await load_demo_data(hub))
@@ -400,7 +338,6 @@ def _federated_node(
 ) -> Callable[[], Coroutine[Any, Any, None]]:
     """The federated demo's second process: Sweden's node, its report sent to this hub. A
     failure is said in one line and the hub keeps serving: nothing waits on a node."""
-    from hub.demo.federated import FederatedDemoError, travel
 
     def say(line: str) -> None:
         click.echo(line)
@@ -410,7 +347,7 @@ def _federated_node(
         try:
             async with open_hub(replace(settings, database_url=url), url, pool_size=2) as hub:
                 await travel(hub, settings, hub_url, node_port, say)
-        except (FederatedDemoError, *USER_ERRORS) as error:
+        except (FederatedDemoError, *USER_ERRORS, *SERVE_ERRORS) as error:
             click.secho(f"error: the federated demo's node: {error}", fg="red", err=True)
 
     return companion
@@ -443,8 +380,6 @@ def _serve_workers(
 ) -> None:
     """`hub serve --workers N`: the database (the embedded server started here) made ready
     once, then N processes serving on `sock`."""
-    from hub.serving.workers import serve_workers
-
     host, port = address
     with database_url(settings) as (url, described, embedded):
         asyncio.run(_ready(settings, url))
@@ -505,8 +440,6 @@ def demo(
     if not federated:
         _serve_command(settings, host, port, demo=True)
         return
-    from hub.demo.federated import FederatedDemoError, federated_config
-
     try:
         config = federated_config(settings.config_dir, settings.data_dir / "federated-config")
     except FederatedDemoError as error:
@@ -565,8 +498,6 @@ def serve(
 @data_dir_option
 def migrate(data_dir: Path | None) -> None:
     """Apply the database migrations that are not applied yet."""
-    from hub.db.migrate import apply_migrations
-    from hub.db.pool import Database
 
     async def work(url: str, described: str) -> list[str]:
         db = await Database.connect(url, max_size=1)
@@ -590,8 +521,6 @@ def migrate(data_dir: Path | None) -> None:
 )
 def schema(output: Path | None) -> None:
     """Print the GraphQL schema (SDL)."""
-    from hub.api.schema import schema_sdl
-
     sdl = schema_sdl()
     if output is None:
         click.echo(sdl, nl=False)
@@ -623,8 +552,6 @@ def _export(
 ) -> None:
     """Write what `make(hub, principal)` returns to `target`, as a user of `role`; any of
     `refusals` is one line and no file."""
-    from hub.auth.policy import Principal
-
     settings = Settings.from_env().with_data_dir(data_dir)
     check_config(settings)
 
@@ -649,8 +576,6 @@ def _export(
 def export_board_pack(period: str, output: Path | None, data_dir: Path | None) -> None:
     """The board pack: the network table, the turnover trend, a sheet per country, native
     charts (published figures only, as the board sees them)."""
-    from hub.board.service import ComparisonError, board_pack_for
-
     target = output or Path(f"board-pack-{period}.xlsx")
     _export(
         data_dir,
@@ -676,8 +601,6 @@ def export_consolidation(
 ) -> None:
     """The consolidated statements workbook finance signs (the signed-off run of a locked
     year), as GET /api/consolidation/PERIOD/statements.xlsx serves it."""
-    from hub.consolidation.export import require_statements, statements_file
-    from hub.consolidation.model import ConsolidationError
 
     async def make(hub: Any, principal: Any) -> bytes:
         await require_statements(hub, period)
@@ -695,9 +618,6 @@ def export_consolidation(
 def export_monitoring(period: str, output: Path | None, data_dir: Path | None) -> None:
     """The monitoring workbook: contributions expected against booked, programmes, loans and
     break-even, as GET /api/monitoring/PERIOD/report.xlsx serves it."""
-    from hub.contributions.service import ContributionError
-    from hub.monitoring.report import monitoring_report
-
     target = output or Path(f"monitoring-{period}.xlsx")
     _export(
         data_dir,
@@ -717,8 +637,6 @@ def export_statements(entity: str, period: str, output: Path | None, data_dir: P
     """An entity's reporting workbook: its KPIs, statements and trial balance for the period
     (latest version, drafts included) beside the previous period's, as GET
     /api/reports/ENTITY/PERIOD/workbook serves it."""
-    from hub.excel.service import BadRequest, reported_template
-
     target = output or Path(f"{entity}-{period}-report.xlsx")
     _export(
         data_dir,
@@ -729,17 +647,11 @@ def export_statements(entity: str, period: str, output: Path | None, data_dir: P
     )
 
 
-from hub.auth.cli import user  # noqa: E402  (the groups import this module lazily)
-from hub.db.cli import backup_command, restore_command  # noqa: E402
-from hub.fx.cli import rates  # noqa: E402
-from hub.imports.cli import import_command  # noqa: E402
-from hub.imports.profile_cli import import_profile  # noqa: E402
-from hub.node.cli import node  # noqa: E402
-
 main.add_command(user)
 main.add_command(rates)
 main.add_command(import_command)
 main.add_command(import_profile)
+node.add_command(node_serve)
 main.add_command(node)
 main.add_command(backup_command)
 main.add_command(restore_command)

@@ -24,6 +24,7 @@ import asyncpg
 import msgspec
 
 from hub.db.pool import Connection
+from hub.errors import Refusal
 from hub.fx.model import RateKey
 
 Key = tuple[str | None, ...]
@@ -76,8 +77,10 @@ class SignOff(msgspec.Struct, frozen=True, kw_only=True):
         return f"the {self.period} consolidation is locked ({run}, {by})"
 
 
-class Locked(Exception):
+class Locked(Refusal):
     """A change refused because a locked consolidation used what it would change."""
+
+    code = "LOCKED"
 
     def __init__(self, locks: Sequence[SignOff], change: str) -> None:
         self.locks = tuple(locks)

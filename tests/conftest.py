@@ -16,7 +16,7 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.auth.policy import Role
 from hub.auth.users import upsert_user
 from hub.db.embedded import EmbeddedPostgres

@@ -1,6 +1,6 @@
 """`graphql/schema.graphql` is the contract: it must match the code."""
 
-from hub.api.schema import schema_sdl
+from hub.assembly.schema import schema_sdl
 from tests.conftest import REPO
 
 

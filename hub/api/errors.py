@@ -9,27 +9,8 @@ import strawberry
 
 from graphql import GraphQLError
 from hub.api.failures import internal_message, log_unexpected, note_reason, unavailable_message
-from hub.auth.policy import AccessDenied
-from hub.consolidation.model import ConsolidationError
-from hub.contributions.service import ContributionError
 from hub.db.outage import outage_reason
-from hub.investments.model import InvestmentError
-from hub.mappings.model import MappingError
-from hub.reporting.workflow import WorkflowRefusal
-from hub.signoff import Locked
-
-# Exceptions a caller caused, and the code their GraphQL error carries. The database being
-# unavailable is DATABASE_UNAVAILABLE (and HTTP 503); anything else is a bug: INTERNAL_ERROR,
-# a generic message with the request id, its traceback logged.
-EXPECTED: dict[type[Exception], str] = {
-    AccessDenied: "FORBIDDEN",
-    WorkflowRefusal: "WORKFLOW",
-    ConsolidationError: "CONSOLIDATION",
-    ContributionError: "BAD_USER_INPUT",
-    InvestmentError: "INVESTMENT",
-    Locked: "LOCKED",
-    MappingError: "BAD_USER_INPUT",
-}
+from hub.errors import Refusal
 
 
 def bad_input(field: str, message: str) -> GraphQLError:
@@ -39,17 +20,18 @@ def bad_input(field: str, message: str) -> GraphQLError:
 
 
 class HubSchema(strawberry.Schema):
+    """A refusal the caller caused (hub/errors.py) carries its own code; the database being
+    unavailable is DATABASE_UNAVAILABLE (and HTTP 503); anything else is a bug: INTERNAL_ERROR,
+    a generic message with the request id, its traceback logged."""
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         context = getattr(execution_context, "context", None)
         request = getattr(context, "request", None)
         scope: dict[str, Any] = request.scope if request is not None else {}
         for error in errors:
             original = error.original_error
-            code = next((c for t, c in EXPECTED.items() if isinstance(original, t)), None)
-            if code is not None:
-                error.extensions = {**(error.extensions or {}), "code": code}
-                if isinstance(original, ConsolidationError | MappingError):
-                    error.extensions["problems"] = original.problems
+            if isinstance(original, Refusal):
+                error.extensions = {**(error.extensions or {}), **original.extensions()}
             elif original is None or isinstance(original, GraphQLError):
                 continue  # syntax, validation, or an error the code built with its own code
             elif error.path is None and isinstance(original, ValueError):

@@ -21,9 +21,8 @@ from litestar.exceptions.responses import create_exception_response
 from litestar.types import ExceptionHandlersMap, Message, Scope
 
 from hub.api.request_id import request_id
-from hub.auth.policy import AccessDenied
 from hub.db.outage import outage_reason
-from hub.reporting.workflow import WorkflowRefusal
+from hub.errors import Refusal
 
 log = logging.getLogger("hub.http")
 
@@ -79,14 +78,12 @@ def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respons
     return create_exception_response(request, error)
 
 
-def forbidden(request: Request[Any, Any, Any], error: AccessDenied) -> Response[Any]:
+def refused(request: Request[Any, Any, Any], error: Refusal) -> Response[Any]:
+    """A refusal with an HTTP status of its own (403, 409); any other escaping a route is a bug."""
+    if error.http_status is None:
+        return unexpected(request, error)
     note_reason(request.scope, str(error))
-    return Response({"detail": str(error)}, status_code=HTTPStatus.FORBIDDEN)
-
-
-def refused(request: Request[Any, Any, Any], error: WorkflowRefusal) -> Response[Any]:
-    note_reason(request.scope, str(error))
-    return Response({"detail": str(error)}, status_code=HTTPStatus.CONFLICT)
+    return Response({"detail": str(error)}, status_code=error.http_status)
 
 
 def unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
@@ -112,8 +109,7 @@ def unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[An
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: http_error,
-    AccessDenied: forbidden,
-    WorkflowRefusal: refused,
+    Refusal: refused,
     Exception: unexpected,
 }
 

@@ -2,7 +2,7 @@
 
 A token is printed alone on standard output (so `TOKEN=$(hub user token anna)` works) and its
 description on standard error; every other command prints one line. Refusals exit 1 with
-`error: ...`. hub/cli.py adds the group; this module imports hub.cli lazily (no import cycle).
+`error: ...`. hub/cli.py adds the group.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import click
 from hub.auth.model import Actor, AuditEntry, Issued, TokenInfo, UserAdminError, UserInfo, day
 from hub.auth.policy import Role
 from hub.auth.users import UserAdmin
+from hub.cli_support import fail, run
 from hub.services import open_hub
 from hub.settings import Settings
 
@@ -52,8 +53,6 @@ expires_option = click.option(
 
 def administer(data_dir: Path | None, work: Callable[[UserAdmin], Awaitable[T]]) -> T:
     """Run `work` in one transaction with the command line as actor; a refusal exits 1."""
-    from hub.cli import fail, run  # hub.cli adds this group: imported when a command runs
-
     settings = Settings.from_env().with_data_dir(data_dir)
 
     async def in_database(url: str, described: str) -> T:
@@ -83,7 +82,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     )
 
 
-def _print_issued(issued: Issued, what: str) -> None:
+def print_issued(issued: Issued, what: str) -> None:
     token = issued.token
     click.echo(issued.secret)
     label = f" ({token.label})" if token.label else ""
@@ -122,8 +121,6 @@ def add(
 ) -> None:
     """Create a user and print its first token (once). An existing user is refused, unless
     --change-role is given: then its role changes, and its tokens stay as they are."""
-    from hub.cli import fail
-
     if change_role and (label or expires_in is not None):
         fail("--label and --expires-in are for a new token; --change-role issues none")
 
@@ -145,7 +142,7 @@ def add(
     done = administer(data_dir, work)
     if isinstance(done, Issued):
         described = role if entity is None else f"{role} of {entity}"
-        _print_issued(done, f"created user {name} ({described})")
+        print_issued(done, f"created user {name} ({described})")
         return
     changed, before = done
     if before is None:
@@ -165,7 +162,7 @@ def token(name: str, label: str, expires_in: int | None, data_dir: Path | None) 
     async def work(admin: UserAdmin) -> Issued:
         return await admin.issue_token(name, label=label, expires_in_days=expires_in)
 
-    _print_issued(administer(data_dir, work), "issued")
+    print_issued(administer(data_dir, work), "issued")
 
 
 @user.command("list")

@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 
 import strawberry
 
-from hub.api.context import Info
 from hub.api.errors import bad_input
 from hub.auth.model import (
     Actor,
@@ -27,6 +26,7 @@ from hub.auth.model import (
 )
 from hub.auth.policy import Action, Role, authorize
 from hub.auth.users import UserAdmin
+from hub.context import Info
 
 strawberry.enum(Role, name="Role")
 strawberry.enum(TokenState, name="TokenState")

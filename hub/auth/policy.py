@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from http import HTTPStatus
+
+from hub.errors import Refusal
 
 
 class Role(StrEnum):
@@ -102,8 +105,11 @@ def is_node_user(principal: Principal) -> bool:
     )
 
 
-class AccessDenied(Exception):
+class AccessDenied(Refusal):
     """The caller is known but may not do this. The message says what and why."""
+
+    code = "FORBIDDEN"
+    http_status = HTTPStatus.FORBIDDEN
 
 
 def _grant(principal: Principal, action: Action) -> Grant | None:

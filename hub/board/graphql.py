@@ -12,11 +12,11 @@ from typing import NewType
 
 import strawberry
 
-import hub.api.enums  # noqa: F401  (registers the enums)
+import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
 from graphql import GraphQLError
-from hub.api.context import Info
 from hub.board import calc, service
 from hub.board.service import ComparisonError
+from hub.context import Info
 from hub.registry.model import KpiKind, KpiUnit
 
 DecimalList = NewType("DecimalList", list[str | None])

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import strawberry
 
-from hub.api.context import Info
 from hub.api.presentation import present_optional
 from hub.breakeven import service
+from hub.context import Info
 
 
 @strawberry.type

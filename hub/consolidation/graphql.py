@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import strawberry
 
-import hub.api.enums  # noqa: F401  (registers the enums)
-from hub.api.context import Info
+import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
 from hub.api.presentation import present
 from hub.consolidation import locking, model, repository, service
 from hub.consolidation.model import ADJUSTMENTS, ELIMINATIONS, TOTAL
+from hub.context import Info
 from hub.registry.group_chart import Statement
 from hub.services import Hub
 from hub.signoff import SignOff

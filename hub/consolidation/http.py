@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 
-from hub.api.context import authenticate
+from hub.auth.request import authenticate
 from hub.consolidation.export import statements_file
 from hub.consolidation.model import ConsolidationError
 from hub.excel.http import XLSX

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 import msgspec
 
+from hub.errors import ProblemsRefusal
 from hub.registry.model import ConsolidationMethod
 
 
@@ -224,9 +225,7 @@ ADJUSTMENTS = "adjustments"
 TOTAL = "total"
 
 
-class ConsolidationError(Exception):
+class ConsolidationError(ProblemsRefusal):
     """Consolidation cannot run; the message lists every reason."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
+    code = "CONSOLIDATION"

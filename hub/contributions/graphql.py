@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import strawberry
 
 from graphql import GraphQLError
-from hub.api.context import Info
 from hub.api.presentation import present_optional
+from hub.context import Info
 from hub.contributions import service
 from hub.contributions.service import ContributionError
 

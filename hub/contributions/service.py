@@ -11,6 +11,7 @@ import msgspec
 
 from hub.auth.policy import Action, Principal, authorize
 from hub.contributions.calc import HUNDRED, Gap, expected, gap, segments
+from hub.errors import Refusal
 from hub.fx.model import RateKey
 from hub.fx.service import rates_for
 from hub.registry.model import ContributionComponent, ContributionRule
@@ -19,7 +20,7 @@ from hub.reporting.period import PeriodError, parse_period
 from hub.services import Hub
 
 
-class ContributionError(Exception):
+class ContributionError(Refusal):
     """A request that cannot be answered; the message names the field."""
 
 

@@ -17,8 +17,8 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
-from hub.api.context import authenticate
 from hub.auth.policy import Principal
+from hub.auth.request import authenticate
 from hub.excel.annotate import annotate
 from hub.excel.gate import Busy, gate_of
 from hub.excel.service import BadRequest, UploadReport, template_for, upload_workbook

@@ -7,9 +7,9 @@ import datetime as dt
 
 import strawberry
 
-from hub.api.context import Info
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, authorize
+from hub.context import Info
 from hub.federation import register
 from hub.federation.register import NodeKeyError
 

@@ -14,10 +14,10 @@ import datetime as dt
 
 import strawberry
 
-import hub.api.enums  # noqa: F401  (registers the enums)
-from hub.api.context import Info
+import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, Principal, Role, allows, authorize
+from hub.context import Info
 from hub.federation import status
 from hub.registry.model import ReportingMode
 from hub.registry.modes import ModeRecord, mode_history

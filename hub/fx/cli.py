@@ -1,5 +1,5 @@
 """`hub rates import-ecb FILE`: import the ECB's eurofxref-hist.csv from the command line.
-hub/cli.py adds the group; this module imports hub.cli lazily, so there is no import cycle."""
+hub/cli.py adds the group."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from hub.cli_support import fail, run
 from hub.fx.ecb import EcbFormatError
 from hub.fx.model import ImportSummary
 from hub.fx.service import RateInputError, import_ecb
@@ -50,8 +51,6 @@ def rates() -> None:
 def import_ecb_command(file: Path, data_dir: Path | None) -> None:
     """Import the ECB's euro reference rates file (eurofxref-hist.csv): its daily rates and the
     monthly, quarterly and yearly closing, average and opening rates derived from them."""
-    from hub.cli import fail, run  # hub.cli adds this command: imported when it runs
-
     settings = Settings.from_env().with_data_dir(data_dir)
     data = file.read_bytes()
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import strawberry
 
-from hub.api.context import Info
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, authorize
+from hub.context import Info
 from hub.fx import service
 from hub.fx.model import FxRate, RateKey, RateType
 from hub.reporting.graphql import check_periods

@@ -18,8 +18,8 @@ from litestar.status_codes import (
     HTTP_422_UNPROCESSABLE_ENTITY,
 )
 
-from hub.api.context import authenticate
 from hub.auth.policy import Action, authorize
+from hub.auth.request import authenticate
 from hub.fx.ecb import EcbFormatError
 from hub.fx.service import RateInputError, import_ecb_as
 from hub.services import Hub

@@ -8,8 +8,12 @@ from pathlib import Path
 
 import click
 
+from hub.auth.users import principal_by_name
+from hub.cli_support import fail, run
 from hub.imports.formats import Source
-from hub.imports.service import ImportRefused, ImportReport
+from hub.imports.service import ImportRefused, ImportReport, import_ledger
+from hub.services import open_hub
+from hub.settings import Settings
 
 
 def _print(report: ImportReport) -> None:
@@ -69,12 +73,6 @@ def import_command(
 ) -> None:
     """Read a national export (SIE, DATEV, CSV) and save its trial balance as a draft version of
     the entity's STATEMENTS report; every problem is printed with its line."""
-    from hub.auth.users import principal_by_name
-    from hub.cli import fail, run
-    from hub.imports.service import import_ledger
-    from hub.services import open_hub
-    from hub.settings import Settings
-
     settings = Settings.from_env().with_data_dir(data_dir)
     total = sum(path.stat().st_size for path in files)
 

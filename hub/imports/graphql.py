@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import strawberry
 
-from hub.api.context import Info
 from hub.api.errors import bad_input
+from hub.context import Info
 from hub.imports import repository
 from hub.imports.formats import Source
 from hub.imports.service import ImportRefused, ImportReport, Located, import_ledger

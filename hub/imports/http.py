@@ -26,7 +26,7 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
-from hub.api.context import authenticate
+from hub.auth.request import authenticate
 from hub.excel.gate import Busy, gate_of
 from hub.imports.formats import CHUNK, Source
 from hub.imports.service import ImportRefused, ImportReport, import_ledger

@@ -9,9 +9,16 @@ from pathlib import Path
 import click
 import msgspec
 
+from hub.auth.policy import AccessDenied
+from hub.auth.users import principal_by_name
+from hub.cli_support import fail, run
+from hub.imports import profiles
 from hub.imports.detect import Detected, detect, sample_of
 from hub.imports.formats import Source
 from hub.imports.profile import ColumnProfile
+from hub.imports.service import ImportRefused
+from hub.services import open_hub
+from hub.settings import Settings
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -80,14 +87,6 @@ def save_command(
     data_dir: Path | None,
 ) -> None:
     """Save the entity's column profile: the proposal for a file, or one written as JSON."""
-    from hub.auth.policy import AccessDenied
-    from hub.auth.users import principal_by_name
-    from hub.cli import fail, run
-    from hub.imports import profiles
-    from hub.imports.service import ImportRefused
-    from hub.services import open_hub
-    from hub.settings import Settings
-
     if (sample is None) == (json_file is None):
         fail("give --from-detect FILE or --json FILE")
     if sample is not None:

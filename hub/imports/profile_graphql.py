@@ -11,8 +11,8 @@ from decimal import Decimal
 import msgspec
 import strawberry
 
-from hub.api.context import Info
 from hub.api.errors import bad_input
+from hub.context import Info
 from hub.imports import profiles
 from hub.imports.detect import Detected
 from hub.imports.formats import Source

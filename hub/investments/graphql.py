@@ -17,14 +17,16 @@ from decimal import Decimal
 import strawberry
 
 from graphql import GraphQLError
-from hub.api.context import Info
-from hub.api.presentation import present
+from hub.api.convert import from_model
+from hub.context import Info
 from hub.investments import model, service
 from hub.investments.model import Category, InstalmentState, InvestmentError
 
 strawberry.enum(Category, name="DisbursementCategory", description="What a disbursement paid for.")
 strawberry.enum(InstalmentState, name="InstalmentState")
 
+AMOUNT = ("amount",)
+STATUS_AMOUNTS = ("allocated", "committed", "disbursed", "remaining")
 ILLUSTRATIVE = (
     "True when the value is not published: an illustrative stand-in (the demo's split per "
     "partner, disbursements and loans)."
@@ -76,17 +78,7 @@ class InvestmentAllocation:
 
     @classmethod
     def of(cls, a: model.Allocation) -> InvestmentAllocation:
-        return cls(
-            id=a.id,
-            programme=a.programme,
-            partner=a.partner,
-            amount=present(a.amount),
-            currency=a.currency,
-            illustrative=a.illustrative,
-            note=a.note,
-            created_by=a.created_by,
-            created_at=a.created_at,
-        )
+        return from_model(cls, a, presented=AMOUNT)
 
 
 @strawberry.type(description="An engagement towards a partner, in the programme currency.")
@@ -104,18 +96,7 @@ class InvestmentCommitment:
 
     @classmethod
     def of(cls, c: model.Commitment) -> InvestmentCommitment:
-        return cls(
-            id=c.id,
-            programme=c.programme,
-            partner=c.partner,
-            date=c.date,
-            amount=present(c.amount),
-            currency=c.currency,
-            description=c.description,
-            illustrative=c.illustrative,
-            created_by=c.created_by,
-            created_at=c.created_at,
-        )
+        return from_model(cls, c, presented=AMOUNT)
 
 
 @strawberry.type(description="A payment to a partner, as paid and in the programme currency.")
@@ -146,24 +127,7 @@ class InvestmentDisbursement:
 
     @classmethod
     def of(cls, d: model.Disbursement) -> InvestmentDisbursement:
-        return cls(
-            id=d.id,
-            programme=d.programme,
-            partner=d.partner,
-            date=d.date,
-            amount=present(d.amount),
-            currency=d.currency,
-            programme_amount=present(d.programme_amount),
-            programme_currency=d.programme_currency,
-            rate=d.rate,
-            rate_day=d.rate_day,
-            category=d.category,
-            document=d.document,
-            description=d.description,
-            illustrative=d.illustrative,
-            created_by=d.created_by,
-            created_at=d.created_at,
-        )
+        return from_model(cls, d, presented=("amount", "programme_amount"))
 
 
 @strawberry.type(
@@ -196,39 +160,23 @@ class InvestmentProgramme:
 
     @classmethod
     def of(cls, status: model.ProgrammeStatus) -> InvestmentProgramme:
-        p = status.programme
-        return cls(
-            name=p.name,
-            funding_entity=p.funding_entity,
-            budget=present(p.budget),
-            currency=p.currency,
-            starts_on=p.starts_on,
-            ends_on=p.ends_on,
-            purpose=p.purpose,
-            illustrative=status.illustrative,
-            allocated=present(status.allocated),
-            unallocated=present(status.unallocated),
-            committed=present(status.committed),
-            disbursed=present(status.disbursed),
-            remaining=present(status.remaining),
+        return from_model(
+            cls,
+            status,
+            status.programme,
+            presented=("budget", "unallocated", *STATUS_AMOUNTS),
             partners=[
-                InvestmentPartner(
-                    partner=s.partner,
-                    allocated=present(s.allocated),
-                    committed=present(s.committed),
-                    disbursed=present(s.disbursed),
-                    remaining=present(s.remaining),
-                    uncommitted=present(s.uncommitted),
-                    currency=p.currency,
-                    illustrative=s.illustrative,
+                from_model(
+                    InvestmentPartner,
+                    s,
+                    presented=(*STATUS_AMOUNTS, "uncommitted"),
+                    currency=status.programme.currency,
                 )
                 for s in status.partners
             ],
             allocations=[InvestmentAllocation.of(a) for a in status.allocations],
             commitments=[InvestmentCommitment.of(c) for c in status.commitments],
             disbursements=[InvestmentDisbursement.of(d) for d in status.disbursements],
-            created_by=p.created_by,
-            created_at=p.created_at,
         )
 
 
@@ -287,49 +235,16 @@ class InvestmentLoan:
 
     @classmethod
     def of(cls, status: model.LoanStatus) -> InvestmentLoan:
-        loan = status.loan
-        return cls(
-            id=loan.id,
-            lender=loan.lender,
-            borrower_entity=loan.borrower_entity,
-            borrower_project=loan.borrower_project,
-            projects=loan.projects,
-            principal=present(loan.principal),
-            currency=loan.currency,
-            granted_on=loan.granted_on,
-            illustrative=loan.illustrative,
-            note=loan.note,
-            as_of=status.as_of,
-            repaid=present(status.repaid),
-            outstanding=present(status.outstanding),
-            due=present(status.due),
-            overdue=present(status.overdue),
+        return from_model(
+            cls,
+            status,
+            status.loan,
+            presented=("principal", "repaid", "outstanding", "due", "overdue"),
             instalments=[
-                LoanInstalment(
-                    due_on=i.due_on,
-                    amount=present(i.amount),
-                    paid=present(i.paid),
-                    unpaid=present(i.unpaid),
-                    overdue=present(i.overdue),
-                    state=i.state,
-                )
+                from_model(LoanInstalment, i, presented=("amount", "paid", "unpaid", "overdue"))
                 for i in status.instalments
             ],
-            repayments=[
-                LoanRepayment(
-                    id=r.id,
-                    loan=r.loan,
-                    date=r.date,
-                    amount=present(r.amount),
-                    currency=r.currency,
-                    illustrative=r.illustrative,
-                    created_by=r.created_by,
-                    created_at=r.created_at,
-                )
-                for r in status.repayments
-            ],
-            created_by=loan.created_by,
-            created_at=loan.created_at,
+            repayments=[from_model(LoanRepayment, r, presented=AMOUNT) for r in status.repayments],
         )
 
 
@@ -453,16 +368,7 @@ class InvestmentMutation:
             status = await service.create_programme(
                 info.context.hub,
                 info.context.caller,
-                model.ProgrammeIn(
-                    name=input.name,
-                    funding_entity=input.funding_entity,
-                    budget=input.budget,
-                    currency=input.currency,
-                    starts_on=input.starts_on,
-                    ends_on=input.ends_on,
-                    purpose=input.purpose,
-                    illustrative=input.illustrative,
-                ),
+                from_model(model.ProgrammeIn, input),
             )
         return InvestmentProgramme.of(status)
 
@@ -475,13 +381,7 @@ class InvestmentMutation:
             stored = await service.allocate(
                 info.context.hub,
                 info.context.caller,
-                model.AllocationIn(
-                    programme=input.programme,
-                    partner=input.partner,
-                    amount=input.amount,
-                    illustrative=input.illustrative,
-                    note=input.note,
-                ),
+                from_model(model.AllocationIn, input),
             )
         return InvestmentAllocation.of(stored)
 
@@ -493,14 +393,7 @@ class InvestmentMutation:
             stored = await service.commit(
                 info.context.hub,
                 info.context.caller,
-                model.CommitmentIn(
-                    programme=input.programme,
-                    partner=input.partner,
-                    date=input.date,
-                    amount=input.amount,
-                    description=input.description,
-                    illustrative=input.illustrative,
-                ),
+                from_model(model.CommitmentIn, input),
             )
         return InvestmentCommitment.of(stored)
 
@@ -515,17 +408,7 @@ class InvestmentMutation:
             stored = await service.disburse(
                 info.context.hub,
                 info.context.caller,
-                model.DisbursementIn(
-                    programme=input.programme,
-                    partner=input.partner,
-                    date=input.date,
-                    amount=input.amount,
-                    currency=input.currency,
-                    category=input.category,
-                    document=input.document,
-                    description=input.description,
-                    illustrative=input.illustrative,
-                ),
+                from_model(model.DisbursementIn, input),
             )
         return InvestmentDisbursement.of(stored)
 
@@ -535,19 +418,10 @@ class InvestmentMutation:
             status = await service.grant_loan(
                 info.context.hub,
                 info.context.caller,
-                model.LoanIn(
-                    lender=input.lender,
-                    borrower_entity=input.borrower_entity,
-                    borrower_project=input.borrower_project,
-                    projects=input.projects,
-                    principal=input.principal,
-                    currency=input.currency,
-                    granted_on=input.granted_on,
-                    schedule=tuple(
-                        model.InstalmentIn(due_on=i.due_on, amount=i.amount) for i in input.schedule
-                    ),
-                    illustrative=input.illustrative,
-                    note=input.note,
+                from_model(
+                    model.LoanIn,
+                    input,
+                    schedule=tuple(from_model(model.InstalmentIn, i) for i in input.schedule),
                 ),
             )
         return InvestmentLoan.of(status)
@@ -562,12 +436,7 @@ class InvestmentMutation:
             stored = await service.repay(
                 hub,
                 caller,
-                model.RepaymentIn(
-                    loan=input.loan,
-                    date=input.date,
-                    amount=input.amount,
-                    illustrative=input.illustrative,
-                ),
+                from_model(model.RepaymentIn, input),
             )
         (status,) = await service.loans(hub, caller, dt.date.today(), [stored.loan])
         return InvestmentLoan.of(status)

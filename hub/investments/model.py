@@ -9,6 +9,8 @@ from enum import StrEnum
 
 import msgspec
 
+from hub.errors import Refusal
+
 
 class Category(StrEnum):
     """What a disbursement paid for."""
@@ -20,8 +22,10 @@ class Category(StrEnum):
     OTHER = "other"
 
 
-class InvestmentError(ValueError):
+class InvestmentError(Refusal, ValueError):
     """Refused input: the message names the field and the reason. Nothing was stored."""
+
+    code = "INVESTMENT"
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")

@@ -9,7 +9,7 @@ from enum import Enum
 
 import strawberry
 
-from hub.api.context import Info
+from hub.context import Info
 from hub.mappings import service
 from hub.mappings.model import Rule, RuleKind
 from hub.registry.group_chart import Statement

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from countries.charts import ChartOfAccounts, Placement
+from hub.errors import ProblemsRefusal
 
 
 class RuleKind(StrEnum):
@@ -25,12 +26,8 @@ class RuleKind(StrEnum):
     FORMAT = "format"
 
 
-class MappingError(Exception):
+class MappingError(ProblemsRefusal):
     """A mapping change is refused; `problems` names each field and what is wrong."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
-from hub.api.context import authenticate
+from hub.auth.request import authenticate
 from hub.contributions.service import ContributionError
 from hub.excel.http import XLSX
 from hub.monitoring.report import monitoring_report

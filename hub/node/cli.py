@@ -3,13 +3,12 @@
 Every command works on the node folder given by --node-dir, else $HUB_NODE_DIR, else
 ./.hub-node, and on the node's database: HUB_DATABASE_URL if set, else an embedded PostgreSQL in
 the node folder. A refusal is one line, `error: ...`, and exit status 1. hub/cli.py adds the
-group; this module imports hub.cli lazily (no import cycle).
+group, and `hub node serve` (hub/serving/node.py: it serves the assembled app).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -17,9 +16,11 @@ from typing import TypeVar
 import click
 import msgspec
 
+from hub.auth.cli import print_issued
 from hub.auth.model import Actor, Issued, UserAdminError
 from hub.auth.policy import Role
 from hub.auth.users import UserAdmin
+from hub.cli_support import fail, run_with_server
 from hub.db.embedded import EmbeddedPostgres
 from hub.federation.ruleset import short
 from hub.node import deliver as delivery
@@ -48,24 +49,17 @@ node_dir_option = click.option(
 )
 
 
-def _fail(message: str) -> None:
-    from hub.cli import fail
-
-    fail(message)
-
-
-def _node(directory: Path | None) -> Node:
+def node_of(directory: Path | None) -> Node:
     try:
         return load_node(resolve_node_dir(directory))
     except NodeError as error:
-        _fail(str(error))
+        fail(str(error))
         raise  # unreachable: fail() exits
 
 
-def _run(node: Node, work: Callable[[str, EmbeddedPostgres | None], Awaitable[T]]) -> T:
+def run_on_node(node: Node, work: Callable[[str, EmbeddedPostgres | None], Awaitable[T]]) -> T:
     """`work(database URL, embedded server)` on the node's database; known refusals are one
     line and exit status 1."""
-    from hub.cli import run_with_server
 
     async def wrapped(url: str, _described: str, embedded: EmbeddedPostgres | None) -> T:
         return await work(url, embedded)
@@ -73,7 +67,7 @@ def _run(node: Node, work: Callable[[str, EmbeddedPostgres | None], Awaitable[T]
     try:
         return run_with_server(node.settings(), wrapped)
     except NODE_ERRORS as error:
-        _fail(str(error))
+        fail(str(error))
         raise  # unreachable: fail() exits
 
 
@@ -85,14 +79,14 @@ def _with_hub(node: Node, work: Callable[[Hub], Awaitable[T]]) -> T:
         async with open_hub(node.settings(), url, pool_size=3) as hub:
             return await work(hub)
 
-    return _run(node, opened)
+    return run_on_node(node, opened)
 
 
 def node_ready(node: Node) -> None:
     try:
         node.require_reference_files()
     except NodeError as error:
-        _fail(str(error))
+        fail(str(error))
 
 
 @click.group()
@@ -112,7 +106,7 @@ def init(entity: str, hub_url: str, node_dir: Path | None) -> None:
     try:
         created = create_node(directory, entity, hub_url, dt.datetime.now(dt.UTC))
     except NodeError as error:
-        _fail(str(error))
+        fail(str(error))
         raise  # unreachable
     made = created.node
     click.echo(f"Created the node of {made.entity} in {directory} (hub: {made.hub})")
@@ -134,14 +128,14 @@ def init(entity: str, hub_url: str, node_dir: Path | None) -> None:
 def sync(node_dir: Path | None) -> None:
     """Fetch the network's reference data (config and mappings) from the hub and check that
     the node then validates with the network's rule set."""
-    found = _node(node_dir)
+    found = node_of(node_dir)
 
     async def work(url: str, _embedded: EmbeddedPostgres | None) -> Synced:
         return await sync_reference(found, url)
 
-    synced = _run(found, work)
+    synced = run_on_node(found, work)
     if not synced.matches:
-        _fail(synced.summary())
+        fail(synced.summary())
     click.echo(synced.summary())
 
 
@@ -157,11 +151,11 @@ def sync(node_dir: Path | None) -> None:
 def send(period: str, dataset: str, node_dir: Path | None) -> None:
     """Seal the node's latest version of a report into a signed envelope and queue it for the
     hub (`hub node deliver`, or `hub node serve`, delivers it)."""
-    found = _node(node_dir)
+    found = node_of(node_dir)
     try:
         key = found.private_key()
     except NodeError as error:
-        _fail(str(error))
+        fail(str(error))
         raise
 
     async def work(hub: Hub) -> OutboxEnvelope:
@@ -188,7 +182,7 @@ def send(period: str, dataset: str, node_dir: Path | None) -> None:
 @node_dir_option
 def deliver_command(wait_seconds: float | None, node_dir: Path | None) -> None:
     """Send the queued envelopes to the hub, in sequence order; one pass, or --wait."""
-    found = _node(node_dir)
+    found = node_of(node_dir)
 
     def said(done: delivery.Pass) -> None:
         if done.busy:
@@ -227,7 +221,7 @@ class _Shown(msgspec.Struct, frozen=True, kw_only=True):
 def status(as_json: bool, node_dir: Path | None) -> None:
     """Every envelope of the node: sequence, report, status, versions, attempts, reasons and
     times; refreshed from the hub first when it can be reached."""
-    found = _node(node_dir)
+    found = node_of(node_dir)
 
     async def work(hub: Hub) -> _Shown:
         problem: str | None = None
@@ -270,48 +264,6 @@ def status(as_json: bool, node_dir: Path | None) -> None:
             click.echo(line)
 
 
-@node.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8100, show_default=True, type=int)
-@node_dir_option
-def serve(host: str, port: int, node_dir: Path | None) -> None:
-    """Serve the hub's app on the node's database for its national team, and deliver the
-    outbox in the background."""
-    from hub.cli import UVICORN_STARTUP_FAILURE, check_config
-    from hub.node.serve import serve_node
-
-    found = _node(node_dir)
-    node_ready(found)
-    check_config(found.settings())
-
-    def stop(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-
-    def banner() -> None:
-        click.secho(
-            f"The node of {found.entity} is running at http://{host}:{port}", fg="green", bold=True
-        )
-        click.echo(f"  GraphQL  : http://{host}:{port}/graphql")
-        click.echo(f"  Hub      : {found.hub} (the outbox is delivered in the background)")
-        click.echo(f"  Folder   : {found.directory}")
-        click.echo("\nPress Ctrl-C to stop.")
-
-    async def work(url: str, embedded: EmbeddedPostgres | None) -> None:
-        await serve_node(found, url, (host, port), banner, embedded)
-
-    try:
-        _run(found, work)
-    except KeyboardInterrupt:
-        pass
-    except SystemExit as stopped:
-        if stopped.code != UVICORN_STARTUP_FAILURE:
-            raise
-        _fail(f"the node could not start listening on {host}:{port} (uvicorn's reason is above)")
-    click.echo("Stopped.")
-
-
 @node.group()
 def user() -> None:
     """The node's own users (its national team and admins)."""
@@ -334,9 +286,7 @@ def user_add(
 ) -> None:
     """Create a user of the node and print its first token (once); a national user is bound to
     the node's entity."""
-    from hub.auth.cli import _print_issued
-
-    found = _node(node_dir)
+    found = node_of(node_dir)
     chosen = Role(role)
     entity = found.entity if chosen is Role.NATIONAL else None
 
@@ -347,7 +297,7 @@ def user_add(
 
     issued = _with_hub(found, work)
     described = role if entity is None else f"{role} of {entity}"
-    _print_issued(issued, f"created user {name} ({described}) on the node")
+    print_issued(issued, f"created user {name} ({described}) on the node")
 
 
 @user.command("token")
@@ -357,13 +307,11 @@ def user_add(
 @node_dir_option
 def user_token(name: str, label: str, expires_in: int | None, node_dir: Path | None) -> None:
     """Issue another token to a user of the node and print it (once)."""
-    from hub.auth.cli import _print_issued
-
-    found = _node(node_dir)
+    found = node_of(node_dir)
 
     async def work(hub: Hub) -> Issued:
         async with hub.db.transaction() as connection:
             admin = UserAdmin.of(hub, connection, Actor.command_line())
             return await admin.issue_token(name, label=label, expires_in_days=expires_in)
 
-    _print_issued(_with_hub(found, work), f"issued a token to {name} on the node")
+    print_issued(_with_hub(found, work), f"issued a token to {name} on the node")

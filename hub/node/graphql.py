@@ -14,8 +14,8 @@ from enum import StrEnum
 import strawberry
 
 from graphql import GraphQLError
-from hub.api.context import Info
 from hub.auth.policy import AccessDenied, Action, authorize
+from hub.context import Info
 from hub.node import outbox
 from hub.node.folder import Node, NodeError
 from hub.node.send import send

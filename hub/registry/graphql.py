@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import strawberry
 
-import hub.api.enums  # noqa: F401  (registers the enums)
+import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
 from countries import NationalEntity
-from hub.api.context import Info
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, allows
+from hub.context import Info
 from hub.registry import model
 from hub.registry.model import ConsolidationMethod, KpiKind, KpiUnit, ReportingMode
 from hub.reporting.graphql import KpiValueType, check_filter

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import strawberry
 
-import hub.api.enums  # noqa: F401  (registers the enums)
-from hub.api.context import Info
+import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
+from hub.api.convert import from_model
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, Principal, authorize
+from hub.context import Info
 from hub.imports.graphql import SourceFileType
 from hub.registry.group_chart import Statement
 from hub.registry.model import KpiUnit
@@ -593,22 +594,11 @@ class ReportingMutation:
     )
     async def save_kpi_values(self, info: Info, input: KpiReportInput) -> SaveReportResult:
         options = input.options or SaveOptionsInput()
-        submission = KpiSubmissionIn(
-            entity=input.entity,
-            period=input.period,
-            comment=options.comment,
-            base_version=options.base_version,
-            idempotency_key=options.idempotency_key,
-            values=tuple(
-                KpiValueIn(
-                    kpi=v.kpi,
-                    amount=v.amount,
-                    currency=v.currency,
-                    provenance=v.provenance,
-                    note=v.note,
-                )
-                for v in input.values
-            ),
+        submission = from_model(
+            KpiSubmissionIn,
+            input,
+            options,
+            values=tuple(from_model(KpiValueIn, v) for v in input.values),
         )
         return _result(
             await service.save_kpi_values(info.context.hub, info.context.caller, submission)
@@ -620,26 +610,12 @@ class ReportingMutation:
     )
     async def save_statements(self, info: Info, input: StatementsInput) -> SaveReportResult:
         options = input.options or SaveOptionsInput()
-        statements = StatementsIn(
-            entity=input.entity,
-            period=input.period,
-            comment=options.comment,
-            base_version=options.base_version,
-            idempotency_key=options.idempotency_key,
-            lines=tuple(
-                StatementLineIn(line=line.line, amount=line.amount, currency=line.currency)
-                for line in input.lines
-            ),
-            trial_balance=tuple(
-                TrialBalanceLineIn(
-                    account=t.account,
-                    amount=t.amount,
-                    currency=t.currency,
-                    label=t.label,
-                    partner=t.partner,
-                )
-                for t in input.trial_balance
-            ),
+        statements = from_model(
+            StatementsIn,
+            input,
+            options,
+            lines=tuple(from_model(StatementLineIn, line) for line in input.lines),
+            trial_balance=tuple(from_model(TrialBalanceLineIn, t) for t in input.trial_balance),
         )
         return _result(
             await service.save_statements(info.context.hub, info.context.caller, statements)

@@ -6,8 +6,8 @@ import datetime as dt
 
 import strawberry
 
-from hub.api.context import Info
 from hub.api.errors import bad_input
+from hub.context import Info
 from hub.reporting.due import ReportingState
 from hub.reporting.graphql import ReportEventType
 from hub.reporting.model import Dataset, Status

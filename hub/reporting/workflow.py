@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from http import HTTPStatus
 
 from hub.auth.policy import Action
+from hub.errors import Refusal
 from hub.reporting.model import Status
 
 
@@ -53,8 +55,11 @@ TRANSITIONS: dict[ReportAction, Transition] = {
 EDITABLE = Status.DRAFT
 
 
-class WorkflowRefusal(Exception):
+class WorkflowRefusal(Refusal):
     """The report's status does not allow this; the message says why and what to do."""
+
+    code = "WORKFLOW"
+    http_status = HTTPStatus.CONFLICT
 
 
 def check_transition(action: ReportAction, status: Status, reason: str | None) -> Transition:

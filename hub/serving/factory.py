@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from litestar import Litestar
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.settings import Settings
 
 IMPORT_STRING = "hub.serving.factory:app_from_env"

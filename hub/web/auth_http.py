@@ -24,9 +24,9 @@ from litestar.status_codes import (
 )
 from litestar.types import ControllerRouterHandler
 
-from hub.api.context import authenticate
 from hub.auth.passwords import SignInRefused, sign_in
 from hub.auth.policy import Principal
+from hub.auth.request import authenticate
 from hub.services import Hub
 from hub.web.http import SECURITY_HEADERS, STATIC
 from hub.web.sessions import session_cookie, start_new_session

@@ -16,7 +16,7 @@ from graphql import (
     GraphQLType,
     get_introspection_query,
 )
-from hub.api.schema import build_schema
+from hub.assembly.schema import build_schema
 from hub.services import Hub
 
 # Refusals are checked before the query is validated or run: far under a second, also on a

@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from bench.board import QUERY as BENCH_QUERY
 from graphql import parse
-from hub.api.schema import build_schema
+from hub.assembly.schema import build_schema
 from hub.demo.load import load_demo
 from hub.limits.config import load_limits
 from hub.limits.extension import refusals

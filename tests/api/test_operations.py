@@ -16,7 +16,7 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.settings import Settings
 from tests.api.test_reporting_graphql import SUBMIT, de_2024
 from tests.conftest import database_name

@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 from litestar.testing import AsyncTestClient
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.services import open_hub
 from tests.limits.config_dir import config_with
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.auth.model import SYSTEM
 from hub.auth.users import UserAdmin
 from hub.services import Hub

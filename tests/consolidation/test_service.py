@@ -15,7 +15,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from openpyxl import load_workbook
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.auth.policy import Principal, Role
 from hub.auth.users import principal_for_token, upsert_user
 from hub.consolidation import service as consolidation

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.auth.policy import Role
 from hub.auth.users import principal_for_token, upsert_user
 from hub.contributions.calc import segments

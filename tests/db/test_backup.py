@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 from litestar.testing import AsyncTestClient
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.auth.policy import Role
 from hub.auth.users import principal_for_token, upsert_user
 from hub.db.migrate import available_migrations

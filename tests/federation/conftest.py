@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.services import Hub, open_hub
 from hub.settings import Settings
 from tests.node_config import config_with_nodes

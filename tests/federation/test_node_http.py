@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar.testing import AsyncTestClient
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.federation import keys
 from hub.federation.node_request import sign_request
 from hub.federation.reference import CONFIG_FILES, Reference

@@ -158,7 +158,7 @@ async def test_the_file_must_be_the_entity_s(
         encoding="utf-8",
     )
     settings = Settings(database_url=None, data_dir=tmp_path, config_dir=tmp_path)
-    from hub.api.app import create_app
+    from hub.assembly.app import create_app
 
     async with AsyncTestClient(app=create_app(settings, database_url)) as client:
         headers = auth(tokens["national-se"])

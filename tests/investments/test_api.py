@@ -15,9 +15,9 @@ from strawberry.litestar import make_graphql_controller
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from hub.api.context import get_context
 from hub.api.errors import HubSchema
 from hub.api.scalars import DecimalScalar
+from hub.assembly.context import get_context
 from hub.auth.policy import Principal
 from hub.fx.demo import excerpt
 from hub.fx.service import import_ecb

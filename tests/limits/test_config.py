@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.limits.config import load_limits
 from hub.registry.load import ConfigError
 from tests.conftest import REPO

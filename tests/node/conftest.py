@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.auth.policy import Principal, Role
 from hub.db.pool import Connection
 from hub.federation import keys

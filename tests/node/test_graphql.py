@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.auth.policy import Role
 from hub.auth.users import upsert_user
 from hub.federation.reference import read_config_files, reference

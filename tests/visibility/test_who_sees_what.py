@@ -34,8 +34,8 @@ from graphql import (
     GraphQLUnionType,
     get_named_type,
 )
-from hub.api.app import create_app
-from hub.api.schema import build_schema
+from hub.assembly.app import create_app
+from hub.assembly.schema import build_schema
 from hub.services import Hub
 from hub.settings import Settings
 from tests.visibility.scenarios import MARKERS, PERIODS, UNPUBLISHED_VERSION, build

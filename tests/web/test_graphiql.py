@@ -18,7 +18,7 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
 from hub.settings import Settings
 from hub.web.graphiql import POLICY
 from tests.web.browser import chromium, require_chromium

@@ -8,9 +8,9 @@ from enum import StrEnum
 
 import strawberry
 
-from hub.api.context import Info
 from hub.consolidation.register import repository as rows
 from hub.consolidation.register import service as register
+from hub.context import Info
 
 
 @strawberry.type(name="RegisterLine")

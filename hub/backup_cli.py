@@ -1,6 +1,5 @@
 """`hub backup FILE` and `hub restore FILE`: the installation's database (HUB_DATABASE_URL, else
-the embedded server) to and from a pg_dump file. hub/cli.py adds the commands; this module
-imports hub.cli lazily, so there is no import cycle."""
+the embedded server) to and from a pg_dump file. hub/cli.py adds the commands."""
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from hub.cli_support import fail, run
 from hub.db.archive import NotABackup, read_archive
 from hub.db.backup import BackupDone, BackupError, backup, check_target
 from hub.db.pgtools import ToolError
@@ -39,8 +39,6 @@ def backup_command(file: Path, force: bool, data_dir: Path | None) -> None:
     """Write the hub's database to FILE (pg_dump's custom format), consistent while the hub
     runs: pg_dump reads every table in one snapshot. The embedded server's pg_dump or the
     PATH's, whichever suits the server; $HUB_PG_BIN names another folder."""
-    from hub.cli import fail, run  # hub.cli adds this command: imported when it runs
-
     try:
         check_target(file, force)
     except REFUSALS as error:
@@ -77,8 +75,6 @@ def restore_command(
 ) -> None:
     """Load a backup of `hub backup` into the hub's database. A database that already holds
     hub data is refused unless --replace; a failed restore changes nothing."""
-    from hub.cli import fail, run
-
     if replace and into_empty_only:
         fail("--replace and --into-empty-only contradict each other: give one")
     try:

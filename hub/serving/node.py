@@ -1,22 +1,27 @@
 """`hub node serve`: the hub's own app on the node's database for its national team (GraphQL,
 imports, workbook, pages), with two background tasks: delivering the outbox (hub/node/deliver.py)
-and, every few minutes, asking the hub for its envelopes' status (hub/node/status.py)."""
+and, every few minutes, asking the hub for its envelopes' status (hub/node/status.py). It serves
+the assembled app, so it sits above the assembly; hub/cli.py adds it to the `hub node` group."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 import uvicorn
 
-from hub.api.app import create_app
+from hub.assembly.app import create_app
+from hub.cli_support import UVICORN_STARTUP_FAILURE, check_config, fail
 from hub.db.embedded import EmbeddedPostgres
 from hub.db.errors import DatabaseUnavailable
 from hub.db.pool import Database
 from hub.db.supervise import supervise
+from hub.node.cli import node_dir_option, node_of, node_ready, run_on_node
 from hub.node.deliver import delivery_loop
 from hub.node.folder import Node
 from hub.node.hub_client import HubRefusedRequest, HubUnreachable, hub_client
@@ -89,3 +94,42 @@ async def serve_node(
     if watch is not None:
         watch.cancel()
     await serving
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8100, show_default=True, type=int)
+@node_dir_option
+def node_serve(host: str, port: int, node_dir: Path | None) -> None:
+    """Serve the hub's app on the node's database for its national team, and deliver the
+    outbox in the background."""
+    found = node_of(node_dir)
+    node_ready(found)
+    check_config(found.settings())
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+    def banner() -> None:
+        click.secho(
+            f"The node of {found.entity} is running at http://{host}:{port}", fg="green", bold=True
+        )
+        click.echo(f"  GraphQL  : http://{host}:{port}/graphql")
+        click.echo(f"  Hub      : {found.hub} (the outbox is delivered in the background)")
+        click.echo(f"  Folder   : {found.directory}")
+        click.echo("\nPress Ctrl-C to stop.")
+
+    async def work(url: str, embedded: EmbeddedPostgres | None) -> None:
+        await serve_node(found, url, (host, port), banner, embedded)
+
+    try:
+        run_on_node(found, work)
+    except KeyboardInterrupt:
+        pass
+    except SystemExit as stopped:
+        if stopped.code != UVICORN_STARTUP_FAILURE:
+            raise
+        fail(f"the node could not start listening on {host}:{port} (uvicorn's reason is above)")
+    click.echo("Stopped.")

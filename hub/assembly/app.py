@@ -15,11 +15,11 @@ from litestar.datastructures import State
 from litestar.logging import LoggingConfig
 from strawberry.litestar import make_graphql_controller
 
-from hub.api.context import get_context
 from hub.api.errors import HubSchema
 from hub.api.failures import EXCEPTION_HANDLERS, log_failed_answer, note_reason
 from hub.api.headers import security_headers
-from hub.api.schema import build_schema
+from hub.assembly.context import get_context
+from hub.assembly.schema import build_schema
 from hub.board.http import BoardPackController
 from hub.consolidation.http import ConsolidationController
 from hub.db.outage import outage_reason
