@@ -130,7 +130,7 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(behind_tls=settings.behind_tls), log_failed_answer],
         # No /schema (OpenAPI) pages: they load their scripts from a CDN; the REST routes are few
-        # and documented in the README.
+        # and documented in docs/api.md.
         openapi_config=None,
         # Uploads are checked against the configured limit with a clear message; this is the
         # transport's backstop for bodies sent without a length.

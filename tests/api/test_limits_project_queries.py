@@ -1,6 +1,6 @@
 """Every query the project itself sends passes the limits of config/limits.toml: the dashboard's
-(read from its JavaScript and sent to the real app with the demo data), the README's examples
-and the board benchmark's. A limit lowered below one of them fails here."""
+(read from its JavaScript and sent to the real app with the demo data), the examples of the README
+and docs/ and the board benchmark's. A limit lowered below one of them fails here."""
 
 from __future__ import annotations
 
@@ -38,9 +38,11 @@ def dashboard_constant(name: str) -> Any:
     return json.loads(match[1].split("//")[0])
 
 
-def readme_examples() -> list[str]:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"```graphql\n(.*?)```", readme, re.DOTALL)
+def documented_examples() -> list[str]:
+    """Every `graphql` block of the README and of the pages in docs/."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    text = "\n".join(page.read_text(encoding="utf-8") for page in pages)
+    return [block.strip() for block in re.findall(r"```graphql\n(.*?)```", text, re.DOTALL)]
 
 
 def assert_within_limits(query: str, variables: dict[str, Any] | None = None) -> None:
@@ -80,8 +82,8 @@ async def test_the_dashboard_queries_pass_the_limits_and_answer(
         assert data(await gql(client, token, query, **variables)), name
 
 
-@pytest.mark.parametrize("example", readme_examples(), ids=lambda q: q.split("(")[0][:40])
-def test_the_readme_examples_pass_the_limits(example: str) -> None:
+@pytest.mark.parametrize("example", documented_examples(), ids=lambda q: q.split("(")[0][:40])
+def test_the_documented_examples_pass_the_limits(example: str) -> None:
     assert_within_limits(example)
 
 

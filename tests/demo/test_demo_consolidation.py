@@ -1,6 +1,7 @@
 """The demo consolidates: 2024 open with every check ok, 2023 signed off and served from its run,
-the intra-network FX and booking differences, and the figures the README shows. Everything is
-asked over GraphQL as finance (or a national team), after `load_demo` as `hub demo` runs it."""
+the intra-network FX and booking differences, and the figures docs/demo.md and
+docs/consolidation.md show. Everything is asked over GraphQL as finance (or a national team),
+after `load_demo` as `hub demo` runs it."""
 
 from __future__ import annotations
 
@@ -184,7 +185,8 @@ async def test_partners_statements_agree_with_their_published_and_illustrative_k
 
 
 async def test_the_readme_figures(client: AsyncTestClient[Any], hub: Hub) -> None:
-    """The consolidated 2024 figures the README shows, and the line `hub demo` prints."""
+    """The consolidated 2024 figures docs/demo.md and docs/consolidation.md show, and the line
+    `hub demo` prints."""
     loaded = await load_demo(hub)
     statements = await _consolidation(client, loaded.tokens["finance"], "2024")
     totals = _totals(statements)

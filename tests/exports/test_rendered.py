@@ -53,7 +53,7 @@ class Exports:
 
 
 def keep_page(png: Path, name: str) -> None:
-    """A rendered page for people to look at; the README's copy only when asked for."""
+    """A rendered page for people to look at; the copy in docs/pages/ only when asked for."""
     PAGES.mkdir(exist_ok=True)
     shutil.copyfile(png, PAGES / f"{name}.png")
     if os.environ.get("HUB_UPDATE_SCREENSHOTS") == "1":

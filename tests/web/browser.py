@@ -76,7 +76,7 @@ DOCS_PAGES = Path(__file__).resolve().parents[2] / "docs" / "pages"
 
 def keep_screenshot(driver: webdriver.Chrome, name: str) -> Path:
     """The window as `tests/web/screenshots/<name>.png` (git-ignored), and as docs/pages/<name>.png
-    for the README only when HUB_UPDATE_SCREENSHOTS=1: a test run leaves the tracked pictures
+    for docs/web.md only when HUB_UPDATE_SCREENSHOTS=1: a test run leaves the tracked pictures
     alone (they change with every demo password and timestamp)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{name}.png"

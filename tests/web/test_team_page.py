@@ -204,7 +204,7 @@ def test_sweden_reports_2025_through_its_page(
 def shoot(driver: webdriver.Chrome, page: str) -> None:
     """The page at each width (`keep_screenshot`): at 1280 px all of
     it (the window grows to its height), at 375 px the screen from the upload's result down
-    (kept small for the README). Nothing may stick out sideways at either width."""
+    (kept small for docs/web.md). Nothing may stick out sideways at either width."""
     for width in WIDTHS:
         driver.set_window_size(width, 900)
         assert driver.execute_script(OVERFLOWING) == [], f"{page} at {width} px"
