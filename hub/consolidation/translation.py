@@ -14,6 +14,7 @@ period. Pure arithmetic.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from decimal import Decimal
 
@@ -35,21 +36,23 @@ def exact(amount: Decimal) -> Decimal:
     return amount.quantize(PRECISION)
 
 
-def carried_equity_lines(chart: GroupChart) -> set[str]:
+@functools.lru_cache(maxsize=16)
+def carried_equity_lines(chart: GroupChart) -> frozenset[str]:
     """Equity lines an entity reports, carried at their historical value: all of equity but the
     result of the year (the income statement's), the translation reserve (what is left) and
-    non-controlling interests (consolidation's)."""
+    non-controlling interests (consolidation's). Kept per chart (a chart does not change once
+    loaded): a consolidation asks for them once per entity and period."""
     roles = chart.roles
     excluded = {
         roles.result_of_the_year,
         roles.translation_reserve,
         roles.non_controlling_interests,
     }
-    return {
+    return frozenset(
         code
         for code, line in chart.lines.items()
         if not line.is_total and chart.is_under(code, roles.equity) and code not in excluded
-    }
+    )
 
 
 def rate_for(line: str, chart: GroupChart, rates: EntityRates) -> Decimal:
@@ -60,7 +63,7 @@ def rate_for(line: str, chart: GroupChart, rates: EntityRates) -> Decimal:
     return rates.closing
 
 
-def _equity_by_line(entity: EntityInput, carried: set[str]) -> dict[str, Decimal]:
+def _equity_by_line(entity: EntityInput, carried: frozenset[str]) -> dict[str, Decimal]:
     found: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for balance in entity.balances:
         if balance.line in carried:

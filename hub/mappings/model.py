@@ -85,6 +85,7 @@ class Placer:
     _formats: dict[str, Rule] = field(default_factory=dict, repr=False)
     _ranges: list[Rule] = field(default_factory=list, repr=False)
     _cache: dict[str, Rule | None] = field(default_factory=dict, repr=False)
+    _placed: dict[str, Placement] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for rule in self.rules:
@@ -117,6 +118,14 @@ class Placer:
 
     def place_key(self, key: str, placed: Placement | None = None) -> Placement:
         """Where the chart account `key` (a stored trial-balance line's) lands."""
+        if placed is None:
+            known = self._placed.get(key)
+            if known is None:
+                known = self._placed[key] = self._place_key(key, None)
+            return known
+        return self._place_key(key, placed)
+
+    def _place_key(self, key: str, placed: Placement | None) -> Placement:
         rule = self.rule(key)
         listed = placed.listed if placed is not None else self.chart.account(key)
         if listed is not None and listed.code != key:
