@@ -40,6 +40,7 @@ from hub.imports.graphql import ImportMutation
 from hub.imports.profile_graphql import ColumnProfileMutation, ColumnProfileQuery
 from hub.investments.graphql import InvestmentMutation, InvestmentQuery
 from hub.limits.config import Limits
+from hub.limits.documents import DocumentCache
 from hub.limits.extension import RequestLimitsExtension
 from hub.mappings.graphql import MappingMutation, MappingQuery
 from hub.node.graphql import NodeMutation, NodeQuery
@@ -86,13 +87,24 @@ Mutation = merge_types(
 )
 
 
-def build_schema(limits: Limits | None = None) -> HubSchema:
-    """The schema; with `limits`, every request is checked against them before it runs."""
+def build_schema(limits: Limits | None = None, *, cache_documents: bool = True) -> HubSchema:
+    """The schema; with `limits`, every request is checked against them before it runs, and
+    the documents that pass are kept parsed and validated (`cache_documents`)."""
     return HubSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
-            *([] if limits is None else [partial(RequestLimitsExtension, limits=limits)]),
+            *(
+                []
+                if limits is None
+                else [
+                    partial(
+                        RequestLimitsExtension,
+                        limits=limits,
+                        documents=DocumentCache() if cache_documents else None,
+                    )
+                ]
+            ),
             InputText,
         ],
         config=StrawberryConfig(
