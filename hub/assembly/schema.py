@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from hub.api.errors import HubSchema
+from hub.api.execution import FastListExecutor
 from hub.api.input_text import InputText
 from hub.api.scalars import (
     DecimalListScalar,
@@ -87,10 +88,14 @@ Mutation = merge_types(
 )
 
 
-def build_schema(limits: Limits | None = None, *, cache_documents: bool = True) -> HubSchema:
+def build_schema(
+    limits: Limits | None = None, *, cache_documents: bool = True, fast_lists: bool = True
+) -> HubSchema:
     """The schema; with `limits`, every request is checked against them before it runs, and
-    the documents that pass are kept parsed and validated (`cache_documents`)."""
+    the documents that pass are kept parsed and validated (`cache_documents`). `fast_lists`:
+    lists of plain objects completed by the fast path of hub/api/execution.py."""
     return HubSchema(
+        execution_context_class=FastListExecutor if fast_lists else None,
         query=Query,
         mutation=Mutation,
         extensions=[
