@@ -51,6 +51,7 @@ from hub.node.cli import node
 from hub.services import open_hub
 from hub.serving.listen import CannotListen, listen
 from hub.serving.node import node_serve
+from hub.serving.options import UVICORN_OPTIONS
 from hub.serving.running import HubAlreadyRunning, ServingLock, serving_alone
 from hub.serving.workers import WorkersFailed, serve_workers
 from hub.settings import Settings
@@ -127,7 +128,7 @@ async def _serve(
     `companion`, started then, runs beside it (the federated demo's node) and is cancelled when
     the hub stops."""
     config = uvicorn.Config(
-        create_app(settings, url), log_level="warning", forwarded_allow_ips=forwarded_allow_ips
+        create_app(settings, url), **UVICORN_OPTIONS, forwarded_allow_ips=forwarded_allow_ips
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))

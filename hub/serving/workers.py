@@ -20,6 +20,7 @@ from hub.db.embedded import EmbeddedPostgres
 from hub.db.errors import DatabaseUnavailable
 from hub.db.supervise import supervise
 from hub.serving.factory import IMPORT_STRING
+from hub.serving.options import UVICORN_OPTIONS
 from hub.settings import Settings
 
 STARTUP_SECONDS = 120.0
@@ -46,7 +47,7 @@ def serve_workers(
         IMPORT_STRING,
         factory=True,
         workers=workers,
-        log_level="warning",
+        **UVICORN_OPTIONS,
         forwarded_allow_ips=forwarded_allow_ips,
     )
     supervisor = Multiprocess(config, sockets=[sock])
