@@ -394,8 +394,9 @@ def _serve_workers(
 
 
 async def _ready(settings: Settings, url: str) -> None:
-    """Migrations applied and the registry synced, before any worker starts."""
-    async with open_hub(settings, url, pool_size=1):
+    """Migrations applied and the registry synced, and the read replica reached when one is
+    set, before any worker starts."""
+    async with open_hub(settings, url, pool_size=1, read_replica=True):
         pass
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from countries import NationalEntity, bind_countries
 from hub.auth.config import AuthConfig, load_auth_config
+from hub.auth.policy import Principal, Role
+from hub.db.errors import DatabaseUnavailable
 from hub.db.migrate import apply_migrations, migration_lock
 from hub.db.pool import Database
 from hub.limits.config import load_limits
@@ -39,6 +41,22 @@ class Hub:
     rules: ReportingRules
     db: Database
     auth: AuthConfig
+    # The read replica's pool (HUB_READ_DATABASE_URL), when the hub serves reads from one.
+    read_db: Database | None = None
+
+
+def reads_for(hub: Hub, principal: Principal | None) -> Hub:
+    """The hub whose database serves this caller's request: the one rule of the read replica.
+
+    The board's requests go to the replica: the board only reads (its grants are to read the
+    network and published figures, so any write it asks for is refused before it is tried),
+    and a published figure a few hundred milliseconds late is still the published figure.
+    Everyone else stays on the primary: a national team reads back what it has just saved,
+    finance and admins write, and authentication (a token's last use, a session) writes
+    before this rule is asked. Without a replica: the hub itself."""
+    if hub.read_db is None or principal is None or principal.role is not Role.BOARD:
+        return hub
+    return replace(hub, db=hub.read_db)
 
 
 def load_network(settings: Settings) -> Network:
@@ -74,23 +92,27 @@ def _lines_known(registry: Registry, chart: GroupChart) -> Iterator[str]:
 
 @asynccontextmanager
 async def open_hub(
-    settings: Settings, database_url: str, *, pool_size: int = 10
+    settings: Settings, database_url: str, *, pool_size: int = 10, read_replica: bool = False
 ) -> AsyncIterator[Hub]:
     """Load the config, connect, migrate, sync the registry and seed the mappings of entities
     that have none; close the pool on exit. All of it runs under the migrations' lock, so that
-    any number of processes (workers, instances) may start at once on one database."""
+    any number of processes (workers, instances) may start at once on one database.
+
+    With `read_replica` (the serving app and its start-up check) and a
+    `settings.read_database_url`, a second, read-only pool on the replica is opened too: a
+    replica that cannot be reached stops start-up (DatabaseUnavailable naming the setting)."""
     network = load_network(settings)
     limits = load_limits(settings.config_dir)
-    db = await Database.connect(
-        database_url,
-        max_size=pool_size,
-        statement_timeout=limits.database.statement_timeout_seconds,
-    )
+    timeout = limits.database.statement_timeout_seconds
+    db = await Database.connect(database_url, max_size=pool_size, statement_timeout=timeout)
+    read_db: Database | None = None
     try:
         async with db.pool.acquire() as connection, migration_lock(connection):
             await apply_migrations(connection)
             await sync_registry(connection, network.registry)
             await seed_mappings(connection, network.countries)
+        if read_replica and settings.read_database_url:
+            read_db = await _replica(settings.read_database_url, pool_size, timeout)
         yield Hub(
             network.registry,
             network.countries,
@@ -98,6 +120,20 @@ async def open_hub(
             network.rules,
             db,
             network.auth,
+            read_db,
         )
     finally:
+        if read_db is not None:
+            await read_db.close()
         await db.close()
+
+
+async def _replica(url: str, pool_size: int, statement_timeout: float) -> Database:
+    try:
+        return await Database.connect(
+            url, max_size=pool_size, statement_timeout=statement_timeout, read_only=True
+        )
+    except DatabaseUnavailable as error:
+        raise DatabaseUnavailable(
+            f"the read replica (HUB_READ_DATABASE_URL): {error}", error.reason
+        ) from error

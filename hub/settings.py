@@ -43,6 +43,9 @@ class Settings:
     # Served over HTTPS by a reverse proxy (`hub serve --behind-tls`, HUB_BEHIND_TLS): only then
     # do answers carry Strict-Transport-Security, which a browser would otherwise keep wrongly.
     behind_tls: bool = False
+    # A streaming replica of the database (HUB_READ_DATABASE_URL): the board's reads are served
+    # from it when set (`reads_for` in hub/services.py; docs/operations.md#read-replica).
+    read_database_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -52,6 +55,7 @@ class Settings:
             config_dir=Path(os.environ.get("HUB_CONFIG_DIR") or default_config_dir()),
             graphiql=_flag("HUB_GRAPHIQL"),
             behind_tls=_flag("HUB_BEHIND_TLS"),
+            read_database_url=os.environ.get("HUB_READ_DATABASE_URL") or None,
         )
 
     def environment(self, database_url: str) -> dict[str, str]:
@@ -63,6 +67,7 @@ class Settings:
             "HUB_CONFIG_DIR": str(self.config_dir),
             "HUB_GRAPHIQL": "1" if self.graphiql else "0",
             "HUB_BEHIND_TLS": "1" if self.behind_tls else "0",
+            "HUB_READ_DATABASE_URL": self.read_database_url or "",
         }
 
     def with_data_dir(self, data_dir: Path | None) -> Settings:

@@ -95,7 +95,7 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        async with open_hub(settings, database_url) as hub:
+        async with open_hub(settings, database_url, read_replica=True) as hub:
             async with hub.db.pool.acquire() as connection:
                 await web.start(connection, hub.db.pool)
             app.state.hub = hub

@@ -21,7 +21,7 @@ from hub.reporting.loaders import (
     load_submissions,
 )
 from hub.reporting.model import KpiValue, StoredFinding, Submission
-from hub.services import Hub
+from hub.services import Hub, reads_for
 from hub.web.graphiql import GRAPHIQL_OFF
 
 
@@ -59,4 +59,5 @@ async def get_context(request: Request[Any, Any, Any]) -> HubContext:
         if not request.app.state.graphiql:
             raise NotFoundException(GRAPHIQL_OFF) from None
         principal = None
+    hub = reads_for(hub, principal)  # the board's reads: from the replica, when there is one
     return HubContext(hub=hub, principal=principal, loaders=make_loaders(hub, principal))

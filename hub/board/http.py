@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from hub.auth.request import authenticate
 from hub.board.service import ComparisonError, board_pack_for
 from hub.excel.http import XLSX
-from hub.services import Hub
+from hub.services import Hub, reads_for
 
 
 class BoardPackController(Controller):
@@ -23,7 +23,7 @@ class BoardPackController(Controller):
         hub: Hub = request.app.state.hub
         principal = await authenticate(request, hub, ide_page_allowed=False)
         try:
-            content = await board_pack_for(hub, principal, period)
+            content = await board_pack_for(reads_for(hub, principal), principal, period)
         except ComparisonError as error:
             return Response({"detail": str(error)}, status_code=400)
         return Response(

@@ -60,15 +60,20 @@ class Database:
         min_size: int = 1,
         max_size: int = 10,
         statement_timeout: float | None = None,
+        read_only: bool = False,
     ) -> Database:
         """`statement_timeout` (seconds) is set on every connection of the pool at its start,
-        so that it survives the reset a connection gets when it goes back to the pool."""
+        so that it survives the reset a connection gets when it goes back to the pool. A
+        `read_only` pool's transactions are read-only (a replica's pool: a write that reached it
+        by mistake is refused by PostgreSQL even when the URL names a primary)."""
         database: Database | None = None
         server_settings = (
             {}
             if statement_timeout is None
             else {"statement_timeout": str(max(1, round(statement_timeout * 1000)))}
         )
+        if read_only:
+            server_settings["default_transaction_read_only"] = "on"
 
         def count(_record: Any) -> None:
             if database is not None:
