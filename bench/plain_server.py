@@ -19,7 +19,7 @@ import uvicorn
 from litestar import Litestar, Request, get
 
 from bench.board import PLAIN_SQL, PlainValue
-from hub.serving.options import UVICORN_OPTIONS
+from hub.serving.options import server_options
 
 
 @get("/bench/values", media_type="application/json")
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     arguments = parser.parse_args()
     app = plain_app(os.environ["HUB_BENCH_DATABASE_URL"])
-    uvicorn.run(app, host="127.0.0.1", port=arguments.port, **UVICORN_OPTIONS)
+    uvicorn.run(app, host="127.0.0.1", port=arguments.port, **server_options())
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ from hub.node.cli import node
 from hub.services import open_hub
 from hub.serving.listen import CannotListen, listen
 from hub.serving.node import node_serve
-from hub.serving.options import UVICORN_OPTIONS
+from hub.serving.options import loop_factory, server_config
 from hub.serving.running import HubAlreadyRunning, ServingLock, serving_alone
 from hub.serving.workers import WorkersFailed, serve_workers
 from hub.settings import Settings
@@ -127,9 +127,7 @@ async def _serve(
     """Serve on `sock` in this process; `listening` runs once the server accepts requests;
     `companion`, started then, runs beside it (the federated demo's node) and is cancelled when
     the hub stops."""
-    config = uvicorn.Config(
-        create_app(settings, url), **UVICORN_OPTIONS, forwarded_allow_ips=forwarded_allow_ips
-    )
+    config = server_config(create_app(settings, url), forwarded_allow_ips=forwarded_allow_ips)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     # uvicorn has no start-up event to await: poll its flag until it listens or gives up.
@@ -263,7 +261,9 @@ def _serve_command(
                 serving = _Serving(
                     settings, (host, port), sock, held, forwarded_allow_ips, node_port
                 )
-                run_with_server(settings, serving.demo if demo else serving.serve)
+                run_with_server(
+                    settings, serving.demo if demo else serving.serve, loop_factory=loop_factory()
+                )
     except KeyboardInterrupt:
         pass
     except SystemExit as stop:

@@ -88,17 +88,23 @@ def run_with_server(
     work: Callable[[str, str, EmbeddedPostgres | None], Coroutine[Any, Any, T]],
     *,
     create: bool = True,
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
 ) -> T:
     """`run`, for work that also needs the embedded server itself (None with HUB_DATABASE_URL);
-    this one creates the database unless told not to (starting a hub, a node)."""
+    this one creates the database unless told not to (starting a hub, a node). A server passes
+    its `loop_factory` (hub/serving/options.py)."""
 
     async def checked(url: str, described: str, embedded: EmbeddedPostgres | None) -> T:
         if not create:
             await require_hub_data(url, database_place(settings.database_url, settings.data_dir))
         return await work(url, described, embedded)
 
-    with one_line_failures(), database_url(settings, create=create) as (url, described, embedded):
-        return asyncio.run(checked(url, described, embedded))
+    with (
+        one_line_failures(),
+        database_url(settings, create=create) as (url, described, embedded),
+        asyncio.Runner(loop_factory=loop_factory) as runner,
+    ):
+        return runner.run(checked(url, described, embedded))
     raise AssertionError("unreachable: one_line_failures() exits")
 
 

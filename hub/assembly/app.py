@@ -15,6 +15,7 @@ from litestar.datastructures import State
 from litestar.logging import LoggingConfig
 from strawberry.litestar import make_graphql_controller
 
+from hub.api.answer_json import encode_answer
 from hub.api.errors import HubSchema
 from hub.api.failures import EXCEPTION_HANDLERS, log_failed_answer, note_reason
 from hub.api.headers import security_headers
@@ -77,6 +78,9 @@ def _graphql_controller(schema: HubSchema, graphiql: bool) -> type[Controller]:
     class GraphQLController(base):  # type: ignore[misc]
         async def render_graphql_ide(self, request: Request[Any, Any, Any]) -> Response[str]:
             return graphiql_page()
+
+        def encode_json(self, data: object) -> bytes:
+            return encode_answer(data)
 
     return GraphQLController
 

@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from hub.api.errors import HubSchema
+from hub.api.execution import FastListExecutor
 from hub.api.input_text import InputText
 from hub.api.scalars import (
     DecimalListScalar,
@@ -40,6 +41,7 @@ from hub.imports.graphql import ImportMutation
 from hub.imports.profile_graphql import ColumnProfileMutation, ColumnProfileQuery
 from hub.investments.graphql import InvestmentMutation, InvestmentQuery
 from hub.limits.config import Limits
+from hub.limits.documents import DocumentCache
 from hub.limits.extension import RequestLimitsExtension
 from hub.mappings.graphql import MappingMutation, MappingQuery
 from hub.node.graphql import NodeMutation, NodeQuery
@@ -86,13 +88,28 @@ Mutation = merge_types(
 )
 
 
-def build_schema(limits: Limits | None = None) -> HubSchema:
-    """The schema; with `limits`, every request is checked against them before it runs."""
+def build_schema(
+    limits: Limits | None = None, *, cache_documents: bool = True, fast_lists: bool = True
+) -> HubSchema:
+    """The schema; with `limits`, every request is checked against them before it runs, and
+    the documents that pass are kept parsed and validated (`cache_documents`). `fast_lists`:
+    lists of plain objects completed by the fast path of hub/api/execution.py."""
     return HubSchema(
+        execution_context_class=FastListExecutor if fast_lists else None,
         query=Query,
         mutation=Mutation,
         extensions=[
-            *([] if limits is None else [partial(RequestLimitsExtension, limits=limits)]),
+            *(
+                []
+                if limits is None
+                else [
+                    partial(
+                        RequestLimitsExtension,
+                        limits=limits,
+                        documents=DocumentCache() if cache_documents else None,
+                    )
+                ]
+            ),
             InputText,
         ],
         config=StrawberryConfig(

@@ -9,7 +9,7 @@ The result is a block per KPI: one row per entity, one column per period.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import msgspec
@@ -37,8 +37,8 @@ RATIOS: tuple[tuple[str, str, str, str, Decimal], ...] = (
     ),
 )
 
-# (entity, period, KPI, amount, currency, provenance)
-Figure = tuple[str, str, str, Decimal, str | None, str]
+# (KPI index, entity index, column, amount, provenance): a figure placed in the grid
+Cell = tuple[int, int, int, Decimal, str]
 Row = list[Decimal | None]
 
 
@@ -85,14 +85,18 @@ def rate_type(kpi: KpiDefinition) -> str | None:
 def _changes(row: Row) -> tuple[Row, Row]:
     """Change and change % of each column against the one before (the first is the period
     before the comparison, read only for this)."""
-    changes: Row = [
-        None if before is None or now is None else now - before
-        for before, now in itertools.pairwise(row)
-    ]
-    percents: Row = [
-        None if change is None or not before else change / abs(before) * HUNDRED
-        for change, before in zip(changes, row, strict=False)
-    ]
+    changes: Row = []
+    percents: Row = []
+    before = row[0]
+    for now in row[1:]:
+        if before is None or now is None:
+            changes.append(None)
+            percents.append(None)
+        else:
+            change = now - before
+            changes.append(change)
+            percents.append(change / abs(before) * HUNDRED if before else None)
+        before = now
     return changes, percents
 
 
@@ -108,9 +112,9 @@ def _left_out(
 
 def _ranks(column: Sequence[Decimal | None]) -> list[int | None]:
     """Competition ranking, highest first: 1, 2, 2, 4."""
-    order = sorted((v for v in column if v is not None), reverse=True)
-    # walking backwards, the first position of a value is the one written last
-    first = {value: position for position, value in reversed(list(enumerate(order, start=1)))}
+    first: dict[Decimal, int] = {}
+    for position, value in enumerate(sorted((v for v in column if v is not None), reverse=True), 1):
+        first.setdefault(value, position)
     return [None if v is None else first[v] for v in column]
 
 
@@ -120,66 +124,65 @@ def compare(
     entities: Sequence[str],
     currencies: Mapping[str, str],
     kpis: Sequence[KpiDefinition],
-    figures: Sequence[Figure],
+    cells: Iterable[Cell],
     rates: Mapping[tuple[str, str, str], Decimal],
     group_currency: str,
 ) -> Comparison:
     """`previous` is the period before the first one, read only for the first change.
-    `rates`: (currency, rate type, period) -> units of currency per unit of group currency."""
+    `cells`: (KPI index, entity index, column, amount, provenance), column 0 being `previous`.
+    `rates`: (currency, rate type, period) -> units of currency per unit of group currency.
+
+    Thousands of values pass through here per request: each is touched a handful of times, in
+    plain loops (tests/board/test_calc_reference.py checks it against the straightforward
+    version, value by value)."""
     span = [previous, *periods]
-    column_of = {period: index for index, period in enumerate(span)}
-    row_of = {entity: index for index, entity in enumerate(entities)}
     width = len(span)
-    grids: dict[str, list[Row]] = {k.code: [[None] * width for _ in entities] for k in kpis}
-    marks: dict[str, list[list[str | None]]] = {
-        k.code: [[None] * width for _ in entities] for k in kpis
-    }
-    for entity, period, code, amount, _currency, provenance in figures:
-        grid = grids.get(code)
-        if grid is None or entity not in row_of or period not in column_of:
-            continue
-        grid[row_of[entity]][column_of[period]] = amount
-        marks[code][row_of[entity]][column_of[period]] = provenance
+    grids: list[list[Row]] = [[[None] * width for _ in entities] for _ in kpis]
+    marks: list[list[list[str | None]]] = [[[None] * width for _ in entities] for _ in kpis]
+    for k, e, column, amount, provenance in cells:
+        grids[k][e][column] = amount
+        marks[k][e][column] = provenance
+    own = [currencies[e] for e in entities]
+    listed: list[str | None] = list(own)
+    converted = [c != group_currency for c in own]
     one = Decimal(1)
     rate_rows: dict[str | None, list[Row]] = {None: [[None] * width for _ in entities]}
     for rate_kind in ("average", "closing"):
         rate_rows[rate_kind] = [
-            [
-                one if currencies[e] == group_currency else rates.get((currencies[e], rate_kind, p))
-                for p in span
-            ]
-            for e in entities
+            [rates.get((c, rate_kind, p)) for p in span] if convert else [one] * width
+            for c, convert in zip(own, converted, strict=True)
         ]
+    # Shared by every KPI of the rate type: formatted once per answer (hub.board.graphql).
+    shown_rates = {kind: [row[1:] for row in rows] for kind, rows in rate_rows.items()}
     eur_of: dict[str, list[Row]] = {}
     blocks = []
-    for kpi in kpis:
+    for kpi, grid, mark in zip(kpis, grids, marks, strict=True):
         kind = rate_type(kpi)
-        grid = grids[kpi.code]
         rows = rate_rows[kind]
         if kind is None:
             eur = grid
         else:
             eur = [
-                g  # already in the group currency: no division
-                if currencies[e] == group_currency
-                else [None if a is None or r is None else a / r for a, r in zip(g, rr, strict=True)]
-                for e, g, rr in zip(entities, grid, rows, strict=True)
+                [None if a is None or r is None else a / r for a, r in zip(g, rr, strict=True)]
+                if convert
+                else g  # already in the group currency: no division
+                for g, rr, convert in zip(grid, rows, converted, strict=True)
             ]
         eur_of[kpi.code] = eur
         change_rows = [_changes(row) for row in eur]
         shown = [row[1:] for row in eur]
-        columns = list(zip(*shown, strict=True)) if shown else []
-        rank_columns = [_ranks(column) for column in columns]
+        rank_columns = [_ranks(column) for column in zip(*shown, strict=True)] if shown else []
         total = total_changes = total_percents = left_out = None
         if kpi.unit in SUMMABLE:
             left_out = [
                 [
                     _left_out(entity, currencies[entity], kind, period, raw[j])
-                    for entity, raw, converted in zip(entities, grid, eur, strict=True)
-                    if converted[j] is None
+                    for entity, raw, row in zip(entities, grid, eur, strict=True)
+                    if row[j] is None
                 ]
                 for j, period in enumerate(span)
-            ][1:]
+                if j
+            ]
             sums: Row = []
             counted: list[frozenset[int]] = []
             for column_values in zip(*eur, strict=True) if eur else []:
@@ -197,16 +200,16 @@ def compare(
                 kpi=kpi.code,
                 rate_type=kind,
                 entities=list(entities),
-                currencies=[currencies[e] if kind is not None else None for e in entities],
+                currencies=listed if kind is not None else [None] * len(entities),
                 values=[row[1:] for row in grid],
                 values_eur=shown,
-                rates=[row[1:] for row in rows],
+                rates=shown_rates[kind],
                 changes=[c for c, _ in change_rows],
                 change_percents=[p for _, p in change_rows],
                 ranks=[list(r) for r in zip(*rank_columns, strict=True)]
                 if rank_columns
                 else [[] for _ in entities],
-                provenances=[row[1:] for row in marks[kpi.code]],
+                provenances=[row[1:] for row in mark],
                 total_eur=total,
                 total_changes=total_changes,
                 total_change_percents=total_percents,

@@ -7,7 +7,7 @@ entity and KPI, convenient for small views such as the dashboard's table.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import NewType
 
 import strawberry
@@ -27,13 +27,30 @@ StringList = NewType("StringList", list[str | None])
 StringMatrix = NewType("StringMatrix", list[list[str | None]])
 
 
+CENT = Decimal("0.01")
+
+
 def _cents(values: calc.Row | None) -> DecimalList:
-    """To the cent, half-even (Decimal's formatting rounds half-even), as the scalar's strings."""
-    return DecimalList([None if v is None else format(v, ".2f") for v in values or []])
+    """To the cent, half-even, as the scalar's strings. `quantize` then `str` gives what
+    `format(v, ".2f")` gives (never an exponent at two places) in a third less time."""
+    quantize = Decimal.quantize
+    try:
+        return DecimalList(
+            [None if v is None else str(quantize(v, CENT, ROUND_HALF_EVEN)) for v in values or []]
+        )
+    except InvalidOperation:  # 28 digits or more: beyond quantize's precision
+        return DecimalList([None if v is None else format(v, ".2f") for v in values or []])
+
+
+def _plain(value: Decimal) -> str:
+    """Exactly, without an exponent: `str` is four times faster than `format(v, "f")` and
+    agrees with it except where it would write an exponent (0E-10, 1E-7)."""
+    text = str(value)
+    return format(value, "f") if "E" in text else text
 
 
 def _exact(values: calc.Row) -> DecimalList:
-    return DecimalList([None if v is None else format(v, "f") for v in values])
+    return DecimalList([None if v is None else _plain(v) for v in values])
 
 
 def _cents_rows(rows: list[calc.Row]) -> DecimalMatrix:
@@ -44,15 +61,13 @@ def _exact_rows(rows: list[calc.Row]) -> DecimalMatrix:
     return DecimalMatrix([_exact(row) for row in rows])
 
 
-def _rate_rows(rows: list[calc.Row]) -> DecimalMatrix:
-    """The rates: a few distinct values over thousands of cells, each formatted once."""
-    seen: dict[Decimal, str] = {}
-    return DecimalMatrix(
-        [
-            [None if v is None else seen.get(v) or seen.setdefault(v, format(v, "f")) for v in row]
-            for row in rows
-        ]
-    )
+def _rate_row(row: calc.Row, memo: dict[int, tuple[calc.Row, DecimalList]]) -> DecimalList:
+    """Every KPI of a rate type shares its rows of rates (calc.compare): each is formatted
+    once per answer, `memo` keyed by the row object, alive for the answer."""
+    found = memo.get(id(row))
+    if found is None:
+        found = memo[id(row)] = (row, _exact(row))
+    return found[1]
 
 
 @strawberry.type
@@ -149,6 +164,7 @@ class Comparison:
 
     @strawberry.field(description="The figures per KPI, as matrices: the shape for bulk reads.")
     def blocks(self) -> list[KpiBlock]:
+        memo: dict[int, tuple[calc.Row, DecimalList]] = {}
         return [
             KpiBlock(
                 kpi=b.kpi,
@@ -157,7 +173,7 @@ class Comparison:
                 currencies=StringList(b.currencies),
                 values=_exact_rows(b.values),
                 values_eur=_cents_rows(b.values_eur),
-                rates=_rate_rows(b.rates),
+                rates=DecimalMatrix([_rate_row(row, memo) for row in b.rates]),
                 changes=_cents_rows(b.changes),
                 change_percents=_cents_rows(b.change_percents),
                 ranks=IntMatrix(b.ranks),
@@ -186,6 +202,7 @@ class Comparison:
 
     @strawberry.field(description="The same figures per entity and KPI.")
     def series(self) -> list[KpiSeries]:
+        memo: dict[int, tuple[calc.Row, DecimalList]] = {}
         return [
             KpiSeries(
                 entity=entity,
@@ -193,7 +210,7 @@ class Comparison:
                 currency=b.currencies[i],
                 values=_exact(b.values[i]),
                 values_eur=_cents(b.values_eur[i]),
-                rates=_exact(b.rates[i]),
+                rates=_rate_row(b.rates[i], memo),
                 rate_types=[b.rate_type] * len(self.periods),
                 changes=_cents(b.changes[i]),
                 change_percents=_cents(b.change_percents[i]),

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import cast
 
 from hub.auth.policy import Action, Principal, authorize
-from hub.board.calc import Comparison, compare, rate_type
+from hub.board.calc import Cell, Comparison, compare, rate_type
 from hub.board.pack import board_pack
 from hub.fx.model import RateKey, RateType
 from hub.fx.service import rates_for
@@ -58,7 +59,7 @@ async def comparison(
             raise ComparisonError(f"kpis: unknown KPI {code!r}")
     definitions = [hub.registry.kpis[code] for code in wanted]
     async with hub.db.pool.acquire() as connection:
-        figures = await repository.figures_for_comparison(
+        cells = await repository.figures_for_comparison(
             connection,
             scope,
             [] if published_only else drafts_for(hub, principal),
@@ -76,7 +77,9 @@ async def comparison(
     ]
     found = await rates_for(hub, keys)
     rates = {(key.currency, key.type.value, key.period or ""): rate for key, rate in found.items()}
-    return compare(ordered, previous, scope, currencies, definitions, figures, rates, group)
+    # Records unpack as the (KPI, entity, column, amount, provenance) tuples compare reads.
+    placed = cast(list[Cell], cells)
+    return compare(ordered, previous, scope, currencies, definitions, placed, rates, group)
 
 
 PACK_YEARS = 10

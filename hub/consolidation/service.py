@@ -152,10 +152,7 @@ async def _sources(
 async def _placers(
     hub: Hub, connection: Connection, entities: Iterable[str], period: str
 ) -> dict[str, Placer]:
-    return {
-        code: await mappings.placer(hub, connection, code, period)
-        for code in dict.fromkeys(entities)
-    }
+    return await mappings.placers(hub, connection, entities, period)
 
 
 async def _balances(

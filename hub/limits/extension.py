@@ -3,6 +3,9 @@
 Parsing stops at `max_tokens`; the parsed document is measured (depth, aliases, estimated cost,
 list lengths, variables included) before graphql-core's own validation, whose rules are not
 all linear in the document's size; a refused request never reaches validation or execution.
+
+A query text seen before comes parsed and validated from the schema's `DocumentCache`
+(hub/limits/documents.py): only its measure is taken again, on every request.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from strawberry.extensions import SchemaExtension
 
 from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError, parse
 from hub.limits.config import Limits
+from hub.limits.documents import DocumentCache
 from hub.limits.measure import COST_CEILING, Measure, measure
 
 CODE = "LIMIT"
@@ -84,13 +88,17 @@ def refusals(found: Measure, limits: Limits) -> list[GraphQLError]:
 class RequestLimitsExtension(SchemaExtension):
     """Created for each request (Strawberry is given a factory, not a shared instance)."""
 
-    def __init__(self, *, limits: Limits) -> None:
+    def __init__(self, *, limits: Limits, documents: DocumentCache | None = None) -> None:
         self.limits = limits
+        self.documents = documents
+        self.cached = False  # this request's document came from the cache
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is None and context.query:
-            context.graphql_document = self._parse(context.query)
+            known = None if self.documents is None else self.documents.get(context.query)
+            self.cached = known is not None
+            context.graphql_document = known or self._parse(context.query)
         yield
 
     def _parse(self, query: str) -> DocumentNode:
@@ -118,7 +126,18 @@ class RequestLimitsExtension(SchemaExtension):
             if errors:
                 # Set before validation runs: Strawberry then skips validation and execution.
                 context.pre_execution_errors = errors
+            elif self.cached:
+                # Validated when it entered the cache: an empty list skips validation.
+                context.pre_execution_errors = []
         yield
+        if (
+            not self.cached
+            and self.documents is not None
+            and context.query
+            and context.graphql_document is not None
+            and context.pre_execution_errors == []
+        ):
+            self.documents.validated(context.query, context.graphql_document)
 
     def on_execute(self) -> Iterator[None]:
         yield

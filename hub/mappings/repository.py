@@ -46,6 +46,33 @@ async def rules(connection: Connection, entity: str) -> list[Rule]:
     return [_rule(row) for row in rows]
 
 
+async def rules_of(connection: Connection, entities: Sequence[str]) -> dict[str, list[Rule]]:
+    """Every row of each entity's rules, oldest first (an entity without rules: no key)."""
+    rows = await connection.fetch(
+        f"select m.entity_code, {_COLUMNS} from account_mapping m "
+        "left join app_user u on u.id = m.recorded_by "
+        "where m.entity_code = any($1::text[]) order by m.id",
+        list(entities),
+    )
+    found: dict[str, list[Rule]] = {}
+    for row in rows:
+        found.setdefault(row["entity_code"], []).append(_rule(row))
+    return found
+
+
+async def rule_versions(
+    connection: Connection, entities: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """(number of rows, newest id) of each entity's rules: `account_mapping` is append-only,
+    so a change is a new row and changes both, whatever order concurrent writers commit in."""
+    rows = await connection.fetch(
+        "select entity_code, count(*) as rows, max(id) as newest from account_mapping "
+        "where entity_code = any($1::text[]) group by entity_code",
+        list(entities),
+    )
+    return {row["entity_code"]: (row["rows"], row["newest"]) for row in rows}
+
+
 async def lock_rules(connection: Connection, entity: str) -> None:
     """Serialise writers of one entity's rules (a check and its write go together)."""
     await connection.execute(
@@ -106,15 +133,24 @@ class AccountSum(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def account_sums(connection: Connection, submission_ids: Sequence[int]) -> list[AccountSum]:
-    """The trial-balance lines of the submissions summed per entity, chart account, partner."""
+    """The trial-balance lines of the submissions summed per entity, chart account, partner.
+
+    Summed per submission first, the entity joined to the sums after: grouped on tb_line's
+    own columns, the planner finds the number of groups in the extended statistics of
+    migration 0019 (a few thousand) and hashes them in memory, where a grouping after the join
+    was estimated at one group per line, sorted and spilled to disk
+    (bench/consolidation_plan.py prints both plans)."""
     rows = await connection.fetch(
         """
-        select s.entity_code, coalesce(t.chart_account, t.account_code) as key,
-               t.partner_entity, sum(t.amount) as amount
-        from tb_line t
+        select s.entity_code, t.key, t.partner_entity, t.amount
+        from (
+            select submission_id, coalesce(chart_account, account_code) as key,
+                   partner_entity, sum(amount) as amount
+            from tb_line
+            where submission_id = any($1::bigint[])
+            group by submission_id, coalesce(chart_account, account_code), partner_entity
+        ) t
         join submission s on s.id = t.submission_id
-        where t.submission_id = any($1::bigint[])
-        group by 1, 2, 3
         """,
         list(submission_ids),
     )

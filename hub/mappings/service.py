@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 
 import msgspec
 
 from hub import signoff
 from hub.auth.policy import Action, Principal, authorize
 from hub.db.pool import Connection
-from hub.mappings import repository
+from hub.mappings import cache, repository
 from hub.mappings.model import MappingError, Placer, Rule, RuleKind, in_force
 from hub.reporting.period import Period, PeriodError, parse_period
 from hub.services import Hub
@@ -27,9 +28,21 @@ def _start(hub: Hub, entity: str, period: Period) -> dt.date:
 
 async def placer(hub: Hub, connection: Connection, entity: str, period: str) -> Placer:
     """Places the entity's accounts with the rules in force for `period`."""
-    starts = _start(hub, entity, parse_period(period))
-    found = in_force(await repository.rules(connection, entity), starts)
-    return Placer(hub.countries[entity].profile.chart_of_accounts, found)
+    return (await placers(hub, connection, [entity], period))[entity]
+
+
+async def placers(
+    hub: Hub, connection: Connection, entities: Iterable[str], period: str
+) -> dict[str, Placer]:
+    """A placer per entity with the rules in force for `period`: kept between calls while the
+    entity's rules do not change (hub/mappings/cache.py)."""
+    parsed = parse_period(period)
+    return await cache.placers(
+        hub.db,
+        connection,
+        [(entity, _start(hub, entity, parsed)) for entity in dict.fromkeys(entities)],
+        lambda entity: hub.countries[entity].profile.chart_of_accounts,
+    )
 
 
 class RuleHistory(msgspec.Struct, frozen=True, kw_only=True):

@@ -8,6 +8,7 @@ group, and `hub node serve` (hub/serving/node.py: it serves the assembled app).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -57,15 +58,19 @@ def node_of(directory: Path | None) -> Node:
         raise  # unreachable: fail() exits
 
 
-def run_on_node(node: Node, work: Callable[[str, EmbeddedPostgres | None], Awaitable[T]]) -> T:
+def run_on_node(
+    node: Node,
+    work: Callable[[str, EmbeddedPostgres | None], Awaitable[T]],
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+) -> T:
     """`work(database URL, embedded server)` on the node's database; known refusals are one
-    line and exit status 1."""
+    line and exit status 1. A server passes its `loop_factory` (hub/serving/options.py)."""
 
     async def wrapped(url: str, _described: str, embedded: EmbeddedPostgres | None) -> T:
         return await work(url, embedded)
 
     try:
-        return run_with_server(node.settings(), wrapped)
+        return run_with_server(node.settings(), wrapped, loop_factory=loop_factory)
     except NODE_ERRORS as error:
         fail(str(error))
         raise  # unreachable: fail() exits

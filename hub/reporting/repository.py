@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterable, Sequence
-from decimal import Decimal
 
 import asyncpg
 
@@ -638,29 +637,30 @@ async def figures_for_comparison(
     drafts: Sequence[str],
     periods: Sequence[str],
     kpis: Sequence[str],
-) -> list[tuple[str, str, str, Decimal, str | None, str]]:
-    """(entity, period, KPI, amount, currency, provenance) of the versions the caller sees:
-    the lean read behind the board's comparison, thousands of values at a time."""
+) -> list[asyncpg.Record]:
+    """(KPI index, entity index, period index, amount, provenance) of the versions the caller
+    sees, indices into the lists given: the lean read behind the board's comparison, thousands
+    of values at a time, placed in its grid without a look-up per value."""
     query = f"""
-        select s.entity_code, s.period, v.kpi_code, v.amount, v.currency, v.provenance
+        select k.i - 1, e.i - 1, p.i - 1, v.amount, v.provenance
         from report r
         join submission s
           on (s.entity_code, s.period, s.dataset) = (r.entity_code, r.period, r.dataset)
          and s.version = {DEFAULT_VERSION}
         join kpi_value v on v.submission_id = s.id
+        join unnest($entities::text[]) with ordinality e(code, i) on e.code = r.entity_code
+        join unnest($periods::text[]) with ordinality p(code, i) on p.code = r.period
+        join unnest($kpis::text[]) with ordinality k(code, i) on k.code = v.kpi_code
         where r.dataset = 'kpi'
-          and r.entity_code = any($entities::text[])
-          and r.period = any($periods::text[])
-          and v.kpi_code = any($kpis::text[])
     """
-    rows = await connection.fetch(
+    rows: list[asyncpg.Record] = await connection.fetch(
         numbered(query, "entities", "drafts", "periods", "kpis"),
         list(entities),
         list(drafts),
         list(periods),
         list(kpis),
     )
-    return [tuple(row) for row in rows]
+    return rows
 
 
 async def published_periods(

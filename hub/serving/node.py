@@ -27,6 +27,7 @@ from hub.node.folder import Node
 from hub.node.hub_client import HubRefusedRequest, HubUnreachable, hub_client
 from hub.node.show import attempt_line
 from hub.node.status import refresh
+from hub.serving.options import loop_factory, server_config
 
 log = logging.getLogger("hub.node")
 
@@ -59,7 +60,7 @@ async def serve_node(
     wake = asyncio.Event()
     app.state.node = node
     app.state.node_wake = wake
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(server_config(app, host=host, port=port))
     serving = asyncio.create_task(server.serve())
     # uvicorn has no start-up event to await: poll its flag until it listens or gives up.
     while not server.started and not serving.done():  # noqa: ASYNC110
@@ -125,7 +126,7 @@ def node_serve(host: str, port: int, node_dir: Path | None) -> None:
         await serve_node(found, url, (host, port), banner, embedded)
 
     try:
-        run_on_node(found, work)
+        run_on_node(found, work, loop_factory())
     except KeyboardInterrupt:
         pass
     except SystemExit as stopped:

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 
 import httpx
-import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
@@ -20,7 +19,7 @@ from hub.db.embedded import EmbeddedPostgres
 from hub.db.errors import DatabaseUnavailable
 from hub.db.supervise import supervise
 from hub.serving.factory import IMPORT_STRING
-from hub.serving.options import UVICORN_OPTIONS
+from hub.serving.options import server_config
 from hub.settings import Settings
 
 STARTUP_SECONDS = 120.0
@@ -43,12 +42,8 @@ def serve_workers(
     DatabaseUnavailable when the embedded server stopped and could not be brought back."""
     # The workers are new interpreters: they read their settings from the environment.
     os.environ.update(settings.environment(url))
-    config = uvicorn.Config(
-        IMPORT_STRING,
-        factory=True,
-        workers=workers,
-        **UVICORN_OPTIONS,
-        forwarded_allow_ips=forwarded_allow_ips,
+    config = server_config(
+        IMPORT_STRING, factory=True, workers=workers, forwarded_allow_ips=forwarded_allow_ips
     )
     supervisor = Multiprocess(config, sockets=[sock])
     stopped: list[str] = []

@@ -1,0 +1,211 @@
+"""A graphql-core executor with a fast path for lists of plain objects.
+
+graphql-core completes every field of every object on its own: a path, a resolve-info object,
+the resolver, then the completion of the value, about 70 % of the time of a `kpiValues` answer of
+thousands of rows. Most such lists are of objects whose selected fields are all leaves (scalars,
+enums) read by Strawberry's default resolver (an attribute of the object). For those the fast
+path reads each attribute and coerces it with its type's own `coerce_output_value`, the very
+calls graphql-core ends with.
+
+Whatever is not certain to come out the same goes the normal way: a field with a resolver of
+its own, arguments, an object or list type, field extensions, middleware (extensions with a
+`resolve` hook), `@defer`/`@stream`, and, per item, anything unusual (a null where none may be,
+an exception, an awaitable, a value the scalar refuses) is completed by graphql-core, which then
+reports the error as it always does. Visibility is not a field resolver in the hub (who may see
+a figure is decided in SQL, hub/reporting/visibility.py), so nothing is skipped that guards data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from graphql.execution.collect_fields import FieldDetailsList
+from graphql.pyutils import AwaitableOrValue, Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from graphql import (
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    Undefined,
+    is_leaf_type,
+)
+
+# One selected field of the fast path: its response key, how to read it from the object and its
+# leaf type (None, None: `__typename`), whether it may not be null.
+_Column = tuple[str, Callable[[Any, None], Any] | None, GraphQLLeafType | None, bool]
+
+
+class _Slow(Exception):
+    """This item is completed by graphql-core."""
+
+
+class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor, completing lists of leaf-only objects in one tight loop."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Plans by (object type, identity of the field list), the field list kept alive like
+        # graphql-core's own `collect_subfields` memo does.
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[object, list[_Column] | None]] = {}
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[list[Any]]:
+        item_type = return_type.of_type
+        object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if isinstance(result, list | tuple) and isinstance(object_type, GraphQLObjectType):
+            columns = self._plan(object_type, field_details_list, path)
+            if columns is not None:
+                return self._complete_fast(
+                    columns, object_type, item_type, field_details_list, info, path, result
+                )
+        return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _complete_fast(
+        self,
+        columns: list[_Column],
+        object_type: GraphQLObjectType,
+        item_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        items: Sequence[Any],
+    ) -> AwaitableOrValue[list[Any]]:
+        is_type_of = object_type.is_type_of
+        type_name = object_type.name
+        completed: list[Any] = []
+        slow: list[int] = []
+        for index, item in enumerate(items):
+            try:
+                if item is None or isinstance(item, Exception) or self.is_awaitable(item):
+                    raise _Slow
+                if is_type_of is not None:
+                    known = is_type_of(item, info)
+                    if known is not True:  # False, or an awaitable: graphql-core's way
+                        raise _Slow
+                row: dict[str, Any] = {}
+                for key, read, leaf, non_null in columns:
+                    if read is None or leaf is None:
+                        row[key] = type_name
+                        continue
+                    value = read(item, None)
+                    if value is None or value is Undefined:
+                        if non_null:
+                            raise _Slow
+                        row[key] = None
+                        continue
+                    if isinstance(value, Exception) or self.is_awaitable(value):
+                        raise _Slow
+                    coerced = leaf.coerce_output_value(value)
+                    if coerced is None or coerced is Undefined:
+                        raise _Slow
+                    row[key] = coerced
+                completed.append(row)
+            except Exception:  # _Slow, or what a resolver or scalar raised: graphql-core says it
+                completed.append(None)
+                slow.append(index)
+        if not slow:
+            return completed
+        return self._complete_slow_items(
+            completed, slow, items, item_type, field_details_list, info, path
+        )
+
+    def _complete_slow_items(
+        self,
+        completed: list[Any],
+        slow: list[int],
+        items: Sequence[Any],
+        item_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+    ) -> AwaitableOrValue[list[Any]]:
+        """The items the fast path left, completed by graphql-core (errors and all)."""
+        awaitables: list[tuple[int, Any]] = []
+        for index in slow:
+            item_path = path.add_key(index, None)
+            item = items[index]
+            if self.is_awaitable(item):
+                awaitables.append(
+                    (
+                        index,
+                        self.complete_awaitable_list_item_value(
+                            item, item_type, field_details_list, info, item_path, None
+                        ),
+                    )
+                )
+                continue
+            one: list[Any] = []
+            if self.complete_list_item_value(
+                item, one, item_type, field_details_list, info, item_path, None
+            ):
+                awaitables.append((index, one[0]))
+            else:
+                completed[index] = one[0]
+        if not awaitables:
+            return completed
+
+        async def settled() -> list[Any]:
+            for index, awaitable in awaitables:
+                completed[index] = await awaitable
+            return completed
+
+        return settled()
+
+    def _plan(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path
+    ) -> list[_Column] | None:
+        """The columns of the fast path, or None when this list must go graphql-core's way."""
+        key = (object_type, id(field_details_list))
+        known = self._plans.get(key)
+        if known is not None:
+            return known[1]
+        columns = self._columns(object_type, field_details_list, path)
+        self._plans[key] = (field_details_list, columns)
+        return columns
+
+    def _columns(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path
+    ) -> list[_Column] | None:
+        manager = self.middleware_manager
+        if (manager is not None and manager.middlewares) or self.get_stream_usage(
+            field_details_list, path
+        ):
+            return None
+        grouped_field_set, new_defer_usages, _forbidden = self.collect_subfields(
+            object_type, field_details_list
+        )
+        if new_defer_usages:
+            return None
+        columns: list[_Column] = []
+        for response_key, details in grouped_field_set.items():
+            node = details[0].node
+            name = node.name.value
+            if name == "__typename":
+                columns.append((response_key, None, None, True))
+                continue
+            field = object_type.fields.get(name)
+            if field is None or field.args or node.arguments:
+                return None
+            resolve = field.resolve
+            if resolve is None or not getattr(resolve, "_is_default", False):
+                return None  # a resolver of its own, or field extensions
+            non_null = isinstance(field.type, GraphQLNonNull)
+            leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+            if not is_leaf_type(leaf):
+                return None
+            columns.append((response_key, resolve, leaf, non_null))
+        return columns
