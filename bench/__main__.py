@@ -19,19 +19,29 @@ import traceback
 from collections.abc import Awaitable, Callable
 
 from bench import client
-from bench.rows import blocks, series, upload
+from bench.rows import blocks, consolidation, kpi_values, series, throughput, upload
 from bench.stage import Options, Stage
 from bench.table import Row, progress, render, unmeasured
 
 RowRunner = Callable[[Stage], Awaitable[list[Row]]]
 
-# key, name, what (for a row that failed), target, runner
+# key, name (--only takes either), runner
 ROWS: list[tuple[str, str, RowRunner]] = [
     ("1", "blocks", blocks.run),
     ("2", "series", series.run),
+    ("3", "kpivalues", kpi_values.run),
+    ("4", "consolidation", consolidation.run),
     ("5", "upload", upload.run),
+    ("6", "throughput", throughput.run),
 ]
-TARGETS = {"1": blocks.TARGET, "2": series.TARGET, "5": upload.TARGET}
+TARGETS = {
+    "1": blocks.TARGET,
+    "2": series.TARGET,
+    "3": kpi_values.TARGET,
+    "4": consolidation.TARGET,
+    "5": upload.TARGET,
+    "6": throughput.SCALING,
+}
 
 
 def chosen(only: list[str] | None) -> list[tuple[str, str, RowRunner]]:

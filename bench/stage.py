@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bench.network import BoardNetwork, board_network
 from bench.processes import Server, hub_serve, plain_serve
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +29,8 @@ class Options:
     @classmethod
     def make(cls, quick: bool, runs: int | None) -> Options:
         if quick:
-            return cls(True, runs or 3, 6, 4, 10, 3_000, 300, 40, 96)
-        return cls(False, runs or 7, 30, 10, 30, 100_000, 5_000, 160, 320)
+            return cls(True, runs or 3, 6, 5, 10, 3_000, 1_000, 24, 32)
+        return cls(False, runs or 7, 30, 10, 30, 100_000, 5_000, 120, 192)
 
 
 class Stage:
@@ -58,3 +61,7 @@ class Stage:
             network = await self.network()
             self._plain = self._stack.enter_context(plain_serve(network.url))
         return self._plain
+
+    def enter(self, context: contextlib.AbstractContextManager[T]) -> T:
+        """A server of one row, stopped with the others at the end."""
+        return self._stack.enter_context(context)

@@ -98,11 +98,16 @@ class KpiSeries:
     values: DecimalList = strawberry.field(description="In the entity's currency, per period.")
     values_eur: DecimalList = strawberry.field(description="In EUR (to the cent), per period.")
     rates: DecimalList = strawberry.field(description="The rate used (currency per EUR).")
-    rate_types: list[str | None]
+    rate_types: StringList = strawberry.field(
+        description="average or closing per period; null for figures that are not money."
+    )
     changes: DecimalList = strawberry.field(description="Against the previous period, in EUR.")
     change_percents: DecimalList
     ranks: IntList = strawberry.field(description="Among the entities compared, 1 = highest.")
-    provenances: list[str | None]
+    provenances: StringList = strawberry.field(
+        description="reported, published, derived or illustrative per period; null where no "
+        "figure."
+    )
 
 
 @strawberry.type
@@ -211,11 +216,11 @@ class Comparison:
                 values=_exact(b.values[i]),
                 values_eur=_cents(b.values_eur[i]),
                 rates=_rate_row(b.rates[i], memo),
-                rate_types=[b.rate_type] * len(self.periods),
+                rate_types=StringList([b.rate_type] * len(self.periods)),
                 changes=_cents(b.changes[i]),
                 change_percents=_cents(b.change_percents[i]),
                 ranks=IntList(b.ranks[i]),
-                provenances=b.provenances[i],
+                provenances=StringList(b.provenances[i]),
             )
             for b in self.result.blocks
             for i, entity in enumerate(b.entities)
