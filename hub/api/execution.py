@@ -17,14 +17,18 @@ a figure is decided in SQL, hub/reporting/visibility.py), so nothing is skipped 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.field import StrawberryField
 
 from graphql import (
+    GraphQLField,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -37,7 +41,11 @@ from graphql import (
 
 # One selected field of the fast path: its response key, how to read it from the object and its
 # leaf type (None, None: `__typename`), whether it may not be null.
-_Column = tuple[str, Callable[[Any, None], Any] | None, GraphQLLeafType | None, bool]
+_Column = tuple[str, Callable[[Any], Any] | None, GraphQLLeafType | None, bool]
+
+# What an attribute holds that cannot be an awaitable or an exception: most values, checked by
+# one set look-up instead of graphql-core's awaitable test.
+_PLAIN = frozenset({str, int, float, bool, Decimal})
 
 
 class _Slow(Exception):
@@ -101,13 +109,15 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
                     if read is None or leaf is None:
                         row[key] = type_name
                         continue
-                    value = read(item, None)
+                    value = read(item)
                     if value is None or value is Undefined:
                         if non_null:
                             raise _Slow
                         row[key] = None
                         continue
-                    if isinstance(value, Exception) or self.is_awaitable(value):
+                    if type(value) not in _PLAIN and (
+                        isinstance(value, Exception) or self.is_awaitable(value)
+                    ):
                         raise _Slow
                     coerced = leaf.coerce_output_value(value)
                     if coerced is None or coerced is Undefined:
@@ -207,5 +217,14 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
             leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
             if not is_leaf_type(leaf):
                 return None
-            columns.append((response_key, resolve, leaf, non_null))
+            columns.append((response_key, _reader(field, resolve), leaf, non_null))
         return columns
+
+
+def _reader(field: GraphQLField, resolve: Callable[..., Any]) -> Callable[[Any], Any]:
+    """How the default resolver reads the field: Strawberry's default is `getattr` by the
+    field's Python name, done here by `operator.attrgetter` without the resolver's calls."""
+    definition = field.extensions.get("strawberry-definition")
+    if isinstance(definition, StrawberryField) and definition.default_resolver is getattr:
+        return operator.attrgetter(definition.python_name)
+    return lambda item: resolve(item, None)
