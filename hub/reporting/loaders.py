@@ -28,7 +28,7 @@ async def load_kpi_values(
     entities_by_filter: dict[KpiFilter, list[str]] = defaultdict(list)
     for key in keys:
         entities_by_filter[key.filter].append(key.entity)
-    found: dict[KpiValueKey, list[KpiValue]] = defaultdict(list)
+    found: dict[KpiFilter, dict[str, list[KpiValue]]] = {}
     async with db.pool.acquire() as connection:
         for kpi_filter, entities in entities_by_filter.items():
             values = await repository.kpi_values(
@@ -39,9 +39,11 @@ async def load_kpi_values(
                 kpi_filter.kpis,
                 kpi_filter.version,
             )
+            by_entity: dict[str, list[KpiValue]] = defaultdict(list)
             for value in values:
-                found[KpiValueKey(value.entity, kpi_filter)].append(value)
-    return [found.get(key, []) for key in keys]
+                by_entity[value.entity].append(value)
+            found[kpi_filter] = by_entity
+    return [found[key.filter].get(key.entity, []) for key in keys]
 
 
 async def load_submissions(db: Database, ids: list[int]) -> list[Submission]:
