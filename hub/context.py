@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import asyncpg
 import strawberry
 from litestar.exceptions import NotAuthorizedException
 from strawberry.dataloader import DataLoader
@@ -18,7 +19,7 @@ from strawberry.litestar import BaseContext
 from hub.auth.policy import Principal
 from hub.imports.repository import SourceFile
 from hub.reporting.loaders import KpiValueKey
-from hub.reporting.model import KpiValue, StoredFinding, Submission
+from hub.reporting.model import StoredFinding, Submission
 from hub.services import Hub
 
 
@@ -26,7 +27,7 @@ from hub.services import Hub
 class Loaders:
     """Created for each request, so that no cache outlives it."""
 
-    kpi_values: DataLoader[KpiValueKey, list[KpiValue]]
+    kpi_values: DataLoader[KpiValueKey, list[asyncpg.Record]]  # repository.kpi_value_rows
     submissions: DataLoader[int, Submission]
     findings: DataLoader[int, list[StoredFinding]]
     source_files: DataLoader[int, SourceFile | None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from litestar import Request
 from litestar.exceptions import NotFoundException
 from strawberry.dataloader import DataLoader
@@ -20,7 +21,7 @@ from hub.reporting.loaders import (
     load_kpi_values,
     load_submissions,
 )
-from hub.reporting.model import KpiValue, StoredFinding, Submission
+from hub.reporting.model import StoredFinding, Submission
 from hub.services import Hub, reads_for
 from hub.web.graphiql import GRAPHIQL_OFF
 
@@ -28,7 +29,7 @@ from hub.web.graphiql import GRAPHIQL_OFF
 def make_loaders(hub: Hub, principal: Principal | None) -> Loaders:
     drafts = [] if principal is None else draft_readers(principal, list(hub.registry.entities))
 
-    async def kpi_values(keys: list[KpiValueKey]) -> list[list[KpiValue]]:
+    async def kpi_values(keys: list[KpiValueKey]) -> list[list[asyncpg.Record]]:
         return await load_kpi_values(hub.db, drafts, keys)
 
     async def submissions(ids: list[int]) -> list[Submission]:

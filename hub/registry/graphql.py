@@ -144,7 +144,7 @@ class Entity:
         if not allows(info.context.caller, Action.READ_FIGURES, self.code):
             return []
         values = await info.context.loaders.kpi_values.load(KpiValueKey(self.code, kpi_filter))
-        return [KpiValueType.of(v, registry) for v in values]
+        return KpiValueType.of_rows(values, registry)
 
     @classmethod
     def of(cls, national: NationalEntity) -> Entity:

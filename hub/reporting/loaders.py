@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import NamedTuple
 
+import asyncpg
+
 from hub.db.pool import Database
 from hub.reporting import repository
-from hub.reporting.model import KpiValue, StoredFinding, Submission
+from hub.reporting.model import StoredFinding, Submission
 
 
 class KpiFilter(NamedTuple):
@@ -23,15 +25,16 @@ class KpiValueKey(NamedTuple):
 
 async def load_kpi_values(
     db: Database, drafts: list[str], keys: list[KpiValueKey]
-) -> list[list[KpiValue]]:
-    """`drafts`: the entities whose unpublished versions the caller may read."""
+) -> list[list[asyncpg.Record]]:
+    """`drafts`: the entities whose unpublished versions the caller may read. The rows are
+    `repository.kpi_value_rows`'; the GraphQL types are made from them directly."""
     entities_by_filter: dict[KpiFilter, list[str]] = defaultdict(list)
     for key in keys:
         entities_by_filter[key.filter].append(key.entity)
-    found: dict[KpiFilter, dict[str, list[KpiValue]]] = {}
+    found: dict[KpiFilter, dict[str, list[asyncpg.Record]]] = {}
     async with db.pool.acquire() as connection:
         for kpi_filter, entities in entities_by_filter.items():
-            values = await repository.kpi_values(
+            rows = await repository.kpi_value_rows(
                 connection,
                 entities,
                 drafts,
@@ -39,9 +42,9 @@ async def load_kpi_values(
                 kpi_filter.kpis,
                 kpi_filter.version,
             )
-            by_entity: dict[str, list[KpiValue]] = defaultdict(list)
-            for value in values:
-                by_entity[value.entity].append(value)
+            by_entity: dict[str, list[asyncpg.Record]] = defaultdict(list)
+            for row in rows:
+                by_entity[row[0]].append(row)
             found[kpi_filter] = by_entity
     return [found[key.filter].get(key.entity, []) for key in keys]
 
