@@ -14,7 +14,6 @@ from hub.api.convert import from_model
 from hub.api.errors import bad_input
 from hub.auth.policy import Action, Principal, authorize
 from hub.context import Info
-from hub.db.pool import plain
 from hub.imports.graphql import SourceFileType
 from hub.registry.group_chart import Statement
 from hub.registry.model import KpiUnit
@@ -113,14 +112,16 @@ class KpiValueType:
 
     @classmethod
     def of_rows(cls, rows: list[asyncpg.Record], registry: Registry) -> list[KpiValueType]:
-        """From `repository.kpi_value_rows`, thousands at a time: one object per value."""
+        """From `repository.kpi_value_rows`, thousands at a time: one object per value. The
+        amount stays as asyncpg decoded it (5000000 may be Decimal("5.00E+6")): the Decimal
+        scalar writes it without an exponent."""
         units = {code: kpi.unit for code, kpi in registry.kpis.items()}
         return [
             cls(
                 entity=entity,
                 period=period,
                 kpi=kpi,
-                amount=plain(amount),
+                amount=amount,
                 currency=currency,
                 unit=units.get(kpi),
                 provenance=PROVENANCES[provenance],
