@@ -82,6 +82,7 @@ def measure(network: BoardNetwork, workers: int, options: argparse.Namespace) ->
             ("entities", ENTITIES, {}, options.entities_requests),
             ("comparison", QUERY, {"periods": network.periods}, options.comparison_requests),
         ):
+            count = -(-count // CLIENTS) * CLIENTS  # hey sends n // c per client
             requests = [graphql(s, network.token, text, variables) for s in servers]
             for request in requests:
                 answer(request)  # each answers (and has parsed the query) before it is timed
@@ -146,7 +147,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=_workers, default=[1, 2, 4])
-    parser.add_argument("--entities-requests", type=int, default=2000)
+    parser.add_argument("--entities-requests", type=int, default=2016)
     parser.add_argument("--comparison-requests", type=int, default=320)
     return parser.parse_args(argv)
 
