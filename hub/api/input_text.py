@@ -1,9 +1,17 @@
 """Every string a GraphQL request brings, in its variables or written in the query, is checked
 before anything runs (`hub.text`): a NUL byte in a note is a located input error, not a database
-error after half the work."""
+error after half the work.
+
+The strings written in the query are the same for the same query text, and clients send the
+same few texts again and again: their verdict is kept by text (a bounded LRU, like the parsed
+documents of hub/limits/documents.py), so the document is walked once per text, not once per
+request. The variables are checked on every request.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,13 +66,58 @@ class _Literals(Visitor):
         self.found.append((where, problem))
 
 
-def text_problems(document: Node | None, variables: dict[str, Any] | None) -> list[GraphQLError]:
+Found = tuple[tuple[str, str], ...]  # (where, problem) for each bad string
+
+
+def _in_document(document: Node) -> Found:
+    literals = _Literals()
+    visit(document, literals)
+    return tuple(literals.found)
+
+
+class LiteralVerdicts:
+    """Query text -> the bad strings written in it (usually none), the last `size` texts."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._found: OrderedDict[str, Found] = OrderedDict()
+        self._lock = threading.Lock()  # workers are processes, but a test may use threads
+
+    def of(self, query: str, document: Node) -> Found:
+        with self._lock:
+            found = self._found.get(query)
+            if found is not None:
+                self._found.move_to_end(query)
+                return found
+        found = _in_document(document)
+        with self._lock:
+            self._found[query] = found
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
+VERDICTS = LiteralVerdicts()
+
+
+def text_problems(
+    document: Node | None,
+    variables: dict[str, Any] | None,
+    query: str | None = None,
+    verdicts: LiteralVerdicts | None = VERDICTS,
+) -> list[GraphQLError]:
+    """The request's bad strings as located input errors. With the query text (and
+    `verdicts`), the document's own strings are judged once per text."""
     found = list(_in_value(variables or {}, "$"))
     found = [(path.replace("$.", "$", 1), problem) for path, problem in found]
     if document is not None:
-        literals = _Literals()
-        visit(document, literals)
-        found += literals.found
+        if query is None or verdicts is None:
+            found += _in_document(document)
+        else:
+            found += verdicts.of(query, document)
     return [
         GraphQLError(f"{where}: {problem}", extensions={"code": "BAD_USER_INPUT", "field": where})
         for where, problem in found
@@ -74,7 +127,7 @@ def text_problems(document: Node | None, variables: dict[str, Any] | None) -> li
 class InputText(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        errors = text_problems(context.graphql_document, context.variables)
+        errors = text_problems(context.graphql_document, context.variables, context.query)
         if errors:
             context.result = ExecutionResult(data=None, errors=errors)
         yield

@@ -1,17 +1,21 @@
-"""The asyncpg pool the whole hub shares, with a count of the SQL statements it ran."""
+"""The asyncpg pool the whole hub shares, behind a first-come, first-served gate
+(hub/db/gate.py), with a count of the SQL statements it ran."""
 
 from __future__ import annotations
 
 import logging
+import os
 import urllib.parse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import asyncpg
 
 from hub.db.errors import DatabaseUnavailable
+from hub.db.gate import FifoGate
 from hub.db.outage import connect_reason
 
 if TYPE_CHECKING:
@@ -19,10 +23,12 @@ if TYPE_CHECKING:
 
     # A plain connection, or one borrowed from the pool: the repositories accept either.
     Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
-    Pool: TypeAlias = asyncpg.Pool[asyncpg.Record]
+    Borrowed: TypeAlias = PoolConnectionProxy[asyncpg.Record]
+    RawPool: TypeAlias = asyncpg.Pool[asyncpg.Record]
 else:
     Connection = asyncpg.Connection
-    Pool = asyncpg.Pool
+    Borrowed = Any
+    RawPool = asyncpg.Pool
 
 
 def redact(url: str) -> str:
@@ -40,6 +46,86 @@ def plain(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal(1)) if "E+" in str(amount) else amount
 
 
+class GatedPool:
+    """asyncpg's pool, every connection of which is taken through one `FifoGate` sized to the
+    pool: requests get connections in the order they asked for them (hub/db/gate.py). It has
+    the part of `asyncpg.Pool` the hub uses; `raw` is the pool itself."""
+
+    def __init__(self, raw: RawPool, size: int) -> None:
+        self.raw = raw
+        self.gate = FifoGate(size)
+
+    def acquire(self) -> _Acquire:
+        """A connection for an `async with` block, given back (and its slot) when it ends."""
+        return _Acquire(self)
+
+    async def execute(self, query: str, *args: Any) -> str:
+        async with self.acquire() as connection:
+            return await connection.execute(query, *args)
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        async with self.acquire() as connection:
+            return await connection.fetch(query, *args)
+
+    async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
+        async with self.acquire() as connection:
+            return await connection.fetchrow(query, *args)
+
+    async def fetchval(self, query: str, *args: Any, column: int = 0) -> Any:
+        async with self.acquire() as connection:
+            return await connection.fetchval(query, *args, column=column)
+
+    async def close(self) -> None:
+        await self.raw.close()
+
+
+class _Acquire:
+    """`GatedPool.acquire()`: the gate's slot first, then the pool's connection; both given
+    back on every way out (an error, a cancellation while waiting for either)."""
+
+    __slots__ = ("_context", "_pool")
+
+    def __init__(self, pool: GatedPool) -> None:
+        self._pool = pool
+        self._context: Any = None
+
+    async def __aenter__(self) -> Borrowed:
+        await self._pool.gate.enter()
+        try:
+            self._context = self._pool.raw.acquire()
+            connection: Borrowed = await self._context.__aenter__()
+        except BaseException:
+            self._context = None
+            self._pool.gate.leave()
+            raise
+        return connection
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        context, self._context = self._context, None
+        try:
+            await context.__aexit__(kind, error, trace)
+        finally:
+            self._pool.gate.leave()
+
+
+Pool: TypeAlias = GatedPool
+
+# HUB_POOL_FAIR=0 opens the gate wide (more slots than any pool has connections), so that
+# asyncpg's own queue decides again who gets a connection: only for measuring the gate
+# against its absence (bench/tail.py).
+UNGATED = 1_000_000
+
+
+def fair() -> bool:
+    """Whether connections are handed out first come, first served (the default)."""
+    return os.environ.get("HUB_POOL_FAIR", "1").strip() != "0"
+
+
 class Database:
     """A pool plus a statement counter.
 
@@ -47,7 +133,7 @@ class Database:
     every query that reaches PostgreSQL through this pool increments it.
     """
 
-    def __init__(self, url: str, pool: Pool) -> None:
+    def __init__(self, url: str, pool: GatedPool) -> None:
         self.url = url
         self.pool = pool
         self.statements = 0
@@ -91,7 +177,7 @@ class Database:
             server_settings=server_settings,
             connect=_connect_or_unavailable,
         )
-        database = cls(url, pool)
+        database = cls(url, GatedPool(pool, max_size if fair() else UNGATED))
         return database
 
     @asynccontextmanager
