@@ -72,4 +72,13 @@ def _own_reason(error: BaseException) -> str | None:
         return _SERVER_STATES.get(error.sqlstate or "")
     if isinstance(error, ConnectionError):  # the hub talks to no other server
         return LOST
+    if isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error):
+        return LOST  # asyncpg's word for a connection its server dropped
+    if isinstance(error, RuntimeError) and _CLOSED_TRANSPORT in str(error):
+        # uvloop refuses to write to a socket the server closed (asyncio's loop lets asyncpg
+        # see the loss instead): a COPY cut off by a dying server ends here.
+        return LOST
     return None
+
+
+_CLOSED_TRANSPORT = "Transport closed=True"
