@@ -300,17 +300,30 @@ class UploadedWorkbook:
     def _rows_of(self, layout: Sheet) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """Every row below the header. The scan has bounded the rows already; the bound is
         kept here too, for XML the scan cannot read (e.g. not UTF-8)."""
-        sheet = self._workbook[layout.title]
         width = len(layout.columns)
         last = self.max_rows + FIRST_DATA_ROW - 1
-        for row, values in enumerate(
-            sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=width, values_only=True),
-            start=FIRST_DATA_ROW,
-        ):
+        for row, values in enumerate(self._sheet_rows(layout), start=FIRST_DATA_ROW):
             if row > last:
                 self._row_limit(layout.title, row)
                 return
             yield row, tuple(values) + (None,) * (width - len(values))
+
+    def _sheet_rows(self, layout: Sheet) -> Iterator[tuple[Any, ...]]:
+        """openpyxl's rows below the header, as values. XML that breaks off inside the sheet
+        (openpyxl only meets it here: it no longer parses a sheet when the workbook opens,
+        reader.py) is the file's `corrupt` error, and the rows stop."""
+        rows = self._workbook[layout.title].iter_rows(
+            min_row=FIRST_DATA_ROW, max_col=len(layout.columns), values_only=True
+        )
+        while True:
+            try:
+                values = next(rows, None)
+            except Exception as error:  # openpyxl raises many types for a damaged file
+                self._unreadable(error)
+                return
+            if values is None:
+                return
+            yield values
 
     def _amount(self, layout: Sheet, row: int, value: object) -> Decimal | None:
         amount, problem = _number(value)
@@ -376,11 +389,7 @@ class UploadedWorkbook:
         last = self.max_rows + FIRST_DATA_ROW - 1
         rows = self._rows["trial_balance"]
         line = TrialBalanceLineIn
-        sheet = self._workbook[layout.title]
-        for row, cells in enumerate(
-            sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=width, values_only=True),
-            start=FIRST_DATA_ROW,
-        ):
+        for row, cells in enumerate(self._sheet_rows(layout), start=FIRST_DATA_ROW):
             if row > last:
                 self._row_limit(layout.title, row)
                 return
