@@ -141,6 +141,10 @@ class _RangeRule:
         return self.low <= code[: len(self.low)] and code[: len(self.high)] <= self.high
 
 
+# Placements a chart keeps (`ChartOfAccounts.place`); emptied when full.
+_KEPT_PLACEMENTS = 1 << 14
+
+
 @dataclass(frozen=True, slots=True)
 class ChartOfAccounts:
     name: str
@@ -157,6 +161,10 @@ class ChartOfAccounts:
     )
     _depth: int = field(default=0, compare=False, repr=False)
     _lengths: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+    # The lengths a code `place` can stop at has: a listed account's or a format's.
+    _key_lengths: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+    _key_lengths_descending: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    _placements: dict[str, Placement] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_code.update({account.code: account for account in self.accounts})
@@ -173,6 +181,11 @@ class ChartOfAccounts:
         depth = max((len(b) for r in self._rules for b in (r.low, r.high)), default=0)
         object.__setattr__(self, "_depth", depth)
         object.__setattr__(self, "_lengths", frozenset(len(f.positions) for f in self.formats))
+        key_lengths = self._lengths | {len(c) for c in self._by_code}
+        object.__setattr__(self, "_key_lengths", key_lengths)
+        object.__setattr__(
+            self, "_key_lengths_descending", tuple(sorted(key_lengths, reverse=True))
+        )
 
     def account(self, code: str) -> Account | None:
         """The listed account, or the listed account that `code` extends by appending digits
@@ -192,16 +205,39 @@ class ChartOfAccounts:
         return next((f for f in self.formats if f.fits(code)), None)
 
     def place(self, code: str) -> Placement | None:
-        """Where `code` lands, or None when the chart does not admit it."""
-        fmt = self.format_of(code)
-        if code in self._by_code or fmt is not None:
-            return self._placed(code, fmt)
-        for length in _heads(code):
-            head = code[:length]
-            fmt = self.format_of(head)
-            if head in self._by_code or fmt is not None:
-                return self._placed(head, fmt)
+        """Where `code` lands, or None when the chart does not admit it: the code itself if it
+        is listed or of a format, else the longest start of it (`_heads`) that is. A key's
+        placement depends on the key alone and is kept (`_placements`, bounded): a trial
+        balance repeats the same few keys under thousands of sub-accounts."""
+        placements = self._placements
+        for key in self._candidates(code):
+            placed = placements.get(key)
+            if placed is not None:
+                return placed
+            fmt = self.format_of(key)
+            if key in self._by_code or fmt is not None:
+                placed = self._placed(key, fmt)
+                if len(placements) >= _KEPT_PLACEMENTS:
+                    placements.clear()
+                placements[key] = placed
+                return placed
         return None
+
+    def _candidates(self, code: str) -> Iterator[str]:
+        """`code`, then its starts in `_heads`'s order, only those of a length a listed
+        account or a format has (no other can be listed or fit a format)."""
+        lengths = self._key_lengths
+        size = len(code)
+        if size in lengths:
+            yield code
+        digits_from = len(code.rstrip("0123456789"))
+        lowest = max(digits_from, 1)
+        for length in self._key_lengths_descending:
+            if lowest <= length < size:
+                yield code[:length]
+        dot = digits_from - 1
+        if 1 < digits_from < size and code[dot] == "." and dot in lengths:
+            yield code[:dot]
 
     def group_line(self, code: str) -> str | None:
         """The group line an account maps to, or None when it is unmapped or not admitted."""

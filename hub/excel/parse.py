@@ -19,7 +19,6 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from openpyxl import load_workbook
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 
@@ -39,6 +38,7 @@ from hub.excel.layout import (
     Sheet,
 )
 from hub.excel.package import check_package
+from hub.excel.reader import open_read_only
 from hub.excel.scan import SheetScan
 from hub.registry.model import EntityConfig
 from hub.reporting.model import (
@@ -114,9 +114,7 @@ class UploadedWorkbook:
         if not self._scan_sheets():
             return False
         try:
-            self._workbook = load_workbook(
-                io.BytesIO(self.data), read_only=True, data_only=True, keep_links=False
-            )
+            self._workbook = open_read_only(self.data)
         except Exception as error:  # openpyxl raises many types for a damaged file
             self._unreadable(error)
             return False
@@ -302,17 +300,30 @@ class UploadedWorkbook:
     def _rows_of(self, layout: Sheet) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """Every row below the header. The scan has bounded the rows already; the bound is
         kept here too, for XML the scan cannot read (e.g. not UTF-8)."""
-        sheet = self._workbook[layout.title]
         width = len(layout.columns)
         last = self.max_rows + FIRST_DATA_ROW - 1
-        for row, values in enumerate(
-            sheet.iter_rows(min_row=FIRST_DATA_ROW, max_col=width, values_only=True),
-            start=FIRST_DATA_ROW,
-        ):
+        for row, values in enumerate(self._sheet_rows(layout), start=FIRST_DATA_ROW):
             if row > last:
                 self._row_limit(layout.title, row)
                 return
             yield row, tuple(values) + (None,) * (width - len(values))
+
+    def _sheet_rows(self, layout: Sheet) -> Iterator[tuple[Any, ...]]:
+        """openpyxl's rows below the header, as values. XML that breaks off inside the sheet
+        (openpyxl only meets it here: it no longer parses a sheet when the workbook opens,
+        reader.py) is the file's `corrupt` error, and the rows stop."""
+        rows = self._workbook[layout.title].iter_rows(
+            min_row=FIRST_DATA_ROW, max_col=len(layout.columns), values_only=True
+        )
+        while True:
+            try:
+                values = next(rows, None)
+            except Exception as error:  # openpyxl raises many types for a damaged file
+                self._unreadable(error)
+                return
+            if values is None:
+                return
+            yield values
 
     def _amount(self, layout: Sheet, row: int, value: object) -> Decimal | None:
         amount, problem = _number(value)
@@ -364,24 +375,51 @@ class UploadedWorkbook:
         return tuple(lines)
 
     def trial_balance(self) -> Iterator[TrialBalanceLineIn]:
-        """Rows with an amount, streamed; bad cells are recorded, not yielded."""
-        col = {name: TRIAL_BALANCE.column(name) - 1 for name, _ in TRIAL_BALANCE.columns}
+        """Rows with an amount, streamed; bad cells are recorded, not yielded.
+
+        The hot loop of an upload (a trial balance has up to `max_rows` rows): `_rows_of`,
+        `_amount` and `_text` inlined for the cells that are what they should be (a float
+        amount, text or nothing elsewhere); anything else goes through them as before."""
+        layout = TRIAL_BALANCE
+        width = len(layout.columns)
+        i_account, i_label, i_amount, i_currency, i_partner = (
+            layout.column(name) - 1
+            for name in ("account", "label", "amount", "currency", "partner")
+        )
+        last = self.max_rows + FIRST_DATA_ROW - 1
         rows = self._rows["trial_balance"]
-        for row, cells in self._rows_of(TRIAL_BALANCE):
-            amount = self._amount(TRIAL_BALANCE, row, cells[col["amount"]])
-            if amount is None:
+        line = TrialBalanceLineIn
+        for row, cells in enumerate(self._sheet_rows(layout), start=FIRST_DATA_ROW):
+            if row > last:
+                self._row_limit(layout.title, row)
+                return
+            if len(cells) < width:
+                cells = tuple(cells) + (None,) * (width - len(cells))
+            value = cells[i_amount]
+            if value is None:
                 continue
-            account = _text(cells[col["account"]])
+            amount: Decimal | None
+            if type(value) is float and value - value == 0:  # finite
+                amount = Decimal(repr(value))
+            else:
+                amount = self._amount(layout, row, value)
+                if amount is None:
+                    continue
+            account = cells[i_account]
+            account = (account.strip() or None) if type(account) is str else _text(account)
             if account is None:
-                self.fail(TRIAL_BALANCE.title, f"A{row}", "account", "an amount without an account")
+                self.fail(layout.title, f"A{row}", "account", "an amount without an account")
                 continue
+            label = cells[i_label]
+            currency = cells[i_currency]
+            partner = cells[i_partner]
             rows.append(row)
-            yield TrialBalanceLineIn(
+            yield line(
                 account=account,
-                label=_text(cells[col["label"]]),
+                label=(label.strip() or None) if type(label) is str else _text(label),
                 amount=amount,
-                currency=_text(cells[col["currency"]]),
-                partner=_text(cells[col["partner"]]),
+                currency=(currency.strip() or None) if type(currency) is str else _text(currency),
+                partner=(partner.strip() or None) if type(partner) is str else _text(partner),
             )
 
     # --- from the service's findings back to cells ------------------------------------------

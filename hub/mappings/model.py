@@ -114,7 +114,8 @@ class Placer:
     def place(self, code: str) -> Placement | None:
         """Where `code` lands, or None when its chart does not admit it."""
         placed = self.chart.place(code)
-        return None if placed is None else self.place_key(placed.key, placed)
+        # Where a key lands depends on the key alone: `place_key` keeps it.
+        return None if placed is None else self.place_key(placed.key)
 
     def place_key(self, key: str, placed: Placement | None = None) -> Placement:
         """Where the chart account `key` (a stored trial-balance line's) lands."""
