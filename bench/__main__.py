@@ -1,5 +1,5 @@
 """`python -m bench`: every comparison of issue 15, side by side in one run, as one table of
-ratios (docs/benchmarks.md#python--m-bench).
+ratios (docs/benchmarks.md#python--m-bench-every-comparison-in-one-table).
 
     python -m bench [--quick] [--runs N] [--only ROW ...]
 
