@@ -14,6 +14,7 @@ import re
 
 from bench.consolidation import PERIOD, network
 from hub.db.pool import Connection
+from hub.mappings.repository import ACCOUNT_SUMS
 
 BEFORE = """
 select s.entity_code, coalesce(t.chart_account, t.account_code) as key,
@@ -24,18 +25,8 @@ where t.submission_id = any($1::bigint[])
 group by 1, 2, 3
 """
 
-# As hub/mappings/repository.py's account_sums runs it.
-NOW = """
-select s.entity_code, t.key, t.partner_entity, t.amount
-from (
-    select submission_id, coalesce(chart_account, account_code) as key,
-           partner_entity, sum(amount) as amount
-    from tb_line
-    where submission_id = any($1::bigint[])
-    group by submission_id, coalesce(chart_account, account_code), partner_entity
-) t
-join submission s on s.id = t.submission_id
-"""
+# What hub/mappings/repository.py's account_sums runs.
+NOW = ACCOUNT_SUMS
 
 _KEY = re.compile(
     r"Aggregate|Sort Method|Sort  |Batches|Disk|temp read|Workers Launched|Execution Time"

@@ -132,6 +132,19 @@ class AccountSum(msgspec.Struct, frozen=True, kw_only=True):
     amount: Decimal
 
 
+ACCOUNT_SUMS = """
+select s.entity_code, t.key, t.partner_entity, t.amount
+from (
+    select submission_id, coalesce(chart_account, account_code) as key,
+           partner_entity, sum(amount) as amount
+    from tb_line
+    where submission_id = any($1::bigint[])
+    group by submission_id, coalesce(chart_account, account_code), partner_entity
+) t
+join submission s on s.id = t.submission_id
+"""
+
+
 async def account_sums(connection: Connection, submission_ids: Sequence[int]) -> list[AccountSum]:
     """The trial-balance lines of the submissions summed per entity, chart account, partner.
 
@@ -141,17 +154,7 @@ async def account_sums(connection: Connection, submission_ids: Sequence[int]) ->
     was estimated at one group per line, sorted and spilled to disk
     (bench/consolidation_plan.py prints both plans)."""
     rows = await connection.fetch(
-        """
-        select s.entity_code, t.key, t.partner_entity, t.amount
-        from (
-            select submission_id, coalesce(chart_account, account_code) as key,
-                   partner_entity, sum(amount) as amount
-            from tb_line
-            where submission_id = any($1::bigint[])
-            group by submission_id, coalesce(chart_account, account_code), partner_entity
-        ) t
-        join submission s on s.id = t.submission_id
-        """,
+        ACCOUNT_SUMS,
         list(submission_ids),
     )
     return [
