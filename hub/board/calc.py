@@ -11,10 +11,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from itertools import chain, compress, repeat
+from operator import not_
+from typing import TypeVar
 
 import msgspec
 
+from hub.board.grid import ARITHMETIC, NAN, Grid, Row
 from hub.registry.model import KpiDefinition, KpiKind, KpiUnit
+
+T = TypeVar("T")
 
 HUNDRED = Decimal(100)
 SUMMABLE = (KpiUnit.CURRENCY, KpiUnit.PERSONS, KpiUnit.FTE, KpiUnit.COUNT)
@@ -39,7 +45,6 @@ RATIOS: tuple[tuple[str, str, str, str, Decimal], ...] = (
 
 # (KPI index, entity index, column, amount, provenance): a figure placed in the grid
 Cell = tuple[int, int, int, Decimal, str]
-Row = list[Decimal | None]
 
 
 class Block(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,11 +54,11 @@ class Block(msgspec.Struct, frozen=True, kw_only=True):
     rate_type: str | None
     entities: list[str]
     currencies: list[str | None]
-    values: list[Row]
-    values_eur: list[Row]
-    rates: list[Row]
-    changes: list[Row]
-    change_percents: list[Row]
+    values: Grid
+    values_eur: Grid
+    rates: Grid  # shared by every KPI of the rate type
+    changes: Grid
+    change_percents: Grid
     ranks: list[list[int | None]]
     provenances: list[list[str | None]]
     total_eur: Row | None  # None for KPIs that do not add up (percentages, ratios)
@@ -67,7 +72,7 @@ class Ratio(msgspec.Struct, frozen=True, kw_only=True):
     ratio: str
     label: str
     entities: list[str]
-    values: list[Row]
+    values: Grid
 
 
 class Comparison(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,7 +89,7 @@ def rate_type(kpi: KpiDefinition) -> str | None:
 
 def _changes(row: Row) -> tuple[Row, Row]:
     """Change and change % of each column against the one before (the first is the period
-    before the comparison, read only for this)."""
+    before the comparison, read only for this): for the totals, a row at a time."""
     changes: Row = []
     percents: Row = []
     before = row[0]
@@ -95,7 +100,7 @@ def _changes(row: Row) -> tuple[Row, Row]:
         else:
             change = now - before
             changes.append(change)
-            percents.append(change / abs(before) * HUNDRED if before else None)
+            percents.append(change * HUNDRED / abs(before) if before else None)
         before = now
     return changes, percents
 
@@ -110,12 +115,12 @@ def _left_out(
     return f"{entity}: no {rate_kind} rate for {currency} in {period}"
 
 
-def _ranks(column: Sequence[Decimal | None]) -> list[int | None]:
-    """Competition ranking, highest first: 1, 2, 2, 4."""
-    first: dict[Decimal, int] = {}
-    for position, value in enumerate(sorted((v for v in column if v is not None), reverse=True), 1):
-        first.setdefault(value, position)
-    return [None if v is None else first[v] for v in column]
+def _ranks(column: list[Decimal]) -> list[int | None]:
+    """Competition ranking, highest first: 1, 2, 2, 4; None where there is no figure."""
+    ascending = sorted(filter(Decimal.is_finite, column))
+    # From the lowest up, positions counting down: a value written again keeps its highest.
+    first = dict(zip(ascending, range(len(ascending), 0, -1), strict=True))
+    return list(map(first.get, column))
 
 
 def compare(
@@ -132,84 +137,91 @@ def compare(
     `cells`: (KPI index, entity index, column, amount, provenance), column 0 being `previous`.
     `rates`: (currency, rate type, period) -> units of currency per unit of group currency.
 
-    Thousands of values pass through here per request: each is touched a handful of times, in
-    plain loops (tests/board/test_calc_reference.py checks it against the straightforward
-    version, value by value)."""
+    Thousands of values pass through here per request: each step is one `map` over a whole
+    grid (hub.board.grid), NaN standing for no figure (tests/board/test_calc_reference.py
+    checks it against the straightforward version, value by value)."""
     span = [previous, *periods]
     width = len(span)
-    grids: list[list[Row]] = [[[None] * width for _ in entities] for _ in kpis]
-    marks: list[list[list[str | None]]] = [[[None] * width for _ in entities] for _ in kpis]
+    size = len(entities) * width
+    starts = range(0, size, width)
+
+    def shown(flat: list[T]) -> list[T]:
+        """Every row without its first column (the period before the comparison)."""
+        return list(chain.from_iterable(flat[start + 1 : start + width] for start in starts))
+
+    def before(flat: list[Decimal]) -> list[Decimal]:
+        """Every row without its last column: what each shown value changes from."""
+        return list(chain.from_iterable(flat[start : start + width - 1] for start in starts))
+
+    def grid(flat: list[Decimal]) -> Grid:
+        return Grid(flat, width - 1)
+
+    def rows(flat: list[T]) -> list[list[T]]:
+        return [flat[start + 1 : start + width] for start in starts]
+
+    figures: list[list[Decimal]] = [[NAN] * size for _ in kpis]
+    marks: list[list[str | None]] = [[None] * size for _ in kpis]
     for k, e, column, amount, provenance in cells:
-        grids[k][e][column] = amount
-        marks[k][e][column] = provenance
+        at = e * width + column
+        figures[k][at] = amount
+        marks[k][at] = provenance
     own = [currencies[e] for e in entities]
     listed: list[str | None] = list(own)
     converted = [c != group_currency for c in own]
     one = Decimal(1)
-    rate_rows: dict[str | None, list[Row]] = {None: [[None] * width for _ in entities]}
+    rate_flats: dict[str | None, list[Decimal]] = {None: [NAN] * size}
     for rate_kind in ("average", "closing"):
-        rate_rows[rate_kind] = [
-            [rates.get((c, rate_kind, p)) for p in span] if convert else [one] * width
+        rate_flats[rate_kind] = [
+            rate
             for c, convert in zip(own, converted, strict=True)
+            for rate in (
+                [rates.get((c, rate_kind, p), NAN) for p in span] if convert else [one] * width
+            )
         ]
-    # Shared by every KPI of the rate type: formatted once per answer (hub.board.graphql).
-    shown_rates = {kind: [row[1:] for row in rows] for kind, rows in rate_rows.items()}
-    eur_of: dict[str, list[Row]] = {}
+    shown_rates = {kind: grid(shown(flat)) for kind, flat in rate_flats.items()}
+    divide, subtract, multiply = ARITHMETIC.divide, ARITHMETIC.subtract, ARITHMETIC.multiply
+    eur_of: dict[str, list[Decimal]] = {}
     blocks = []
-    for kpi, grid, mark in zip(kpis, grids, marks, strict=True):
+    for kpi, flat, mark in zip(kpis, figures, marks, strict=True):
         kind = rate_type(kpi)
-        rows = rate_rows[kind]
         if kind is None:
-            eur = grid
+            eur = flat
         else:
-            eur = [
-                [None if a is None or r is None else a / r for a, r in zip(g, rr, strict=True)]
-                if convert
-                else g  # already in the group currency: no division
-                for g, rr, convert in zip(grid, rows, converted, strict=True)
-            ]
+            rate_flat = rate_flats[kind]
+            eur = list(
+                chain.from_iterable(
+                    map(divide, flat[start : start + width], rate_flat[start : start + width])
+                    if convert
+                    else flat[start : start + width]  # already in the group currency
+                    for start, convert in zip(starts, converted, strict=True)
+                )
+            )
         eur_of[kpi.code] = eur
-        change_rows = [_changes(row) for row in eur]
-        shown = [row[1:] for row in eur]
-        rank_columns = [_ranks(column) for column in zip(*shown, strict=True)] if shown else []
+        now, then = shown(eur), before(eur)
+        changes = list(map(subtract, now, then))
+        # x / 0 is an infinity and 0 / 0 NaN in this context: no change % from nothing
+        percents = list(map(divide, map(multiply, changes, repeat(HUNDRED)), map(abs, then)))
+        rank_columns = [_ranks(now[j :: width - 1]) for j in range(width - 1)] if now else []
         total = total_changes = total_percents = left_out = None
         if kpi.unit in SUMMABLE:
-            left_out = [
-                [
-                    _left_out(entity, currencies[entity], kind, period, raw[j])
-                    for entity, raw, row in zip(entities, grid, eur, strict=True)
-                    if row[j] is None
-                ]
-                for j, period in enumerate(span)
-                if j
-            ]
-            sums: Row = []
-            counted: list[frozenset[int]] = []
-            for column_values in zip(*eur, strict=True) if eur else []:
-                present = [v for v in column_values if v is not None]
-                sums.append(sum(present, Decimal(0)) if present else None)
-                counted.append(frozenset(i for i, v in enumerate(column_values) if v is not None))
-            total = sums[1:]
-            total_changes, total_percents = _changes(sums)
-            # A total only compares with one over the same entities.
-            for index, (before, now) in enumerate(itertools.pairwise(counted)):
-                if before != now:
-                    total_changes[index] = total_percents[index] = None
+            total, total_changes, total_percents, left_out = _totals(
+                eur, flat, width, entities, own, kind, span
+            )
         blocks.append(
             Block(
                 kpi=kpi.code,
                 rate_type=kind,
                 entities=list(entities),
                 currencies=listed if kind is not None else [None] * len(entities),
-                values=[row[1:] for row in grid],
-                values_eur=shown,
+                values=grid(shown(flat)),
+                values_eur=grid(now),
                 rates=shown_rates[kind],
-                changes=[c for c, _ in change_rows],
-                change_percents=[p for _, p in change_rows],
+                changes=grid(changes),
+                change_percents=grid(percents),
                 ranks=[list(r) for r in zip(*rank_columns, strict=True)]
                 if rank_columns
                 else [[] for _ in entities],
-                provenances=[row[1:] for row in mark],
+                provenances=rows(mark),
                 total_eur=total,
                 total_changes=total_changes,
                 total_change_percents=total_percents,
@@ -220,18 +232,54 @@ def compare(
     for code, label, top, bottom, factor in RATIOS:
         if top not in eur_of or bottom not in eur_of:
             continue
+        quotients = map(divide, shown(eur_of[top]), shown(eur_of[bottom]))
         ratios.append(
             Ratio(
                 ratio=code,
                 label=label,
                 entities=list(entities),
-                values=[
-                    [
-                        None if n is None or not d else n / d * factor
-                        for n, d in zip(nums[1:], dens[1:], strict=True)
-                    ]
-                    for nums, dens in zip(eur_of[top], eur_of[bottom], strict=True)
-                ],
+                values=grid(list(map(multiply, quotients, repeat(factor)))),
             )
         )
     return Comparison(periods=list(periods), blocks=blocks, ratios=ratios)
+
+
+def _totals(
+    eur: list[Decimal],
+    figures: list[Decimal],
+    width: int,
+    entities: Sequence[str],
+    currencies: Sequence[str],
+    kind: str | None,
+    span: Sequence[str],
+) -> tuple[Row, Row, Row, list[list[str]]]:
+    """The network's total per period in EUR, its change and change %, and per period the
+    entities it leaves out and why."""
+    finite = list(map(Decimal.is_finite, eur))
+    missing: list[list[int]] = [[] for _ in span]
+    for at in compress(range(len(eur)), map(not_, finite)):
+        e, j = divmod(at, width)
+        missing[j].append(e)
+    sums: Row = []
+    for j in range(width):
+        present = list(compress(eur[j::width], finite[j::width]))
+        sums.append(sum(present, Decimal(0)) if present else None)
+    changes, percents = _changes(sums)
+    # A total only compares with one over the same entities.
+    for index, (then, now) in enumerate(itertools.pairwise(missing)):
+        if then != now:
+            changes[index] = percents[index] = None
+    left_out = [
+        [
+            _left_out(
+                entities[e],
+                currencies[e],
+                kind,
+                span[j],
+                None if figures[e * width + j].is_nan() else figures[e * width + j],
+            )
+            for e in missing[j]
+        ]
+        for j in range(1, width)
+    ]
+    return sums[1:], changes, percents, left_out

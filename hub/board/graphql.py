@@ -14,8 +14,8 @@ import strawberry
 
 import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
 from graphql import GraphQLError
-from hub.api.scalars import plain_text
 from hub.board import calc, service
+from hub.board.grid import Grid, Row
 from hub.board.service import ComparisonError
 from hub.context import Info
 from hub.registry.model import KpiKind, KpiUnit
@@ -31,7 +31,7 @@ StringMatrix = NewType("StringMatrix", list[list[str | None]])
 CENT = Decimal("0.01")
 
 
-def _cents(values: calc.Row | None) -> DecimalList:
+def _cents(values: Row | None) -> DecimalList:
     """To the cent, half-even, as the scalar's strings. `quantize` then `str` gives what
     `format(v, ".2f")` gives (never an exponent at two places) in a third less time."""
     quantize = Decimal.quantize
@@ -43,24 +43,12 @@ def _cents(values: calc.Row | None) -> DecimalList:
         return DecimalList([None if v is None else format(v, ".2f") for v in values or []])
 
 
-def _exact(values: calc.Row) -> DecimalList:
-    return DecimalList([None if v is None else plain_text(v) for v in values])
-
-
-def _cents_rows(rows: list[calc.Row]) -> DecimalMatrix:
-    return DecimalMatrix([_cents(row) for row in rows])
-
-
-def _exact_rows(rows: list[calc.Row]) -> DecimalMatrix:
-    return DecimalMatrix([_exact(row) for row in rows])
-
-
-def _rate_row(row: calc.Row, memo: dict[int, tuple[calc.Row, DecimalList]]) -> DecimalList:
-    """Every KPI of a rate type shares its rows of rates (calc.compare): each is formatted
-    once per answer, `memo` keyed by the row object, alive for the answer."""
-    found = memo.get(id(row))
+def _rates(grid: Grid, memo: dict[int, tuple[Grid, DecimalMatrix]]) -> DecimalMatrix:
+    """Every KPI of a rate type shares its grid of rates (calc.compare): each is formatted
+    once per answer, `memo` keyed by the grid object, alive for the answer."""
+    found = memo.get(id(grid))
     if found is None:
-        found = memo[id(row)] = (row, _exact(row))
+        found = memo[id(grid)] = (grid, DecimalMatrix(grid.exact()))
     return found[1]
 
 
@@ -162,18 +150,18 @@ class Comparison:
 
     @strawberry.field(description="The figures per KPI, as matrices: the shape for bulk reads.")
     def blocks(self) -> list[KpiBlock]:
-        memo: dict[int, tuple[calc.Row, DecimalList]] = {}
+        memo: dict[int, tuple[Grid, DecimalMatrix]] = {}
         return [
             KpiBlock(
                 kpi=b.kpi,
                 rate_type=b.rate_type,
                 entities=StringList(list(b.entities)),
                 currencies=StringList(b.currencies),
-                values=_exact_rows(b.values),
-                values_eur=_cents_rows(b.values_eur),
-                rates=DecimalMatrix([_rate_row(row, memo) for row in b.rates]),
-                changes=_cents_rows(b.changes),
-                change_percents=_cents_rows(b.change_percents),
+                values=DecimalMatrix(b.values.exact()),
+                values_eur=DecimalMatrix(b.values_eur.cents()),
+                rates=_rates(b.rates, memo),
+                changes=DecimalMatrix(b.changes.cents()),
+                change_percents=DecimalMatrix(b.change_percents.cents()),
                 ranks=IntMatrix(b.ranks),
                 provenances=StringMatrix(b.provenances),
                 total_eur=None if b.total_eur is None else _cents(b.total_eur),
@@ -193,31 +181,40 @@ class Comparison:
                 ratio=r.ratio,
                 label=r.label,
                 entities=StringList(list(r.entities)),
-                values=_cents_rows(r.values),
+                values=DecimalMatrix(r.values.cents()),
             )
             for r in self.result.ratios
         ]
 
     @strawberry.field(description="The same figures per entity and KPI.")
     def series(self) -> list[KpiSeries]:
-        memo: dict[int, tuple[calc.Row, DecimalList]] = {}
-        return [
-            KpiSeries(
-                entity=entity,
-                kpi=b.kpi,
-                currency=b.currencies[i],
-                values=_exact(b.values[i]),
-                values_eur=_cents(b.values_eur[i]),
-                rates=_rate_row(b.rates[i], memo),
-                rate_types=StringList([b.rate_type] * len(self.periods)),
-                changes=_cents(b.changes[i]),
-                change_percents=_cents(b.change_percents[i]),
-                ranks=IntList(b.ranks[i]),
-                provenances=StringList(b.provenances[i]),
+        memo: dict[int, tuple[Grid, DecimalMatrix]] = {}
+        found: list[KpiSeries] = []
+        for b in self.result.blocks:
+            values, rates = b.values.exact(), _rates(b.rates, memo)
+            eur, changes, percents = (
+                b.values_eur.cents(),
+                b.changes.cents(),
+                b.change_percents.cents(),
             )
-            for b in self.result.blocks
-            for i, entity in enumerate(b.entities)
-        ]
+            rate_types = [b.rate_type] * len(self.periods)
+            found.extend(
+                KpiSeries(
+                    entity=entity,
+                    kpi=b.kpi,
+                    currency=b.currencies[i],
+                    values=DecimalList(values[i]),
+                    values_eur=DecimalList(eur[i]),
+                    rates=DecimalList(rates[i]),
+                    rate_types=StringList(list(rate_types)),
+                    changes=DecimalList(changes[i]),
+                    change_percents=DecimalList(percents[i]),
+                    ranks=IntList(b.ranks[i]),
+                    provenances=StringList(b.provenances[i]),
+                )
+                for i, entity in enumerate(b.entities)
+            )
+        return found
 
     @strawberry.field(description="Network totals of the KPIs that add up.")
     def totals(self) -> list[KpiTotal]:
@@ -235,11 +232,14 @@ class Comparison:
 
     @strawberry.field
     def ratios(self) -> list[RatioSeries]:
-        return [
-            RatioSeries(entity=entity, ratio=r.ratio, label=r.label, values=_cents(r.values[i]))
-            for r in self.result.ratios
-            for i, entity in enumerate(r.entities)
-        ]
+        found: list[RatioSeries] = []
+        for r in self.result.ratios:
+            values = r.values.cents()
+            found.extend(
+                RatioSeries(entity=entity, ratio=r.ratio, label=r.label, values=DecimalList(row))
+                for entity, row in zip(r.entities, values, strict=True)
+            )
+        return found
 
 
 @strawberry.type

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from hub.board.calc import HUNDRED, RATIOS, SUMMABLE, Block, Comparison, Ratio, rate_type
+from hub.board.grid import Grid
 from hub.registry.model import KpiDefinition
 
 # (entity, period, KPI, amount, currency, provenance)
@@ -25,7 +26,7 @@ def _changes(row: Row) -> tuple[Row, Row]:
         for before, now in itertools.pairwise(row)
     ]
     percents: Row = [
-        None if change is None or not before else change / abs(before) * HUNDRED
+        None if change is None or not before else change * HUNDRED / abs(before)
         for change, before in zip(changes, row, strict=False)
     ]
     return changes, percents
@@ -133,11 +134,11 @@ def compare(
                 rate_type=kind,
                 entities=list(entities),
                 currencies=[currencies[e] if kind is not None else None for e in entities],
-                values=[row[1:] for row in grid],
-                values_eur=shown,
-                rates=[row[1:] for row in rows],
-                changes=[c for c, _ in change_rows],
-                change_percents=[p for _, p in change_rows],
+                values=Grid.of_rows([row[1:] for row in grid], width - 1),
+                values_eur=Grid.of_rows(shown, width - 1),
+                rates=Grid.of_rows([row[1:] for row in rows], width - 1),
+                changes=Grid.of_rows([c for c, _ in change_rows], width - 1),
+                change_percents=Grid.of_rows([p for _, p in change_rows], width - 1),
                 ranks=[list(r) for r in zip(*rank_columns, strict=True)]
                 if rank_columns
                 else [[] for _ in entities],
@@ -157,13 +158,16 @@ def compare(
                 ratio=code,
                 label=label,
                 entities=list(entities),
-                values=[
+                values=Grid.of_rows(
                     [
-                        None if n is None or not d else n / d * factor
-                        for n, d in zip(nums[1:], dens[1:], strict=True)
-                    ]
-                    for nums, dens in zip(eur_of[top], eur_of[bottom], strict=True)
-                ],
+                        [
+                            None if n is None or not d else n / d * factor
+                            for n, d in zip(nums[1:], dens[1:], strict=True)
+                        ]
+                        for nums, dens in zip(eur_of[top], eur_of[bottom], strict=True)
+                    ],
+                    width - 1,
+                ),
             )
         )
     return Comparison(periods=list(periods), blocks=blocks, ratios=ratios)

@@ -77,8 +77,10 @@ def test_the_fast_comparison_equals_the_straightforward_one(network: Network) ->
     found = calc.compare(span[1:], span[0], entities, currencies, kpis, cells, rate_table, "EUR")
     assert found == expected
     for block in found.blocks:
-        for row in block.values_eur + block.changes + block.change_percents:
-            assert _cents(row) == [None if v is None else format(v, ".2f") for v in row]
+        for grid in (block.values_eur, block.changes, block.change_percents):
+            assert grid.cents() == [
+                [None if v is None else format(v, ".2f") for v in row] for row in grid.rows()
+            ]
 
 
 @given(
