@@ -20,6 +20,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from itertools import repeat
+from types import CoroutineType, GeneratorType
 from typing import Any
 
 from graphql.execution.collect_fields import FieldDetailsList
@@ -99,6 +101,10 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
         # one identity test instead of three.
         definition = object_type.extensions.get("strawberry-definition")
         own_class = getattr(definition, "origin", None)
+        if is_type_of is None and own_class is not None:
+            by_columns = _by_columns(columns, type_name, own_class, items)
+            if by_columns is not None:
+                return by_columns
         completed: list[Any] = []
         slow: list[int] = []
         for index, item in enumerate(items):
@@ -230,6 +236,63 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
                 return None
             columns.append((response_key, _reader(field, resolve), leaf, non_null))
         return columns
+
+
+def _by_columns(
+    columns: list[_Column], type_name: str, own_class: type, items: Sequence[Any]
+) -> list[dict[str, Any]] | None:
+    """Every item of the type's own class and every value plain: each field read from all the
+    items by one C-level `map`, checked by the set of its values' types, coerced by another
+    `map`, and the rows zipped into dicts; None (the loop item by item decides) at the first
+    doubt: an item of another class, a null where none may be, a value that is not plain
+    (an enum member is), one the scalar refuses."""
+    if not items or set(map(type, items)) != {own_class}:
+        return None
+    keys: list[str] = []
+    values: list[list[Any]] = []
+    for key, read, leaf, non_null in columns:
+        keys.append(key)
+        if read is None or leaf is None:
+            values.append([type_name] * len(items))
+            continue
+        found = list(map(read, items))
+        kinds = set(map(type, found))
+        nulls = _NONE in kinds
+        if nulls:
+            if non_null:
+                return None
+            kinds.discard(_NONE)
+        if not kinds <= _PLAIN and not all(_plain_kind(kind) for kind in kinds):
+            return None
+        if kinds == _TEXT and leaf is GraphQLString:
+            values.append(found)  # GraphQLString's coercion of a str is the str
+            continue
+        coerce = leaf.coerce_output_value
+        present = [v for v in found if v is not None] if nulls else found
+        try:
+            coerced = list(map(coerce, present))
+        except Exception:  # a refused value: graphql-core reports it, item by item
+            return None
+        if None in coerced:  # refused without raising (Undefined == None too)
+            return None
+        if present is not found:
+            given = iter(coerced)
+            coerced = [None if v is None else next(given) for v in found]
+        values.append(coerced)
+    return list(map(dict, map(zip, repeat(keys), zip(*values, strict=True))))
+
+
+_NONE = type(None)
+_TEXT = frozenset({str})
+
+
+def _plain_kind(kind: type) -> bool:
+    """Values of this type are neither exceptions nor awaitables (an enum member, say)."""
+    awaitable = hasattr(kind, "__await__") or kind in (GeneratorType, CoroutineType)
+    return not issubclass(kind, BaseException) and not awaitable and kind is not _UNDEFINED
+
+
+_UNDEFINED = type(Undefined)
 
 
 def _reader(field: GraphQLField, resolve: Callable[..., Any]) -> Callable[[Any], Any]:

@@ -12,6 +12,7 @@ import pytest
 import strawberry
 
 from graphql import ExecutionResult
+from hub.api import execution
 from hub.api.execution import FastListExecutor
 from hub.assembly.context import make_loaders
 from hub.assembly.schema import build_schema
@@ -148,6 +149,29 @@ class Query:
         return found
 
     @strawberry.field
+    def own_rows(self) -> list[Row | None]:
+        """Items of the type's own class: the path that completes a field at a time."""
+        return [
+            Row(name="a", note=None, colour=Colour.RED, lucky=1),
+            Row(name="b", note="n", colour=Colour.BLUE, lucky=2),
+        ]
+
+    @strawberry.field
+    def own_odd_rows(self, odd: str) -> list[Row | None]:
+        """Own-class items with one odd value each: a null where none may be, a value the
+        enum or the scalar refuses, a number where text is expected."""
+        rows = [Row(name="a", note=None, colour=Colour.RED, lucky=1)]
+        oddity: dict[str, Any] = {
+            "null name": {"name": None},
+            "colour": {"colour": "not a colour"},
+            "thirteen": {"lucky": 13},
+            "number note": {"note": 5},
+        }
+        fields = {"name": "b", "note": "n", "colour": Colour.BLUE, "lucky": 2} | oddity[odd]
+        rows.append(Row(**fields))
+        return list(rows)
+
+    @strawberry.field
     async def async_rows(self) -> list[Row | None]:
         found: list[Any] = [Plain("a", None, Colour.RED, 1), Plain("b", None, Colour.RED, 13)]
         return found
@@ -173,3 +197,35 @@ async def test_nulls_and_refused_values_give_graphql_cores_errors(
     assert fast_lists  # the fast path was taken, and left the odd items to graphql-core
     if "name" in query or "lucky" in query or "colour" in query:
         assert answers[0][1], "this query was made to produce errors"
+
+
+@pytest.mark.parametrize(
+    ("query", "errors", "by_columns"),
+    [
+        ("{ ownRows { name note colour lucky __typename } }", 0, True),
+        ('{ ownOddRows(odd: "number note") { note } }', 0, True),  # "5", as graphql-core says
+        ('{ ownOddRows(odd: "null name") { name note } }', 1, False),
+        ('{ ownOddRows(odd: "colour") { name colour } }', 1, False),
+        ('{ ownOddRows(odd: "thirteen") { lucky name } }', 1, False),
+    ],
+)
+async def test_own_class_items_answer_as_graphql_core_does(
+    query: str, errors: int, by_columns: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Items of the type's own class go a field at a time (hub.api.execution._by_columns)
+    unless a value is odd; then item by item, with graphql-core's errors."""
+    taken: list[bool] = []
+    real = execution._by_columns
+
+    def watched(*args: Any) -> Any:
+        found = real(*args)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(execution, "_by_columns", watched)
+    fast = strawberry.Schema(query=Query, execution_context_class=FastListExecutor)
+    slow = strawberry.Schema(query=Query)
+    answers = [comparable(await schema.execute(query)) for schema in (fast, slow)]
+    assert answers[0] == answers[1]
+    assert len(answers[0][1]) == errors
+    assert taken == [by_columns]
