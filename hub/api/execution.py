@@ -18,11 +18,11 @@ a figure is decided in SQL, hub/reporting/visibility.py), so nothing is skipped 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import repeat
 from types import CoroutineType, GeneratorType
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.pyutils import AwaitableOrValue, Path
@@ -42,9 +42,54 @@ from graphql import (
     is_leaf_type,
 )
 
+T = TypeVar("T")
+
 # One selected field of the fast path: its response key, how to read it from the object and its
-# leaf type (None, None: `__typename`), whether it may not be null.
-_Column = tuple[str, Callable[[Any], Any] | None, GraphQLLeafType | None, bool]
+# leaf type (None, None: `__typename`), whether it may not be null, its Python name (None when
+# it is not read as an attribute).
+_Column = tuple[str, Callable[[Any], Any] | None, GraphQLLeafType | None, bool, str | None]
+
+
+class Rows(Sequence[T]):
+    """What a resolver returns for thousands of objects made from rows: the rows, and how each
+    attribute comes from them. The fast path reads the selected attributes as columns without
+    making the objects; anything else (graphql-core, a field with a resolver of its own) sees
+    the objects, made on first use."""
+
+    def __init__(
+        self,
+        rows: Sequence[Any],
+        make: Callable[[Any], T],
+        columns: Mapping[str, Callable[[Sequence[Any]], list[Any]]],
+    ) -> None:
+        self.rows = rows
+        self._make = make
+        self._columns = columns
+        self._objects: list[T] | None = None
+
+    def column(self, name: str) -> list[Any] | None:
+        """The attribute `name` of every object, or None if it is not a column of the rows."""
+        read = self._columns.get(name)
+        return None if read is None else read(self.rows)
+
+    def objects(self) -> list[T]:
+        if self._objects is None:
+            self._objects = list(map(self._make, self.rows))
+        return self._objects
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self.objects()[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.objects())
+
 
 # What an attribute holds that cannot be an awaitable or an exception: most values, checked by
 # one set look-up instead of graphql-core's awaitable test.
@@ -75,6 +120,14 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> AwaitableOrValue[list[Any]]:
         item_type = return_type.of_type
         object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if isinstance(result, Rows):
+            if isinstance(object_type, GraphQLObjectType):
+                columns = self._plan(object_type, field_details_list, path)
+                if columns is not None:
+                    found = _by_columns(columns, object_type.name, result.column, len(result))
+                    if found is not None:
+                        return found
+            result = result.objects()
         if isinstance(result, list | tuple) and isinstance(object_type, GraphQLObjectType):
             columns = self._plan(object_type, field_details_list, path)
             if columns is not None:
@@ -101,8 +154,8 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
         # one identity test instead of three.
         definition = object_type.extensions.get("strawberry-definition")
         own_class = getattr(definition, "origin", None)
-        if is_type_of is None and own_class is not None:
-            by_columns = _by_columns(columns, type_name, own_class, items)
+        if is_type_of is None and items and set(map(type, items)) == {own_class}:
+            by_columns = _by_columns(columns, type_name, _attributes(columns, items), len(items))
             if by_columns is not None:
                 return by_columns
         completed: list[Any] = []
@@ -118,7 +171,7 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
                     if known is not True:  # False, or an awaitable: graphql-core's way
                         raise _Slow
                 row: dict[str, Any] = {}
-                for key, read, leaf, non_null in columns:
+                for key, read, leaf, non_null, _name in columns:
                     if read is None or leaf is None:
                         row[key] = type_name
                         continue
@@ -222,7 +275,7 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
             node = details[0].node
             name = node.name.value
             if name == "__typename":
-                columns.append((response_key, None, None, True))
+                columns.append((response_key, None, None, True, None))
                 continue
             field = object_type.fields.get(name)
             if field is None or field.args or node.arguments:
@@ -234,28 +287,43 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
             leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
             if not is_leaf_type(leaf):
                 return None
-            columns.append((response_key, _reader(field, resolve), leaf, non_null))
+            read, python_name = _reader(field, resolve)
+            columns.append((response_key, read, leaf, non_null, python_name))
         return columns
 
 
+def _attributes(columns: list[_Column], items: Sequence[Any]) -> Callable[[str], list[Any] | None]:
+    """Each column of `items` (objects of the type's own class) by its Python name."""
+    readers = {name: read for _key, read, _leaf, _non_null, name in columns if name and read}
+
+    def column(name: str) -> list[Any] | None:
+        read = readers.get(name)
+        return None if read is None else list(map(read, items))
+
+    return column
+
+
 def _by_columns(
-    columns: list[_Column], type_name: str, own_class: type, items: Sequence[Any]
+    columns: list[_Column],
+    type_name: str,
+    column: Callable[[str], list[Any] | None],
+    count: int,
 ) -> list[dict[str, Any]] | None:
-    """Every item of the type's own class and every value plain: each field read from all the
-    items by one C-level `map`, checked by the set of its values' types, coerced by another
-    `map`, and the rows zipped into dicts; None (the loop item by item decides) at the first
-    doubt: an item of another class, a null where none may be, a value that is not plain
-    (an enum member is), one the scalar refuses."""
-    if not items or set(map(type, items)) != {own_class}:
-        return None
+    """Each selected field of all the items at once: read as one column (one C-level `map` over
+    the objects, or straight from a resolver's `Rows`), checked by the set of its values'
+    types, coerced by another `map`, and the rows zipped into dicts. None (the loop item by
+    item decides) at the first doubt: a field that is not a column, a null where none may be,
+    a value that is not plain (an enum member is), one the scalar refuses."""
     keys: list[str] = []
     values: list[list[Any]] = []
-    for key, read, leaf, non_null in columns:
+    for key, _read, leaf, non_null, name in columns:
         keys.append(key)
-        if read is None or leaf is None:
-            values.append([type_name] * len(items))
+        if leaf is None:
+            values.append([type_name] * count)
             continue
-        found = list(map(read, items))
+        found = None if name is None else column(name)
+        if found is None:
+            return None
         kinds = set(map(type, found))
         nulls = _NONE in kinds
         if nulls:
@@ -295,10 +363,12 @@ def _plain_kind(kind: type) -> bool:
 _UNDEFINED = type(Undefined)
 
 
-def _reader(field: GraphQLField, resolve: Callable[..., Any]) -> Callable[[Any], Any]:
+def _reader(
+    field: GraphQLField, resolve: Callable[..., Any]
+) -> tuple[Callable[[Any], Any], str | None]:
     """How the default resolver reads the field: Strawberry's default is `getattr` by the
     field's Python name, done here by `operator.attrgetter` without the resolver's calls."""
     definition = field.extensions.get("strawberry-definition")
     if isinstance(definition, StrawberryField) and definition.default_resolver is getattr:
-        return operator.attrgetter(definition.python_name)
-    return lambda item: resolve(item, None)
+        return operator.attrgetter(definition.python_name), definition.python_name
+    return (lambda item: resolve(item, None)), None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 import strawberry
@@ -138,7 +139,7 @@ class Entity:
         period: list[str] | None = None,
         kpi: list[str] | None = None,
         version: int | None = None,
-    ) -> list[KpiValueType]:
+    ) -> Sequence[KpiValueType]:
         registry = info.context.hub.registry
         kpi_filter = check_filter(registry, period, kpi)._replace(version=version)
         if not allows(info.context.caller, Action.READ_FIGURES, self.code):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Annotated
+from operator import itemgetter
+from typing import Annotated, Any
 
 import asyncpg
 import strawberry
@@ -12,6 +14,7 @@ import strawberry
 import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
 from hub.api.convert import from_model
 from hub.api.errors import bad_input
+from hub.api.execution import Rows
 from hub.auth.policy import Action, Principal, authorize
 from hub.context import Info
 from hub.imports.graphql import SourceFileType
@@ -93,6 +96,24 @@ class FindingType:
         )
 
 
+# Where `repository.kpi_value_rows` has each plain field of a KpiValue.
+_KPI_VALUE_COLUMNS = {
+    "entity": 0,
+    "period": 1,
+    "version": 2,
+    "submission_id": 3,
+    "kpi": 4,
+    "amount": 5,
+    "currency": 6,
+    "note": 8,
+}
+Column = Callable[[Sequence[Any]], list[Any]]
+
+
+def _column(position: int) -> Column:
+    return lambda rows: list(map(itemgetter(position), rows))
+
+
 @strawberry.type(name="KpiValue", description="One reported KPI figure of one version.")
 class KpiValueType:
     entity: str
@@ -111,13 +132,16 @@ class KpiValueType:
         return SubmissionType.of(await info.context.loaders.submissions.load(self.submission_id))
 
     @classmethod
-    def of_rows(cls, rows: list[asyncpg.Record], registry: Registry) -> list[KpiValueType]:
-        """From `repository.kpi_value_rows`, thousands at a time: one object per value. The
-        amount stays as asyncpg decoded it (5000000 may be Decimal("5.00E+6")): the Decimal
-        scalar writes it without an exponent."""
+    def of_rows(cls, rows: Sequence[asyncpg.Record], registry: Registry) -> Rows[KpiValueType]:
+        """From `repository.kpi_value_rows`, thousands at a time. The fast path reads the
+        selected fields as columns of the rows; the objects are made only for what needs them
+        (`submission`, graphql-core's own completion). The amount stays as asyncpg decoded it
+        (5000000 may be Decimal("5.00E+6")): the Decimal scalar writes it without an exponent."""
         units = {code: kpi.unit for code, kpi in registry.kpis.items()}
-        return [
-            cls(
+
+        def make(row: asyncpg.Record) -> KpiValueType:
+            entity, period, number, submission_id, kpi, amount, currency, provenance, note, _ = row
+            return cls(
                 entity=entity,
                 period=period,
                 kpi=kpi,
@@ -129,19 +153,19 @@ class KpiValueType:
                 version=number,
                 submission_id=submission_id,
             )
-            for (
-                entity,
-                period,
-                number,
-                submission_id,
-                kpi,
-                amount,
-                currency,
-                provenance,
-                note,
-                _,
-            ) in rows
-        ]
+
+        def mapped(position: int, by: Callable[[Any], Any]) -> Column:
+            return lambda rows: list(map(by, map(itemgetter(position), rows)))
+
+        return Rows(
+            rows,
+            make,
+            {
+                **{name: _column(position) for name, position in _KPI_VALUE_COLUMNS.items()},
+                "unit": mapped(4, units.get),
+                "provenance": mapped(7, PROVENANCES.__getitem__),
+            },
+        )
 
     @classmethod
     def of(cls, value: KpiValue, registry: Registry) -> KpiValueType:
@@ -412,14 +436,14 @@ class ReportingQuery:
         period: list[str] | None = None,
         kpi: list[str] | None = None,
         version: int | None = None,
-    ) -> list[KpiValueType]:
+    ) -> Sequence[KpiValueType]:
         registry = info.context.hub.registry
         kpi_filter = check_filter(registry, period, kpi)._replace(version=version)
         entities = entities_to_read(registry, info.context.caller, entity)
         batches = await info.context.loaders.kpi_values.load_many(
             [KpiValueKey(code, kpi_filter) for code in entities]
         )
-        return [value for batch in batches for value in KpiValueType.of_rows(batch, registry)]
+        return KpiValueType.of_rows([row for batch in batches for row in batch], registry)
 
     @strawberry.field(description="The versions the caller may read, oldest first.")
     async def submissions(

@@ -53,15 +53,28 @@ def comparable(result: ExecutionResult | strawberry.types.ExecutionResult) -> An
 
 @pytest.fixture
 def fast_lists(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The length of each list the fast path completed (it still does the work)."""
+    """The length of each list the fast path completed (it still does the work): a field at a
+    time (`_by_columns`, from a resolver's `Rows` or from objects), or item by item."""
     lengths: list[int] = []
-    real = FastListExecutor._complete_fast
+    by_columns, complete_fast = execution._by_columns, FastListExecutor._complete_fast
 
-    def counted(self: FastListExecutor, *args: Any) -> Any:
+    def columns(*args: Any) -> Any:
+        found = by_columns(*args)
+        if found is not None:
+            lengths.append(len(found))
+        return found
+
+    def items(self: FastListExecutor, *args: Any) -> Any:
+        at = len(lengths)
         lengths.append(len(args[-1]))
-        return real(self, *args)
+        try:
+            return complete_fast(self, *args)  # may raise: a null where none may be
+        finally:
+            if len(lengths) > at + 1:  # already counted, a field at a time
+                del lengths[at]
 
-    monkeypatch.setattr(FastListExecutor, "_complete_fast", counted)
+    monkeypatch.setattr(execution, "_by_columns", columns)
+    monkeypatch.setattr(FastListExecutor, "_complete_fast", items)
     return lengths
 
 
@@ -229,3 +242,40 @@ async def test_own_class_items_answer_as_graphql_core_does(
     assert answers[0] == answers[1]
     assert len(answers[0][1]) == errors
     assert taken == [by_columns]
+
+
+async def test_kpi_values_are_read_as_columns_of_their_rows(
+    demo: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain fields come straight from the rows (`Rows`); a field with a resolver of its own
+    (`submission`) makes the objects, and both answer as graphql-core does."""
+    made: list[int] = []
+    real = execution.Rows.objects
+
+    def objects(self: execution.Rows[Any]) -> list[Any]:
+        made.append(len(self))
+        return real(self)
+
+    monkeypatch.setattr(execution.Rows, "objects", objects)
+    async with demo.db.transaction() as connection:
+        token = await upsert_user(connection, "finance", Role.FINANCE, None)
+        principal = await principal_for_token(connection, token)
+    fast, slow = build_schema(), build_schema(fast_lists=False)
+
+    async def both(query: str) -> list[Any]:
+        answers = []
+        for schema in (fast, slow):
+            context = HubContext(
+                hub=demo, principal=principal, loaders=make_loaders(demo, principal)
+            )
+            answers.append(comparable(await schema.execute(query, context_value=context)))
+        return answers
+
+    plain = await both(f"{{ kpiValues {{ {KPI_FIELDS} }} }}")
+    assert plain[0] == plain[1]
+    assert len(plain[0][0]["kpiValues"]) > 10
+    assert made == [len(plain[0][0]["kpiValues"])]  # only by graphql-core, without the fast path
+    made.clear()
+    nested = await both('{ kpiValues(kpi: ["turnover"]) { amount submission { version } } }')
+    assert nested[0] == nested[1]
+    assert made == [len(nested[0][0]["kpiValues"])] * 2
