@@ -40,7 +40,7 @@ RATES = {
 
 def cells() -> list[calc.Cell]:
     return [
-        (k, e, column, Decimal((e * 7 + column * 13 + k * 31) % 1000 * 1000 + 500), "reported")
+        (k, e, column, f"{(e * 7 + column * 13 + k * 31) % 1000 * 1000 + 500}", "reported")
         for k in range(len(KPIS))
         for e in range(len(ENTITIES))
         for column in range(len(SPAN))
@@ -56,7 +56,7 @@ def timed(work: Callable[[], object]) -> float:
 def main(runs: int) -> None:
     placed = cells()
     figures = [
-        (ENTITIES[e], SPAN[c], KPIS[k].code, amount, None, provenance)
+        (ENTITIES[e], SPAN[c], KPIS[k].code, Decimal(amount), None, provenance)
         for k, e, c, amount, provenance in placed
     ]
     periods, previous = SPAN[1:], SPAN[0]

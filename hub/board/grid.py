@@ -43,11 +43,15 @@ def _plain(text: str) -> str:
 class Grid:
     """`width` columns per row; `flat` holds the rows one after the other."""
 
-    __slots__ = ("flat", "width")
+    __slots__ = ("flat", "texts", "width")
 
-    def __init__(self, flat: list[Decimal], width: int) -> None:
+    def __init__(
+        self, flat: list[Decimal], width: int, texts: list[str | None] | None = None
+    ) -> None:
+        """`texts`: each value's exact text when it is known already (as PostgreSQL wrote it)."""
         self.flat = flat
         self.width = width
+        self.texts = texts
 
     @classmethod
     def of_rows(cls, rows: Sequence[Sequence[Decimal | None]], width: int) -> Grid:
@@ -83,7 +87,7 @@ class Grid:
 
     def exact(self) -> list[TextRow]:
         """Each value exactly as it is, without an exponent; None for none."""
-        return _split(exact(self.flat), self.width)
+        return _split(exact(self.flat) if self.texts is None else self.texts, self.width)
 
 
 def cents(values: Iterable[Decimal]) -> list[str | None]:

@@ -675,9 +675,11 @@ async def figures_for_comparison(
 ) -> list[asyncpg.Record]:
     """(KPI index, entity index, period index, amount, provenance) of the versions the caller
     sees, indices into the lists given: the lean read behind the board's comparison, thousands
-    of values at a time, placed in its grid without a look-up per value."""
+    of values at a time, placed in its grid without a look-up per value. The amount comes as
+    PostgreSQL's text of the numeric (exact, no exponent): cheaper to decode than the numeric,
+    and what the answer shows."""
     query = f"""
-        select k.i - 1, e.i - 1, p.i - 1, v.amount, v.provenance
+        select k.i - 1, e.i - 1, p.i - 1, v.amount::text, v.provenance
         from report r
         join submission s
           on (s.entity_code, s.period, s.dataset) = (r.entity_code, r.period, r.dataset)
