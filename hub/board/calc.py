@@ -194,6 +194,7 @@ def compare(
         ]
     shown_rates = {kind: grid(shown(flat)) for kind, flat in rate_flats.items()}
     divide, subtract, multiply = ARITHMETIC.divide, ARITHMETIC.subtract, ARITHMETIC.multiply
+    absolute = ARITHMETIC.abs
     eur_of: dict[str, list[Decimal]] = {}
     blocks = []
     for kpi, flat, mark, text in zip(kpis, figures, marks, texts, strict=True):
@@ -214,7 +215,7 @@ def compare(
         now, then = shown(eur), before(eur)
         changes = list(map(subtract, now, then))
         # x / 0 is an infinity and 0 / 0 NaN in this context: no change % from nothing
-        percents = list(map(divide, map(multiply, changes, repeat(HUNDRED)), map(abs, then)))
+        percents = list(map(divide, map(multiply, changes, repeat(HUNDRED)), map(absolute, then)))
         rank_columns = [_ranks(now[j :: width - 1]) for j in range(width - 1)] if now else []
         total = total_changes = total_percents = left_out = None
         if kpi.unit in SUMMABLE:
