@@ -121,7 +121,7 @@ class FastListExecutor(StrawberryGraphQLCoreExecutionContext):
         item_type = return_type.of_type
         object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
         if isinstance(result, Rows):
-            if isinstance(object_type, GraphQLObjectType):
+            if isinstance(object_type, GraphQLObjectType) and object_type.is_type_of is None:
                 columns = self._plan(object_type, field_details_list, path)
                 if columns is not None:
                     found = _by_columns(columns, object_type.name, result.column, len(result))
@@ -347,6 +347,8 @@ def _by_columns(
             given = iter(coerced)
             coerced = [None if v is None else next(given) for v in found]
         values.append(coerced)
+    if not values:  # every field skipped: an empty object per item
+        return [{} for _ in range(count)]
     return list(map(dict, map(zip, repeat(keys), zip(*values, strict=True))))
 
 

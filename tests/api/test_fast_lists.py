@@ -39,6 +39,7 @@ QUERIES: list[tuple[str, dict[str, Any]]] = [
         {"all": False},
     ),
     ('{ kpiValues(kpi: ["turnover"]) { amount submission { version entity } } }', {}),
+    ("query Q($all: Boolean!) { kpiValues { kpi @skip(if: $all) } }", {"all": True}),
     ('{ entities { code kpiValues(period: ["2024"]) { kpi amount unit } } }', {}),
     ('{ kpiValues(period: ["20x4"]) { amount } }', {}),
     ('{ kpiValues(kpi: ["nonsense"]) { amount } }', {}),
