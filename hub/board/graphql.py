@@ -7,7 +7,6 @@ entity and KPI, convenient for small views such as the dashboard's table.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import NewType
 
 import strawberry
@@ -15,7 +14,7 @@ import strawberry
 import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
 from graphql import GraphQLError
 from hub.board import calc, service
-from hub.board.grid import Grid, Row
+from hub.board.grid import NAN, Grid, Row, cents
 from hub.board.service import ComparisonError
 from hub.context import Info
 from hub.registry.model import KpiKind, KpiUnit
@@ -28,19 +27,9 @@ StringList = NewType("StringList", list[str | None])
 StringMatrix = NewType("StringMatrix", list[list[str | None]])
 
 
-CENT = Decimal("0.01")
-
-
 def _cents(values: Row | None) -> DecimalList:
-    """To the cent, half-even, as the scalar's strings. `quantize` then `str` gives what
-    `format(v, ".2f")` gives (never an exponent at two places) in a third less time."""
-    quantize = Decimal.quantize
-    try:
-        return DecimalList(
-            [None if v is None else str(quantize(v, CENT, ROUND_HALF_EVEN)) for v in values or []]
-        )
-    except InvalidOperation:  # 28 digits or more: beyond quantize's precision
-        return DecimalList([None if v is None else format(v, ".2f") for v in values or []])
+    """A row of totals to the cent: the grids' own formatting (hub.board.grid.cents)."""
+    return DecimalList(cents([NAN if v is None else v for v in values or []]))
 
 
 def _rates(grid: Grid, memo: dict[int, tuple[Grid, DecimalMatrix]]) -> DecimalMatrix:

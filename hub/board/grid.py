@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import repeat
 
+from hub.api.scalars import plain_text
+
 Row = list[Decimal | None]
 TextRow = list[str | None]
 
@@ -32,12 +34,6 @@ NOTHING: dict[str, None] = {"NaN": None, "-NaN": None, "Infinity": None, "-Infin
 
 def _split(flat: list[str | None], width: int) -> list[TextRow]:
     return [flat[start : start + width] for start in range(0, len(flat), width)] if width else []
-
-
-def _plain(text: str) -> str:
-    """`str` of a decimal writes an exponent for some (5.00E+6, 1E-7): the same number
-    without one."""
-    return format(Decimal(text), "f")
 
 
 class Grid:
@@ -96,9 +92,11 @@ def cents(values: Iterable[Decimal]) -> list[str | None]:
     return list(map(NOTHING.get, texts, texts))
 
 
-def exact(values: Iterable[Decimal]) -> list[str | None]:
+def exact(values: list[Decimal]) -> list[str | None]:
+    """Each value exactly, without an exponent (the Decimal scalar's `plain_text`)."""
     texts = list(map(str, values))
     found = list(map(NOTHING.get, texts, texts))
-    if "E" in "".join(texts):  # rare: one search over all of them
-        return [None if t is None else _plain(t) if "E" in t else t for t in found]
+    if "E" in "".join(texts):  # rare (5.00E+6, 1E-7): one search over all of them
+        pairs = zip(found, values, strict=True)
+        return [t if t is None or "E" not in t else plain_text(v) for t, v in pairs]
     return found
