@@ -16,8 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import repeat
 
-from hub.api.scalars import plain_text
-
 Row = list[Decimal | None]
 TextRow = list[str | None]
 
@@ -93,10 +91,11 @@ def cents(values: Iterable[Decimal]) -> list[str | None]:
 
 
 def exact(values: list[Decimal]) -> list[str | None]:
-    """Each value exactly, without an exponent (the Decimal scalar's `plain_text`)."""
+    """Each value exactly, without an exponent: `str`, and `format(v, "f")` where `str` writes
+    one, as the Decimal scalar does (hub.api.scalars.plain_text, out of this layer's reach)."""
     texts = list(map(str, values))
     found = list(map(NOTHING.get, texts, texts))
     if "E" in "".join(texts):  # rare (5.00E+6, 1E-7): one search over all of them
         pairs = zip(found, values, strict=True)
-        return [t if t is None or "E" not in t else plain_text(v) for t, v in pairs]
+        return [t if t is None or "E" not in t else format(v, "f") for t, v in pairs]
     return found
