@@ -2,23 +2,25 @@
 previous period, rank per KPI, network totals and ratios.
 
 Money KPIs are translated at the period's average rate when they are flows and at its
-closing rate when they are stocks; persons, FTE, counts and percentages stay as reported.
-The result is a block per KPI: one row per entity, one column per period.
+closing rate when they are stocks, each to the cent; persons, FTE, counts and percentages stay
+as reported. The rules of every step are hub.board.kernel's. The result is a block per KPI:
+one row per entity, one column per period.
 """
 
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from itertools import chain, compress, repeat
-from operator import not_, sub
+from itertools import chain, compress
+from operator import is_
 from typing import TypeVar
 
 import msgspec
 
-from hub.board.grid import ARITHMETIC, NAN, NOTHING, Grid, Row
+from hub.board import kernel
+from hub.board.grid import NOTHING, Grid, Row
+from hub.board.kernel import EXACT
 from hub.registry.model import KpiDefinition, KpiKind, KpiUnit
 
 T = TypeVar("T")
@@ -90,8 +92,9 @@ def rate_type(kpi: KpiDefinition) -> str | None:
 
 
 def _changes(row: Row) -> tuple[Row, Row]:
-    """Change and change % of each column against the one before (the first is the period
-    before the comparison, read only for this): for the totals, a row at a time."""
+    """Change (exact) and change % (to the cent, hub.board.kernel's rule) of each column against
+    the one before (the first is the period before the comparison, read only for this): for
+    the totals, a row at a time."""
     changes: Row = []
     percents: Row = []
     before = row[0]
@@ -100,34 +103,27 @@ def _changes(row: Row) -> tuple[Row, Row]:
             changes.append(None)
             percents.append(None)
         else:
-            change = now - before
+            change = EXACT.subtract(now, before)
             changes.append(change)
-            percents.append(change * HUNDRED / abs(before) if before else None)
+            percents.append(percent(change, before))
         before = now
     return changes, percents
 
 
+def percent(change: Decimal, before: Decimal) -> Decimal | None:
+    """change x 100 / |before| to the cent, as the kernel rounds it; None from zero."""
+    (found,) = kernel.python_quotients([str(change)], [str(abs(before))], "100")
+    return None if found is None else Decimal(found)
+
+
 def _left_out(
-    entity: str, currency: str, rate_kind: str | None, period: str, raw: Decimal | None
+    entity: str, currency: str, rate_kind: str | None, period: str, raw: str | None
 ) -> str:
     """Why a network total leaves an entity out: it reported no figure, or its figure has no
     rate to the group currency."""
     if raw is None:
         return f"{entity}: no figure"
     return f"{entity}: no {rate_kind} rate for {currency} in {period}"
-
-
-def _ranks(column: list[Decimal]) -> list[int | None]:
-    """Competition ranking, highest first: 1, 2, 2, 4; None where there is no figure."""
-    # 1 + how many are higher: by bisection in the sorted column (a dict of the values would
-    # hash each decimal, which costs three times the rest).
-    finite = list(map(Decimal.is_finite, column))
-    present = column if all(finite) else list(compress(column, finite))
-    ascending = sorted(present)
-    ranks = map(sub, repeat(len(ascending) + 1), map(bisect_right, repeat(ascending), present))
-    if present is column:
-        return list(ranks)
-    return [next(ranks) if ok else None for ok in finite]
 
 
 def compare(
@@ -145,9 +141,9 @@ def compare(
     `previous`.
     `rates`: (currency, rate type, period) -> units of currency per unit of group currency.
 
-    Thousands of values pass through here per request: each step is one `map` over a whole
-    grid (hub.board.grid), NaN standing for no figure (tests/board/test_calc_reference.py
-    checks it against the straightforward version, value by value)."""
+    Thousands of values pass through here per request: each KPI's block goes through
+    hub.board.kernel at once, which answers in text (tests/board/test_calc_reference.py checks
+    it against a straightforward version, value by value)."""
     span = [previous, *periods]
     width = len(span)
     size = len(entities) * width
@@ -157,18 +153,11 @@ def compare(
         """Every row without its first column (the period before the comparison)."""
         return list(chain.from_iterable(flat[start + 1 : start + width] for start in starts))
 
-    def before(flat: list[Decimal]) -> list[Decimal]:
-        """Every row without its last column: what each shown value changes from."""
-        return list(chain.from_iterable(flat[start : start + width - 1] for start in starts))
+    def rows(flat: list[T]) -> list[list[T]]:
+        return [flat[start + 1 : start + width] for start in starts]
 
     def known(texts: list[str]) -> list[str | None]:
         return list(map(NOTHING.get, texts, texts))
-
-    def grid(flat: list[Decimal]) -> Grid:
-        return Grid(flat, width - 1)
-
-    def rows(flat: list[T]) -> list[list[T]]:
-        return [flat[start + 1 : start + width] for start in starts]
 
     texts: list[list[str]] = [["NaN"] * size for _ in kpis]
     marks: list[list[str | None]] = [[None] * size for _ in kpis]
@@ -176,51 +165,33 @@ def compare(
         at = e * width + column
         texts[k][at] = amount
         marks[k][at] = provenance
-    # Decimal of a text is one C call, cheaper than asyncpg's decoding of a numeric; the text
-    # itself is the figure as the answer shows it.
-    figures = [list(map(Decimal, text)) for text in texts]
     own = [currencies[e] for e in entities]
     listed: list[str | None] = list(own)
-    converted = [c != group_currency for c in own]
-    one = Decimal(1)
-    rate_flats: dict[str | None, list[Decimal]] = {None: [NAN] * size}
+    rate_texts: dict[str, list[str]] = {}
     for rate_kind in ("average", "closing"):
-        rate_flats[rate_kind] = [
+        rate_texts[rate_kind] = [
             rate
-            for c, convert in zip(own, converted, strict=True)
+            for c in own
             for rate in (
-                [rates.get((c, rate_kind, p), NAN) for p in span] if convert else [one] * width
+                ["1"] * width
+                if c == group_currency
+                else [_rate_text(rates.get((c, rate_kind, p))) for p in span]
             )
         ]
-    shown_rates = {kind: grid(shown(flat)) for kind, flat in rate_flats.items()}
-    divide, subtract, multiply = ARITHMETIC.divide, ARITHMETIC.subtract, ARITHMETIC.multiply
-    absolute = ARITHMETIC.abs
-    eur_of: dict[str, list[Decimal]] = {}
+    shown_rates = {kind: Grid(known(shown(flat)), width - 1) for kind, flat in rate_texts.items()}
+    no_rates = Grid([None] * (size - len(entities)), width - 1)
+    eur_of: dict[str, list[str | None]] = {}
     blocks = []
-    for kpi, flat, mark, text in zip(kpis, figures, marks, texts, strict=True):
+    for kpi, text, mark in zip(kpis, texts, marks, strict=True):
         kind = rate_type(kpi)
-        if kind is None:
-            eur = flat
-        else:
-            rate_flat = rate_flats[kind]
-            eur = list(
-                chain.from_iterable(
-                    map(divide, flat[start : start + width], rate_flat[start : start + width])
-                    if convert
-                    else flat[start : start + width]  # already in the group currency
-                    for start, convert in zip(starts, converted, strict=True)
-                )
-            )
+        eur, eur_cents, changes, change_cents, percents, ranks, sums = kernel.block(
+            text, None if kind is None else rate_texts[kind], width
+        )
         eur_of[kpi.code] = eur
-        now, then = shown(eur), before(eur)
-        changes = list(map(subtract, now, then))
-        # x / 0 is an infinity and 0 / 0 NaN in this context: no change % from nothing
-        percents = list(map(divide, map(multiply, changes, repeat(HUNDRED)), map(absolute, then)))
-        rank_columns = [_ranks(now[j :: width - 1]) for j in range(width - 1)] if now else []
         total = total_changes = total_percents = left_out = None
         if kpi.unit in SUMMABLE:
             total, total_changes, total_percents, left_out = _totals(
-                eur, flat, width, entities, own, kind, span
+                eur, text, sums, width, entities, own, kind, span
             )
         blocks.append(
             Block(
@@ -228,14 +199,12 @@ def compare(
                 rate_type=kind,
                 entities=list(entities),
                 currencies=listed if kind is not None else [None] * len(entities),
-                values=Grid(shown(flat), width - 1, known(shown(text))),
-                values_eur=grid(now),
-                rates=shown_rates[kind],
-                changes=grid(changes),
-                change_percents=grid(percents),
-                ranks=[list(r) for r in zip(*rank_columns, strict=True)]
-                if rank_columns
-                else [[] for _ in entities],
+                values=Grid(known(shown(text)), width - 1),
+                values_eur=Grid(shown(eur), width - 1, eur_cents),
+                rates=no_rates if kind is None else shown_rates[kind],
+                changes=Grid(changes, width - 1, change_cents),
+                change_percents=Grid(percents, width - 1, percents),
+                ranks=_split(ranks, width - 1, len(entities)),
                 provenances=rows(mark),
                 total_eur=total,
                 total_changes=total_changes,
@@ -247,39 +216,48 @@ def compare(
     for code, label, top, bottom, factor in RATIOS:
         if top not in eur_of or bottom not in eur_of:
             continue
-        quotients = map(divide, shown(eur_of[top]), shown(eur_of[bottom]))
+        values = kernel.quotients(shown(eur_of[top]), shown(eur_of[bottom]), str(factor))
         ratios.append(
             Ratio(
                 ratio=code,
                 label=label,
                 entities=list(entities),
-                values=grid(list(map(multiply, quotients, repeat(factor)))),
+                values=Grid(values, width - 1, values),
             )
         )
     return Comparison(periods=list(periods), blocks=blocks, ratios=ratios)
 
 
+def _rate_text(rate: Decimal | None) -> str:
+    """A rate as the kernel reads it: its exact text, "NaN" for none."""
+    if rate is None:
+        return "NaN"
+    text = str(rate)
+    return format(rate, "f") if "E" in text else text
+
+
+def _split(flat: list[T], width: int, rows: int) -> list[list[T]]:
+    return [flat[start : start + width] for start in range(0, rows * width, width)]
+
+
 def _totals(
-    eur: list[Decimal],
-    figures: list[Decimal],
+    eur: list[str | None],
+    figures: list[str],
+    sums: list[str | None],
     width: int,
     entities: Sequence[str],
     currencies: Sequence[str],
     kind: str | None,
     span: Sequence[str],
 ) -> tuple[Row, Row, Row, list[list[str]]]:
-    """The network's total per period in EUR, its change and change %, and per period the
-    entities it leaves out and why."""
-    finite = list(map(Decimal.is_finite, eur))
+    """The network's total per period in EUR (the kernel's sums), its change and change %, and
+    per period the entities it leaves out and why."""
     missing: list[list[int]] = [[] for _ in span]
-    for at in compress(range(len(eur)), map(not_, finite)):
+    for at in compress(range(len(eur)), map(is_, eur, itertools.repeat(None))):
         e, j = divmod(at, width)
         missing[j].append(e)
-    sums: Row = []
-    for j in range(width):
-        present = list(compress(eur[j::width], finite[j::width]))
-        sums.append(sum(present, Decimal(0)) if present else None)
-    changes, percents = _changes(sums)
+    totals: Row = [None if t is None else Decimal(t) for t in sums]
+    changes, percents = _changes(totals)
     # A total only compares with one over the same entities.
     for index, (then, now) in enumerate(itertools.pairwise(missing)):
         if then != now:
@@ -291,10 +269,10 @@ def _totals(
                 currencies[e],
                 kind,
                 span[j],
-                None if figures[e * width + j].is_nan() else figures[e * width + j],
+                None if figures[e * width + j] == "NaN" else figures[e * width + j],
             )
             for e in missing[j]
         ]
         for j in range(1, width)
     ]
-    return sums[1:], changes, percents, left_out
+    return totals[1:], changes, percents, left_out

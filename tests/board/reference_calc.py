@@ -1,15 +1,19 @@
-"""The board's comparison arithmetic as it was first written, one value at a time: the oracle
-that tests/board/test_calc_reference.py holds the faster `hub.board.calc.compare` to (values in
-EUR at the right rate, change against the previous period, rank per KPI, network totals and
-ratios)."""
+"""The board's comparison arithmetic written plainly, one value at a time, in fractions: the
+oracle that tests/board/test_calc_reference.py holds the faster `hub.board.calc.compare` to
+(values in EUR at the right rate, change against the previous period, rank per KPI, network
+totals and ratios), under hub.board.kernel's rules: money in EUR to the cent, rounded once,
+every later step exact, change % and ratios rounded once to the cent, all half-even."""
 
 from __future__ import annotations
 
+import decimal
+import functools
 import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 
-from hub.board.calc import HUNDRED, RATIOS, SUMMABLE, Block, Comparison, Ratio, rate_type
+from hub.board.calc import RATIOS, SUMMABLE, Block, Comparison, Ratio, rate_type
 from hub.board.grid import Grid
 from hub.registry.model import KpiDefinition
 
@@ -18,15 +22,25 @@ Figure = tuple[str, str, str, Decimal, str | None, str]
 Row = list[Decimal | None]
 
 
+EXACT = decimal.Context(prec=100_000)
+
+
+def cents(value: Fraction) -> Decimal:
+    """To the cent, half-even (Python's `round` of a fraction is half-even)."""
+    return Decimal(round(value * 100)).scaleb(-2)
+
+
 def _changes(row: Row) -> tuple[Row, Row]:
-    """Change and change % of each column against the one before (the first is the period
-    before the comparison, read only for this)."""
+    """Change (exact) and change % (to the cent) of each column against the one before (the
+    first is the period before the comparison, read only for this)."""
     changes: Row = [
-        None if before is None or now is None else now - before
+        None if before is None or now is None else EXACT.subtract(now, before)
         for before, now in itertools.pairwise(row)
     ]
     percents: Row = [
-        None if change is None or not before else change * HUNDRED / abs(before)
+        None
+        if change is None or not before
+        else cents(Fraction(change) * 100 / abs(Fraction(before)))
         for change, before in zip(changes, row, strict=False)
     ]
     return changes, percents
@@ -96,10 +110,11 @@ def compare(
             eur = grid
         else:
             eur = [
-                g  # already in the group currency: no division
-                if currencies[e] == group_currency
-                else [None if a is None or r is None else a / r for a, r in zip(g, rr, strict=True)]
-                for e, g, rr in zip(entities, grid, rows, strict=True)
+                [
+                    None if a is None or not r else cents(Fraction(a) / Fraction(r))
+                    for a, r in zip(g, rr, strict=True)
+                ]
+                for g, rr in zip(grid, rows, strict=True)
             ]
         eur_of[kpi.code] = eur
         change_rows = [_changes(row) for row in eur]
@@ -120,7 +135,7 @@ def compare(
             counted: list[frozenset[int]] = []
             for column_values in zip(*eur, strict=True) if eur else []:
                 present = [v for v in column_values if v is not None]
-                sums.append(sum(present, Decimal(0)) if present else None)
+                sums.append(functools.reduce(EXACT.add, present, Decimal(0)) if present else None)
                 counted.append(frozenset(i for i, v in enumerate(column_values) if v is not None))
             total = sums[1:]
             total_changes, total_percents = _changes(sums)
@@ -161,7 +176,9 @@ def compare(
                 values=Grid.of_rows(
                     [
                         [
-                            None if n is None or not d else n / d * factor
+                            None
+                            if n is None or not d
+                            else cents(Fraction(n) * Fraction(factor) / Fraction(d))
                             for n, d in zip(nums[1:], dens[1:], strict=True)
                         ]
                         for nums, dens in zip(eur_of[top], eur_of[bottom], strict=True)

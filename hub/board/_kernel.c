@@ -1,0 +1,414 @@
+/* The board comparison's arithmetic over whole KPI blocks, in fixed point on 128-bit integers.
+
+   hub/board/kernel.py holds the same functions written with Python's decimal module: it is what
+   runs where this file could not be compiled, it takes over whenever this code meets a figure it
+   does not handle (an exponent, more than 36 digits, a result beyond 38 digits: the functions
+   then return None), and tests/board/test_kernel.py holds the two to the same text, value by
+   value. The rules themselves (money in the group currency to the cent, every other step exact,
+   half-even rounding to the cent) are documented in kernel.py.
+
+   Values are (mantissa, scale) pairs: "-12.50" is (-1250, 2). Every product and sum is checked
+   for overflow. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+#define MAX_DIGITS 36
+#define MAX_SCALE 18
+
+static i128 P10[39];
+
+typedef struct {
+    i128 m;
+    int scale;
+    int present;
+} Value;
+
+/* 1: a value; 0: "NaN" (no figure); -1: anything this code leaves to Python. */
+static int parse(PyObject *text, Value *out) {
+    out->present = 0;
+    if (!PyUnicode_Check(text)) return -1;
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(text, &n);
+    if (s == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    if (n == 3 && memcmp(s, "NaN", 3) == 0) return 0;
+    Py_ssize_t i = 0;
+    int negative = 0, digits = 0, scale = 0, point = 0, any = 0;
+    if (i < n && s[i] == '-') {
+        negative = 1;
+        i++;
+    }
+    i128 m = 0;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            if (digits || c != '0') digits++;
+            if (digits > MAX_DIGITS) return -1;
+            m = m * 10 + (c - '0');
+            any = 1;
+            if (point && ++scale > MAX_SCALE) return -1;
+        } else if (c == '.' && !point) {
+            point = 1;
+        } else {
+            return -1;
+        }
+    }
+    if (!any) return -1;
+    out->m = negative ? -m : m;
+    out->scale = scale;
+    out->present = 1;
+    return 1;
+}
+
+static int mul(i128 a, i128 b, i128 *r) { return !__builtin_mul_overflow(a, b, r); }
+
+/* `v` at scale `from` written at scale `to` >= from. */
+static int rescale(i128 v, int from, int to, i128 *r) { return mul(v, P10[to - from], r); }
+
+/* n / d rounded half-even; d != 0. */
+static int divide(i128 n, i128 d, i128 *q) {
+    if (d < 0) {
+        if (!mul(n, -1, &n)) return 0;
+        d = -d;
+    }
+    i128 quotient = n / d, rest = n % d;
+    if (rest != 0) {
+        u128 twice = (u128)(rest < 0 ? -rest : rest) * 2, whole = (u128)d; /* |rest| < d */
+        if (twice > whole || (twice == whole && (quotient & 1))) quotient += n < 0 ? -1 : 1;
+    }
+    *q = quotient;
+    return 1;
+}
+
+/* `v` at scale `from` to the cent (scale 2), half-even. */
+static int to_cents(i128 v, int from, i128 *r) {
+    if (from <= 2) return rescale(v, from, 2, r);
+    return divide(v, P10[from - 2], r);
+}
+
+static PyObject *text(i128 v, int scale) {
+    char buffer[64];
+    char *end = buffer + sizeof buffer, *p = end;
+    u128 u = v < 0 ? -(u128)v : (u128)v;
+    int k = 0;
+    for (; u > UINT64_MAX; k++) { /* beyond 64 bits: the slow division, rarely */
+        *--p = (char)('0' + (int)(u % 10));
+        u /= 10;
+        if (k + 1 == scale) *--p = '.';
+    }
+    uint64_t w = (uint64_t)u;
+    for (; k < scale; k++) {
+        *--p = (char)('0' + (int)(w % 10));
+        w /= 10;
+        if (k + 1 == scale) *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + (int)(w % 10));
+        w /= 10;
+    } while (w);
+    if (v < 0) *--p = '-';
+    Py_ssize_t length = end - p;
+    PyObject *s = PyUnicode_New(length, 127);
+    if (s != NULL) memcpy(PyUnicode_DATA(s), p, (size_t)length);
+    return s;
+}
+
+/* Fast decimal-to-text for the common case: a 64-bit mantissa at scale 2. */
+static PyObject *cents_text(i128 v) { return text(v, 2); }
+
+static int compare_values(const void *a, const void *b) {
+    i128 x = *(const i128 *)a, y = *(const i128 *)b;
+    return (x > y) - (x < y);
+}
+
+/* A list of `n` Nones, to be filled. */
+static PyObject *nones(Py_ssize_t n) {
+    PyObject *list = PyList_New(n);
+    if (list == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_INCREF(Py_None);
+        PyList_SET_ITEM(list, i, Py_None);
+    }
+    return list;
+}
+
+static void put(PyObject *list, Py_ssize_t i, PyObject *item) {
+    PyObject *old = PyList_GET_ITEM(list, i);
+    PyList_SET_ITEM(list, i, item);
+    Py_DECREF(old);
+}
+
+#define LEAVE_TO_PYTHON -2
+
+/* Reads `count` values from a list of texts; LEAVE_TO_PYTHON if one is not for this code. */
+static int read_values(PyObject *list, Py_ssize_t count, Value *values) {
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (parse(PyList_GET_ITEM(list, i), &values[i]) < 0) return LEAVE_TO_PYTHON;
+    }
+    return 0;
+}
+
+typedef struct {
+    PyObject *eur, *eur_cents, *changes, *change_cents, *percents, *ranks, *sums;
+} Outputs;
+
+static void clear(Outputs *o) {
+    Py_XDECREF(o->eur);
+    Py_XDECREF(o->eur_cents);
+    Py_XDECREF(o->changes);
+    Py_XDECREF(o->change_cents);
+    Py_XDECREF(o->percents);
+    Py_XDECREF(o->ranks);
+    Py_XDECREF(o->sums);
+}
+
+/* 0 done, -1 Python error set, LEAVE_TO_PYTHON. */
+static int compute(Value *eur, Py_ssize_t rows, Py_ssize_t width, Outputs *o, i128 *column) {
+    Py_ssize_t count = rows * width, shown = rows * (width - 1);
+    o->eur = nones(count);
+    o->eur_cents = nones(shown);
+    o->changes = nones(shown);
+    o->change_cents = nones(shown);
+    o->percents = nones(shown);
+    o->ranks = nones(shown);
+    o->sums = nones(width);
+    if (!o->eur || !o->eur_cents || !o->changes || !o->change_cents || !o->percents ||
+        !o->ranks || !o->sums)
+        return -1;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (!eur[i].present) continue;
+        PyObject *t = text(eur[i].m, eur[i].scale);
+        if (t == NULL) return -1;
+        put(o->eur, i, t);
+    }
+    for (Py_ssize_t e = 0; e < rows; e++) {
+        for (Py_ssize_t j = 1; j < width; j++) {
+            Value *now = &eur[e * width + j], *then = &eur[e * width + j - 1];
+            Py_ssize_t at = e * (width - 1) + j - 1;
+            if (!now->present) continue;
+            i128 c;
+            if (now->scale == 2) {
+                PyObject *same = PyList_GET_ITEM(o->eur, e * width + j);
+                Py_INCREF(same);
+                put(o->eur_cents, at, same);
+            } else {
+                if (!to_cents(now->m, now->scale, &c)) return LEAVE_TO_PYTHON;
+                PyObject *t = cents_text(c);
+                if (t == NULL) return -1;
+                put(o->eur_cents, at, t);
+            }
+            if (!then->present) continue;
+            int scale = now->scale > then->scale ? now->scale : then->scale;
+            i128 a, b, change;
+            if (!rescale(now->m, now->scale, scale, &a) || !rescale(then->m, then->scale, scale, &b))
+                return LEAVE_TO_PYTHON;
+            if (__builtin_sub_overflow(a, b, &change)) return LEAVE_TO_PYTHON;
+            PyObject *t = text(change, scale);
+            if (t == NULL) return -1;
+            put(o->changes, at, t);
+            if (scale == 2) {
+                Py_INCREF(t);
+                put(o->change_cents, at, t);
+            } else {
+                if (!to_cents(change, scale, &c)) return LEAVE_TO_PYTHON;
+                PyObject *u = cents_text(c);
+                if (u == NULL) return -1;
+                put(o->change_cents, at, u);
+            }
+            if (then->m == 0) continue;
+            /* change % to the cent: change * 100 * 100 * 10^then.scale / (|then| * 10^scale) */
+            i128 numerator, denominator, percent;
+            if (!mul(change, P10[4 + then->scale], &numerator) ||
+                !mul(then->m < 0 ? -then->m : then->m, P10[scale], &denominator))
+                return LEAVE_TO_PYTHON;
+            if (!divide(numerator, denominator, &percent)) return LEAVE_TO_PYTHON;
+            PyObject *p = cents_text(percent);
+            if (p == NULL) return -1;
+            put(o->percents, at, p);
+        }
+    }
+    /* Ranks per shown column: 1 + how many present values are higher. */
+    for (Py_ssize_t j = 1; j < width; j++) {
+        int scale = 0;
+        for (Py_ssize_t e = 0; e < rows; e++) {
+            Value *v = &eur[e * width + j];
+            if (v->present && v->scale > scale) scale = v->scale;
+        }
+        Py_ssize_t n = 0;
+        for (Py_ssize_t e = 0; e < rows; e++) {
+            Value *v = &eur[e * width + j];
+            if (v->present && !rescale(v->m, v->scale, scale, &column[n++])) return LEAVE_TO_PYTHON;
+        }
+        qsort(column, (size_t)n, sizeof(i128), compare_values);
+        for (Py_ssize_t e = 0; e < rows; e++) {
+            Value *v = &eur[e * width + j];
+            if (!v->present) continue;
+            i128 x = v->m * P10[scale - v->scale]; /* checked above */
+            Py_ssize_t low = 0, high = n;          /* first position holding more than x */
+            while (low < high) {
+                Py_ssize_t middle = (low + high) / 2;
+                if (column[middle] > x)
+                    high = middle;
+                else
+                    low = middle + 1;
+            }
+            PyObject *rank = PyLong_FromSsize_t(n - low + 1);
+            if (rank == NULL) return -1;
+            put(o->ranks, e * (width - 1) + j - 1, rank);
+        }
+    }
+    /* Sums per column, every column (the first is the period before). */
+    for (Py_ssize_t j = 0; j < width; j++) {
+        int scale = 0, any = 0;
+        for (Py_ssize_t e = 0; e < rows; e++) {
+            Value *v = &eur[e * width + j];
+            if (v->present) {
+                any = 1;
+                if (v->scale > scale) scale = v->scale;
+            }
+        }
+        if (!any) continue;
+        i128 sum = 0, x;
+        for (Py_ssize_t e = 0; e < rows; e++) {
+            Value *v = &eur[e * width + j];
+            if (!v->present) continue;
+            if (!rescale(v->m, v->scale, scale, &x) || __builtin_add_overflow(sum, x, &sum))
+                return LEAVE_TO_PYTHON;
+        }
+        PyObject *t = text(sum, scale);
+        if (t == NULL) return -1;
+        put(o->sums, j, t);
+    }
+    return 0;
+}
+
+static PyObject *block(PyObject *module, PyObject *args) {
+    PyObject *texts, *rates;
+    Py_ssize_t width;
+    if (!PyArg_ParseTuple(args, "O!On", &PyList_Type, &texts, &rates, &width)) return NULL;
+    if (rates != Py_None && !PyList_Check(rates)) {
+        PyErr_SetString(PyExc_TypeError, "rates: a list or None");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(texts);
+    if (width < 1 || count % width != 0 ||
+        (rates != Py_None && PyList_GET_SIZE(rates) != count)) {
+        PyErr_SetString(PyExc_ValueError, "texts and rates: rows of `width` values");
+        return NULL;
+    }
+    Value *values = PyMem_Calloc((size_t)count + 1, sizeof(Value));
+    i128 *column = PyMem_Calloc((size_t)count + 1, sizeof(i128));
+    Outputs o = {0};
+    PyObject *result = NULL;
+    if (values == NULL || column == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int status = read_values(texts, count, values);
+    if (status == 0 && rates != Py_None) {
+        /* money: in the group currency to the cent, amount / rate rounded once, half-even */
+        for (Py_ssize_t i = 0; i < count && status == 0; i++) {
+            Value rate, *v = &values[i];
+            int found = parse(PyList_GET_ITEM(rates, i), &rate);
+            if (found < 0) {
+                status = LEAVE_TO_PYTHON;
+            } else if (v->present) {
+                if (!found || rate.m == 0) {
+                    v->present = 0;
+                    continue;
+                }
+                i128 numerator, denominator, cents;
+                int up = 2 + rate.scale - v->scale; /* amount * 10^up / rate.m */
+                if (up >= 0) {
+                    if (up > 38 || !mul(v->m, P10[up], &numerator)) status = LEAVE_TO_PYTHON;
+                    denominator = rate.m;
+                } else {
+                    numerator = v->m;
+                    if (-up > 38 || !mul(rate.m, P10[-up], &denominator)) status = LEAVE_TO_PYTHON;
+                }
+                if (status == 0 && !divide(numerator, denominator, &cents)) status = LEAVE_TO_PYTHON;
+                v->m = cents;
+                v->scale = 2;
+            }
+        }
+    }
+    if (status == 0) status = compute(values, count / width, width, &o, column);
+    if (status == LEAVE_TO_PYTHON) {
+        result = Py_NewRef(Py_None);
+    } else if (status == 0) {
+        result = PyTuple_Pack(7, o.eur, o.eur_cents, o.changes, o.change_cents, o.percents,
+                              o.ranks, o.sums);
+    }
+done:
+    clear(&o);
+    PyMem_Free(values);
+    PyMem_Free(column);
+    return result;
+}
+
+static PyObject *quotients(PyObject *module, PyObject *args) {
+    PyObject *tops, *bottoms, *factor_text;
+    if (!PyArg_ParseTuple(args, "O!O!U", &PyList_Type, &tops, &PyList_Type, &bottoms,
+                          &factor_text))
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(tops);
+    if (PyList_GET_SIZE(bottoms) != count) {
+        PyErr_SetString(PyExc_ValueError, "tops and bottoms: as many of each");
+        return NULL;
+    }
+    Value factor;
+    if (parse(factor_text, &factor) != 1) Py_RETURN_NONE;
+    PyObject *found = nones(count);
+    if (found == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *top = PyList_GET_ITEM(tops, i), *bottom = PyList_GET_ITEM(bottoms, i);
+        if (top == Py_None || bottom == Py_None) continue;
+        Value t, b;
+        if (parse(top, &t) != 1 || parse(bottom, &b) != 1) goto leave;
+        if (b.m == 0) continue;
+        /* t * f / b to the cent: t.m * f.m * 10^(2 + b.scale) / (b.m * 10^(t.scale + f.scale)) */
+        i128 numerator, denominator, q;
+        int up = 2 + b.scale - t.scale - factor.scale;
+        if (!mul(t.m, factor.m, &numerator)) goto leave;
+        denominator = b.m;
+        if (up >= 0 ? !mul(numerator, P10[up], &numerator) : !mul(denominator, P10[-up], &denominator))
+            goto leave;
+        if (!divide(numerator, denominator, &q)) goto leave;
+        PyObject *s = cents_text(q);
+        if (s == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        put(found, i, s);
+    }
+    return found;
+leave:
+    Py_DECREF(found);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"block", block, METH_VARARGS,
+     "block(texts, rates, width) -> (eur, eur_cents, changes, change_cents, percents, ranks, "
+     "sums) or None: see hub/board/kernel.py's block"},
+    {"quotients", quotients, METH_VARARGS,
+     "quotients(tops, bottoms, factor) -> list or None: see hub/board/kernel.py's quotients"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__kernel(void) {
+    P10[0] = 1;
+    for (int i = 1; i < 39; i++) P10[i] = P10[i - 1] * 10;
+    return PyModule_Create(&module);
+}

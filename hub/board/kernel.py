@@ -1,0 +1,146 @@
+"""The comparison's arithmetic over a whole KPI block at once, and its rules.
+
+The rules, which the board's tables follow so that they foot (a total is the sum of the
+figures shown, a change the difference of the two shown):
+
+- A money figure in the group currency is the reported amount divided by the rate, rounded once
+  to the cent, half-even (a figure already in the group currency is rounded to the cent too).
+  Figures that are not money (persons, FTE, counts, percentages) stay exactly as reported.
+- Every later step is exact: changes, network totals and ranks use those figures; a change %
+  (change x 100 / |before|) and a ratio are rounded once to the cent, half-even.
+- No figure, no rate, or a zero to divide by: no result (None).
+
+Two implementations of the same rules: `_kernel`, compiled from `_kernel.c` at install when a C
+compiler is there (fixed point on 128-bit integers, no Python object per step), and the one
+below on `decimal`, which runs where the extension is missing and for any block the extension
+leaves alone (it returns None for an exponent, more than 36 digits or a result beyond 38).
+tests/board/test_kernel.py holds them to the same text, value by value.
+
+Every input and output is text: the amounts as PostgreSQL writes a numeric, the results as the
+answer shows them (no exponent, no negative zero).
+"""
+
+from __future__ import annotations
+
+import decimal
+from bisect import bisect_right
+from decimal import Decimal
+from functools import reduce
+from itertools import compress, repeat
+from operator import sub
+from types import ModuleType
+from typing import cast
+
+from hub.board.grid import CENT, NAN, exact
+
+Texts = list[str | None]
+Ranks = list[int | None]
+# eur (every column), eur to the cent, changes, changes to the cent, change % to the cent
+# (these four without the first column), ranks (without it) and the sum of each column.
+BlockResult = tuple[Texts, Texts, Texts, Texts, Texts, Ranks, Texts]
+
+# Exact for any figure a numeric column holds: +, - and x never round.
+EXACT = decimal.Context(prec=100_000, rounding=decimal.ROUND_HALF_EVEN, traps=[])
+# A quotient truncated with the last digit made odd-like when inexact ("round for reround"):
+# rounded again to the cent, half-even, it gives the correctly rounded quotient, as long as it
+# holds a digit beyond the cent (checked: `_rounded_quotients`).
+REROUND = decimal.Context(prec=60, rounding=decimal.ROUND_05UP, traps=[])
+WIDE_REROUND = decimal.Context(prec=100_000, rounding=decimal.ROUND_05UP, traps=[])
+CENTS = decimal.Context(prec=100_000, rounding=decimal.ROUND_HALF_EVEN, traps=[])
+HUNDRED = Decimal(100)
+
+
+def _compiled() -> ModuleType | None:
+    try:
+        from hub.board import _kernel  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return cast(ModuleType, _kernel)
+
+
+COMPILED = _compiled()
+
+
+def _to_cents(values: list[Decimal]) -> list[Decimal]:
+    return list(map(EXACT.plus, map(CENTS.quantize, values, repeat(CENT))))
+
+
+def _rounded_quotients(tops: list[Decimal], bottoms: list[Decimal]) -> list[Decimal]:
+    """top / bottom to the cent, rounded once (half-even); NaN or an infinity where nothing."""
+    quotients = list(map(REROUND.divide, tops, bottoms))
+    if max(map(Decimal.adjusted, quotients), default=0) > 50:  # fewer than 8 digits past cents
+        quotients = list(map(WIDE_REROUND.divide, tops, bottoms))
+    return _to_cents(quotients)
+
+
+def _decimals(texts: list[str]) -> list[Decimal]:
+    return list(map(Decimal, texts))
+
+
+def _ranks(column: list[Decimal]) -> Ranks:
+    """Competition ranking, highest first: 1, 2, 2, 4; None where there is no figure."""
+    finite = list(map(Decimal.is_finite, column))
+    present = column if all(finite) else list(compress(column, finite))
+    ascending = sorted(present)
+    ranks = map(sub, repeat(len(ascending) + 1), map(bisect_right, repeat(ascending), present))
+    if present is column:
+        return list(ranks)
+    return [next(ranks) if ok else None for ok in finite]
+
+
+def python_block(texts: list[str], rates: list[str] | None, width: int) -> BlockResult:
+    """`block` on `decimal`: the same rules, the same texts."""
+    figures = _decimals(texts)
+    eur = figures if rates is None else _rounded_quotients(figures, _decimals(rates))
+    starts = range(0, len(eur), width)
+    now = [v for start in starts for v in eur[start + 1 : start + width]]
+    then = [v for start in starts for v in eur[start : start + width - 1]]
+    changes = list(map(EXACT.subtract, now, then))
+    hundredfold = list(map(EXACT.multiply, changes, repeat(HUNDRED)))
+    percents = _rounded_quotients(hundredfold, list(map(EXACT.abs, then)))
+    shown = width - 1
+    rank_columns = [_ranks(now[j::shown]) for j in range(shown)]
+    ranks: Ranks = [None] * len(now)
+    for j, column in enumerate(rank_columns):
+        ranks[j::shown] = column
+    sums: list[Decimal] = []
+    for j in range(width):
+        present = [v for v in eur[j::width] if v.is_finite()]
+        sums.append(EXACT.plus(reduce(EXACT.add, present, Decimal(0))) if present else NAN)
+    return (
+        exact(eur),
+        exact(_to_cents(now)),
+        exact(changes),
+        exact(_to_cents(changes)),
+        exact(percents),
+        ranks,
+        exact(sums),
+    )
+
+
+def python_quotients(tops: Texts, bottoms: Texts, factor: str) -> Texts:
+    """`quotients` on `decimal`."""
+    top = [NAN if t is None else EXACT.multiply(Decimal(t), Decimal(factor)) for t in tops]
+    bottom = [NAN if b is None else Decimal(b) for b in bottoms]
+    return exact(_rounded_quotients(top, bottom))
+
+
+def block(texts: list[str], rates: list[str] | None, width: int) -> BlockResult:
+    """One KPI's block: `texts` holds each entity's row of `width` amounts ("NaN": no figure),
+    the first column being the period before the comparison. `rates`, for money only, holds the
+    rate of each cell ("NaN": none; "1" in the group currency); None for other figures."""
+    if COMPILED is not None:
+        found = cast(BlockResult | None, COMPILED.block(texts, rates, width))
+        if found is not None:
+            return found
+    return python_block(texts, rates, width)
+
+
+def quotients(tops: Texts, bottoms: Texts, factor: str) -> Texts:
+    """top x factor / bottom to the cent, half-even, per pair; None where either is None or
+    the bottom is zero. `tops` and `bottoms` are exact texts (a block's `eur`)."""
+    if COMPILED is not None:
+        found = cast(Texts | None, COMPILED.quotients(tops, bottoms, factor))
+        if found is not None:
+            return found
+    return python_quotients(tops, bottoms, factor)

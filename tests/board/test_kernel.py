@@ -1,0 +1,177 @@
+"""The comparison's arithmetic in C (hub/board/_kernel.c) against the same rules on `decimal`
+(hub.board.kernel), text for text, on figures of every shape: long, negative, many decimals,
+zeros, no figure, exponents and 40-digit numbers that the C code leaves to Python; and the rules
+themselves on worked examples."""
+
+from __future__ import annotations
+
+import shutil
+import sysconfig
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hub.board import kernel
+
+
+@contextmanager
+def kernel_of(compiled: bool) -> Iterator[None]:
+    """Runs the comparison on the compiled kernel, or on the Python one as where it is missing."""
+    saved = kernel.COMPILED
+    if compiled:
+        assert saved is not None, "the C kernel is not compiled (pip install -e . with a compiler)"
+    else:
+        kernel.COMPILED = None
+    try:
+        yield
+    finally:
+        kernel.COMPILED = saved
+
+
+def test_the_kernel_is_compiled_where_there_is_a_compiler() -> None:
+    compiler = str(sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        raise AssertionError(f"no C compiler ({compiler}) on this machine to check the build")
+    assert kernel.COMPILED is not None
+
+
+def decimal_texts() -> st.SearchStrategy[str]:
+    plain = st.decimals(allow_nan=False, allow_infinity=False, places=None).map(
+        lambda d: format(d, "f")
+    )
+    scaled = st.builds(
+        lambda m, scale: format(Decimal(m).scaleb(-scale), "f"),
+        st.integers(min_value=-(10**20), max_value=10**20),
+        st.integers(min_value=0, max_value=20),
+    )
+    usual = st.builds(lambda m: format(Decimal(m).scaleb(-2), "f"), st.integers(-(10**12), 10**12))
+    odd = st.sampled_from(
+        [
+            "NaN",
+            "0",
+            "0.00",
+            "-0.01",
+            "0.005",
+            "100.25",
+            "5.00E+6",
+            "1E-7",
+            "7.",
+            ".5",
+            "1" + "0" * 39,
+            "-" + "9" * 36,
+            "9" * 37,
+            "0." + "0" * 17 + "1",
+        ]
+    )
+    return st.one_of(usual, usual, scaled, plain, odd)
+
+
+def rate_texts() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(["NaN", "1", "0", "11.0317", "0.8", "3", "7.5432", "-2", "1E+1"]),
+        st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(100_000), places=4).map(str),
+    )
+
+
+@st.composite
+def blocks(draw: st.DrawFn) -> tuple[list[str], list[str] | None, int]:
+    width = draw(st.integers(min_value=1, max_value=5))
+    rows = draw(st.integers(min_value=0, max_value=6))
+    texts = [draw(decimal_texts()) for _ in range(rows * width)]
+    rates = draw(st.none() | st.just([draw(rate_texts()) for _ in range(rows * width)]))
+    return texts, rates, width
+
+
+needs_compiled = kernel.COMPILED
+
+
+@settings(max_examples=1500, deadline=None)
+@given(blocks())
+def test_c_and_python_give_the_same_texts(case: tuple[list[str], list[str] | None, int]) -> None:
+    texts, rates, width = case
+    assert needs_compiled is not None
+    found = needs_compiled.block(texts, rates, width)
+    expected = kernel.python_block(texts, rates, width)
+    if found is not None:
+        assert found == expected
+    else:  # left to Python: an exponent, or a figure too long for 128 bits at some step
+        assert any("E" in t or len(t) > 17 for t in texts + (rates or []))
+    assert kernel.block(texts, rates, width) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            lambda m, scale: format(Decimal(m).scaleb(-scale), "f"),
+            st.integers(min_value=-(10**16), max_value=10**16),
+            st.integers(min_value=0, max_value=4),
+        )
+        | st.just("NaN"),
+        min_size=2,
+        max_size=2,
+    ),
+    st.none() | st.sampled_from(["1", "11.0317", "0.8", "7.5432", "0"]),
+)
+def test_figures_of_a_usual_size_stay_in_c(texts: list[str], rate: str | None) -> None:
+    # up to 16 digits, 4 decimals: every step fits in 128 bits, nothing is left to Python
+    assert needs_compiled is not None
+    rates = None if rate is None else [rate] * len(texts)
+    assert needs_compiled.block(texts, rates, 2) == kernel.python_block(texts, rates, 2)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(decimal_texts(), decimal_texts(), st.sampled_from(["1", "100"]))))
+def test_c_and_python_give_the_same_quotients(cases: list[tuple[str, str, str]]) -> None:
+    assert needs_compiled is not None
+    for top, bottom, factor in cases:
+        tops, bottoms = [None if top == "NaN" else top], [None if bottom == "NaN" else bottom]
+        expected = kernel.python_quotients(tops, bottoms, factor)
+        found = needs_compiled.quotients(tops, bottoms, factor)
+        assert found is None or found == expected
+        assert kernel.quotients(tops, bottoms, factor) == expected
+
+
+def test_the_rules_on_a_worked_block() -> None:
+    # SEK at 11.0317 per EUR; two entities, the period before and two periods.
+    # A: 100,000.00 / 11.0317 = 9,064.7860... -> 9064.79; 110,000.00 / 11.0317 = 9,971.2646...
+    #    -> 9971.26; change 906.47 (of the figures shown), change % 906.47 x 100 / 9,064.79
+    #    = 9.99991... -> 10.00
+    # B: "NaN" then 50.125 / 1 (EUR) -> 50.12 (half-even), then 50.135 -> 50.14
+    texts = ["NaN", "100000.00", "110000.00", "NaN", "50.125", "50.135"]
+    rates = ["NaN", "11.0317", "11.0317", "1", "1", "1"]
+    for compiled in (True, False):
+        with kernel_of(compiled):
+            eur, eur_cents, changes, change_cents, percents, ranks, sums = kernel.block(
+                texts, rates, 3
+            )
+            assert eur == [None, "9064.79", "9971.26", None, "50.12", "50.14"]
+            assert eur_cents == ["9064.79", "9971.26", "50.12", "50.14"]
+            assert changes == change_cents == [None, "906.47", None, "0.02"]
+            # 0.02 x 100 / 50.12 = 0.0399... -> 0.04
+            assert percents == [None, "10.00", None, "0.04"]
+            assert ranks == [1, 1, 2, 2]
+            # the totals foot: 9064.79 + 50.12 = 9114.91; 9971.26 + 50.14 = 10021.40
+            assert sums == [None, "9114.91", "10021.40"]
+
+
+def test_figures_that_are_not_money_stay_exact() -> None:
+    # FTE: 12.345 and 12.344 rank apart, the change is exact, shown to the cent half-even
+    texts = ["12.345", "13.5", "12.344", "12.344"]
+    for compiled in (True, False):
+        with kernel_of(compiled):
+            eur, eur_cents, changes, change_cents, percents, ranks, sums = kernel.block(
+                texts, None, 2
+            )
+            assert eur == ["12.345", "13.5", "12.344", "12.344"]
+            assert eur_cents == ["13.50", "12.34"]
+            # 13.5 - 12.345 = 1.155 -> 1.16 (half-even: 5 after an odd 5)
+            assert changes == ["1.155", "0.000"]
+            assert change_cents == ["1.16", "0.00"]
+            # 1.155 x 100 / 12.345 = 9.3560... -> 9.36
+            assert percents == ["9.36", "0.00"]
+            assert ranks == [1, 2]
+            assert sums == ["24.689", "25.844"]
