@@ -157,72 +157,85 @@ static int read_values(PyObject *list, Py_ssize_t count, Value *values) {
     return 0;
 }
 
-typedef struct {
-    PyObject *eur, *eur_cents, *changes, *change_cents, *percents, *ranks, *sums;
-} Outputs;
-
-static void clear(Outputs *o) {
-    Py_XDECREF(o->eur);
-    Py_XDECREF(o->eur_cents);
-    Py_XDECREF(o->changes);
-    Py_XDECREF(o->change_cents);
-    Py_XDECREF(o->percents);
-    Py_XDECREF(o->ranks);
-    Py_XDECREF(o->sums);
+/* `rows` lists of `columns` Nones, to be filled. */
+static PyObject *matrix(Py_ssize_t rows, Py_ssize_t columns) {
+    PyObject *m = PyList_New(rows);
+    if (m == NULL) return NULL;
+    for (Py_ssize_t e = 0; e < rows; e++) {
+        PyObject *row = nones(columns);
+        if (row == NULL) {
+            Py_DECREF(m);
+            return NULL;
+        }
+        PyList_SET_ITEM(m, e, row);
+    }
+    return m;
 }
 
+static void put_at(PyObject *m, Py_ssize_t e, Py_ssize_t j, PyObject *item) {
+    put(PyList_GET_ITEM(m, e), j, item);
+}
+
+#define OUTPUTS 9
+
+/* values, eur, eur_cents, changes, change_cents, percents, ranks: a row per entity, the shown
+   columns; sums and missing: per column, every column. */
+enum { VALUES, EUR, EUR_CENTS, CHANGES, CHANGE_CENTS, PERCENTS, RANKS, SUMS, MISSING };
+
 /* 0 done, -1 Python error set, LEAVE_TO_PYTHON. */
-static int compute(Value *eur, Py_ssize_t rows, Py_ssize_t width, Outputs *o, i128 *column) {
-    Py_ssize_t count = rows * width, shown = rows * (width - 1);
-    o->eur = nones(count);
-    o->eur_cents = nones(shown);
-    o->changes = nones(shown);
-    o->change_cents = nones(shown);
-    o->percents = nones(shown);
-    o->ranks = nones(shown);
-    o->sums = nones(width);
-    if (!o->eur || !o->eur_cents || !o->changes || !o->change_cents || !o->percents ||
-        !o->ranks || !o->sums)
-        return -1;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (!eur[i].present) continue;
-        PyObject *t = text(eur[i].m, eur[i].scale);
-        if (t == NULL) return -1;
-        put(o->eur, i, t);
-    }
+static int compute(PyObject *texts, Value *eur, Py_ssize_t rows, Py_ssize_t width,
+                   PyObject **o, i128 *column) {
+    Py_ssize_t shown = width - 1;
+    for (int k = VALUES; k <= RANKS; k++)
+        if ((o[k] = matrix(rows, shown)) == NULL) return -1;
+    if ((o[SUMS] = nones(width)) == NULL || (o[MISSING] = matrix(width, 0)) == NULL) return -1;
     for (Py_ssize_t e = 0; e < rows; e++) {
-        for (Py_ssize_t j = 1; j < width; j++) {
-            Value *now = &eur[e * width + j], *then = &eur[e * width + j - 1];
-            Py_ssize_t at = e * (width - 1) + j - 1;
+        for (Py_ssize_t j = 0; j < width; j++) {
+            Value *now = &eur[e * width + j];
+            if (!now->present) {
+                PyObject *index = PyLong_FromSsize_t(e);
+                int failed = index == NULL || PyList_Append(PyList_GET_ITEM(o[MISSING], j), index);
+                Py_XDECREF(index);
+                if (failed) return -1;
+            }
+            if (j == 0) continue;
+            PyObject *given = PyList_GET_ITEM(texts, e * width + j);
+            if (PyUnicode_GET_LENGTH(given) != 3 || PyUnicode_READ_CHAR(given, 0) != 'N') {
+                Py_INCREF(given);
+                put_at(o[VALUES], e, j - 1, given);
+            }
             if (!now->present) continue;
+            PyObject *t = text(now->m, now->scale);
+            if (t == NULL) return -1;
+            put_at(o[EUR], e, j - 1, t);
             i128 c;
             if (now->scale == 2) {
-                PyObject *same = PyList_GET_ITEM(o->eur, e * width + j);
-                Py_INCREF(same);
-                put(o->eur_cents, at, same);
+                Py_INCREF(t);
+                put_at(o[EUR_CENTS], e, j - 1, t);
             } else {
                 if (!to_cents(now->m, now->scale, &c)) return LEAVE_TO_PYTHON;
-                PyObject *t = cents_text(c);
-                if (t == NULL) return -1;
-                put(o->eur_cents, at, t);
+                PyObject *u = cents_text(c);
+                if (u == NULL) return -1;
+                put_at(o[EUR_CENTS], e, j - 1, u);
             }
+            Value *then = &eur[e * width + j - 1];
             if (!then->present) continue;
             int scale = now->scale > then->scale ? now->scale : then->scale;
             i128 a, b, change;
             if (!rescale(now->m, now->scale, scale, &a) || !rescale(then->m, then->scale, scale, &b))
                 return LEAVE_TO_PYTHON;
             if (__builtin_sub_overflow(a, b, &change)) return LEAVE_TO_PYTHON;
-            PyObject *t = text(change, scale);
+            t = text(change, scale);
             if (t == NULL) return -1;
-            put(o->changes, at, t);
+            put_at(o[CHANGES], e, j - 1, t);
             if (scale == 2) {
                 Py_INCREF(t);
-                put(o->change_cents, at, t);
+                put_at(o[CHANGE_CENTS], e, j - 1, t);
             } else {
                 if (!to_cents(change, scale, &c)) return LEAVE_TO_PYTHON;
                 PyObject *u = cents_text(c);
                 if (u == NULL) return -1;
-                put(o->change_cents, at, u);
+                put_at(o[CHANGE_CENTS], e, j - 1, u);
             }
             if (then->m == 0) continue;
             /* change % to the cent: change * 100 * 100 * 10^then.scale / (|then| * 10^scale) */
@@ -233,7 +246,7 @@ static int compute(Value *eur, Py_ssize_t rows, Py_ssize_t width, Outputs *o, i1
             if (!divide(numerator, denominator, &percent)) return LEAVE_TO_PYTHON;
             PyObject *p = cents_text(percent);
             if (p == NULL) return -1;
-            put(o->percents, at, p);
+            put_at(o[PERCENTS], e, j - 1, p);
         }
     }
     /* Ranks per shown column: 1 + how many present values are higher. */
@@ -263,7 +276,7 @@ static int compute(Value *eur, Py_ssize_t rows, Py_ssize_t width, Outputs *o, i1
             }
             PyObject *rank = PyLong_FromSsize_t(n - low + 1);
             if (rank == NULL) return -1;
-            put(o->ranks, e * (width - 1) + j - 1, rank);
+            put_at(o[RANKS], e, j - 1, rank);
         }
     }
     /* Sums per column, every column (the first is the period before). */
@@ -286,7 +299,7 @@ static int compute(Value *eur, Py_ssize_t rows, Py_ssize_t width, Outputs *o, i1
         }
         PyObject *t = text(sum, scale);
         if (t == NULL) return -1;
-        put(o->sums, j, t);
+        put(o[SUMS], j, t);
     }
     return 0;
 }
@@ -307,7 +320,7 @@ static PyObject *block(PyObject *module, PyObject *args) {
     }
     Value *values = PyMem_Calloc((size_t)count + 1, sizeof(Value));
     i128 *column = PyMem_Calloc((size_t)count + 1, sizeof(i128));
-    Outputs o = {0};
+    PyObject *o[OUTPUTS] = {0};
     PyObject *result = NULL;
     if (values == NULL || column == NULL) {
         PyErr_NoMemory();
@@ -341,18 +354,42 @@ static PyObject *block(PyObject *module, PyObject *args) {
             }
         }
     }
-    if (status == 0) status = compute(values, count / width, width, &o, column);
+    if (status == 0) status = compute(texts, values, count / width, width, o, column);
     if (status == LEAVE_TO_PYTHON) {
         result = Py_NewRef(Py_None);
     } else if (status == 0) {
-        result = PyTuple_Pack(7, o.eur, o.eur_cents, o.changes, o.change_cents, o.percents,
-                              o.ranks, o.sums);
+        result = PyTuple_New(OUTPUTS);
+        if (result != NULL)
+            for (int k = 0; k < OUTPUTS; k++) PyTuple_SET_ITEM(result, k, Py_NewRef(o[k]));
     }
 done:
-    clear(&o);
+    for (int k = 0; k < OUTPUTS; k++) Py_XDECREF(o[k]);
     PyMem_Free(values);
     PyMem_Free(column);
     return result;
+}
+
+/* One row of quotients into `found`; 0 done, -1 Python error, LEAVE_TO_PYTHON. */
+static int quotient_row(PyObject *tops, PyObject *bottoms, Value *factor, PyObject *found) {
+    Py_ssize_t count = PyList_GET_SIZE(tops);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *top = PyList_GET_ITEM(tops, i), *bottom = PyList_GET_ITEM(bottoms, i);
+        if (top == Py_None || bottom == Py_None) continue;
+        Value t, b;
+        if (parse(top, &t) != 1 || parse(bottom, &b) != 1) return LEAVE_TO_PYTHON;
+        if (b.m == 0) continue;
+        /* t * f / b to the cent: t.m * f.m * 10^(2 + b.scale) / (b.m * 10^(t.scale + f.scale)) */
+        i128 numerator, denominator = b.m, q;
+        int up = 2 + b.scale - t.scale - factor->scale;
+        if (!mul(t.m, factor->m, &numerator)) return LEAVE_TO_PYTHON;
+        if (up >= 0 ? !mul(numerator, P10[up], &numerator) : !mul(denominator, P10[-up], &denominator))
+            return LEAVE_TO_PYTHON;
+        if (!divide(numerator, denominator, &q)) return LEAVE_TO_PYTHON;
+        PyObject *s = cents_text(q);
+        if (s == NULL) return -1;
+        put(found, i, s);
+    }
+    return 0;
 }
 
 static PyObject *quotients(PyObject *module, PyObject *args) {
@@ -360,48 +397,44 @@ static PyObject *quotients(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!O!U", &PyList_Type, &tops, &PyList_Type, &bottoms,
                           &factor_text))
         return NULL;
-    Py_ssize_t count = PyList_GET_SIZE(tops);
-    if (PyList_GET_SIZE(bottoms) != count) {
-        PyErr_SetString(PyExc_ValueError, "tops and bottoms: as many of each");
-        return NULL;
-    }
+    Py_ssize_t rows = PyList_GET_SIZE(tops);
     Value factor;
+    if (PyList_GET_SIZE(bottoms) != rows) goto shape;
     if (parse(factor_text, &factor) != 1) Py_RETURN_NONE;
-    PyObject *found = nones(count);
+    PyObject *found = PyList_New(rows);
     if (found == NULL) return NULL;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *top = PyList_GET_ITEM(tops, i), *bottom = PyList_GET_ITEM(bottoms, i);
-        if (top == Py_None || bottom == Py_None) continue;
-        Value t, b;
-        if (parse(top, &t) != 1 || parse(bottom, &b) != 1) goto leave;
-        if (b.m == 0) continue;
-        /* t * f / b to the cent: t.m * f.m * 10^(2 + b.scale) / (b.m * 10^(t.scale + f.scale)) */
-        i128 numerator, denominator, q;
-        int up = 2 + b.scale - t.scale - factor.scale;
-        if (!mul(t.m, factor.m, &numerator)) goto leave;
-        denominator = b.m;
-        if (up >= 0 ? !mul(numerator, P10[up], &numerator) : !mul(denominator, P10[-up], &denominator))
-            goto leave;
-        if (!divide(numerator, denominator, &q)) goto leave;
-        PyObject *s = cents_text(q);
-        if (s == NULL) {
+    for (Py_ssize_t e = 0; e < rows; e++) {
+        PyObject *top = PyList_GET_ITEM(tops, e), *bottom = PyList_GET_ITEM(bottoms, e);
+        if (!PyList_Check(top) || !PyList_Check(bottom) ||
+            PyList_GET_SIZE(top) != PyList_GET_SIZE(bottom)) {
+            Py_DECREF(found);
+            goto shape;
+        }
+        PyObject *row = nones(PyList_GET_SIZE(top));
+        if (row == NULL) {
             Py_DECREF(found);
             return NULL;
         }
-        put(found, i, s);
+        PyList_SET_ITEM(found, e, row);
+        int status = quotient_row(top, bottom, &factor, row);
+        if (status != 0) {
+            Py_DECREF(found);
+            if (status == -1) return NULL;
+            Py_RETURN_NONE;
+        }
     }
     return found;
-leave:
-    Py_DECREF(found);
-    Py_RETURN_NONE;
+shape:
+    PyErr_SetString(PyExc_ValueError, "tops and bottoms: rows of as many values");
+    return NULL;
 }
 
 static PyMethodDef methods[] = {
     {"block", block, METH_VARARGS,
-     "block(texts, rates, width) -> (eur, eur_cents, changes, change_cents, percents, ranks, "
-     "sums) or None: see hub/board/kernel.py's block"},
+     "block(texts, rates, width) -> (values, eur, eur_cents, changes, change_cents, percents, "
+     "ranks, sums, missing) or None: see hub/board/kernel.py's block"},
     {"quotients", quotients, METH_VARARGS,
-     "quotients(tops, bottoms, factor) -> list or None: see hub/board/kernel.py's quotients"},
+     "quotients(tops, bottoms, factor) -> rows or None: see hub/board/kernel.py's quotients"},
     {NULL, NULL, 0, NULL},
 };
 

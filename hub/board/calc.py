@@ -12,15 +12,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from itertools import chain, compress
-from operator import is_
 from typing import TypeVar
 
 import msgspec
 
 from hub.board import kernel
-from hub.board.grid import NOTHING, Grid, Row
-from hub.board.kernel import EXACT
+from hub.board.grid import Grid, Row
 from hub.registry.model import KpiDefinition, KpiKind, KpiUnit
 
 T = TypeVar("T")
@@ -91,31 +88,6 @@ def rate_type(kpi: KpiDefinition) -> str | None:
     return "closing" if kpi.kind is KpiKind.STOCK else "average"
 
 
-def _changes(row: Row) -> tuple[Row, Row]:
-    """Change (exact) and change % (to the cent, hub.board.kernel's rule) of each column against
-    the one before (the first is the period before the comparison, read only for this): for
-    the totals, a row at a time."""
-    changes: Row = []
-    percents: Row = []
-    before = row[0]
-    for now in row[1:]:
-        if before is None or now is None:
-            changes.append(None)
-            percents.append(None)
-        else:
-            change = EXACT.subtract(now, before)
-            changes.append(change)
-            percents.append(percent(change, before))
-        before = now
-    return changes, percents
-
-
-def percent(change: Decimal, before: Decimal) -> Decimal | None:
-    """change x 100 / |before| to the cent, as the kernel rounds it; None from zero."""
-    (found,) = kernel.python_quotients([str(change)], [str(abs(before))], "100")
-    return None if found is None else Decimal(found)
-
-
 def _left_out(
     entity: str, currency: str, rate_kind: str | None, period: str, raw: str | None
 ) -> str:
@@ -149,15 +121,8 @@ def compare(
     size = len(entities) * width
     starts = range(0, size, width)
 
-    def shown(flat: list[T]) -> list[T]:
-        """Every row without its first column (the period before the comparison)."""
-        return list(chain.from_iterable(flat[start + 1 : start + width] for start in starts))
-
     def rows(flat: list[T]) -> list[list[T]]:
         return [flat[start + 1 : start + width] for start in starts]
-
-    def known(texts: list[str]) -> list[str | None]:
-        return list(map(NOTHING.get, texts, texts))
 
     texts: list[list[str]] = [["NaN"] * size for _ in kpis]
     marks: list[list[str | None]] = [[None] * size for _ in kpis]
@@ -178,20 +143,23 @@ def compare(
                 else [_rate_text(rates.get((c, rate_kind, p))) for p in span]
             )
         ]
-    shown_rates = {kind: Grid(known(shown(flat)), width - 1) for kind, flat in rate_texts.items()}
-    no_rates = Grid([None] * (size - len(entities)), width - 1)
-    eur_of: dict[str, list[str | None]] = {}
+    shown_rates = {
+        kind: Grid([[None if r == "NaN" else r for r in row] for row in rows(flat)])
+        for kind, flat in rate_texts.items()
+    }
+    no_rates = Grid([[None] * (width - 1) for _ in entities])
+    eur_of: dict[str, list[list[str | None]]] = {}
     blocks = []
     for kpi, text, mark in zip(kpis, texts, marks, strict=True):
         kind = rate_type(kpi)
-        eur, eur_cents, changes, change_cents, percents, ranks, sums = kernel.block(
-            text, None if kind is None else rate_texts[kind], width
+        values, eur, eur_cents, changes, change_cents, percents, ranks, sums, missing = (
+            kernel.block(text, None if kind is None else rate_texts[kind], width)
         )
         eur_of[kpi.code] = eur
         total = total_changes = total_percents = left_out = None
         if kpi.unit in SUMMABLE:
             total, total_changes, total_percents, left_out = _totals(
-                eur, text, sums, width, entities, own, kind, span
+                missing, text, sums, width, entities, own, kind, span
             )
         blocks.append(
             Block(
@@ -199,12 +167,12 @@ def compare(
                 rate_type=kind,
                 entities=list(entities),
                 currencies=listed if kind is not None else [None] * len(entities),
-                values=Grid(known(shown(text)), width - 1),
-                values_eur=Grid(shown(eur), width - 1, eur_cents),
+                values=Grid(values),
+                values_eur=Grid(eur, eur_cents),
                 rates=no_rates if kind is None else shown_rates[kind],
-                changes=Grid(changes, width - 1, change_cents),
-                change_percents=Grid(percents, width - 1, percents),
-                ranks=_split(ranks, width - 1, len(entities)),
+                changes=Grid(changes, change_cents),
+                change_percents=Grid(percents, percents),
+                ranks=ranks,
                 provenances=rows(mark),
                 total_eur=total,
                 total_changes=total_changes,
@@ -216,14 +184,9 @@ def compare(
     for code, label, top, bottom, factor in RATIOS:
         if top not in eur_of or bottom not in eur_of:
             continue
-        values = kernel.quotients(shown(eur_of[top]), shown(eur_of[bottom]), str(factor))
+        values = kernel.quotients(eur_of[top], eur_of[bottom], str(factor))
         ratios.append(
-            Ratio(
-                ratio=code,
-                label=label,
-                entities=list(entities),
-                values=Grid(values, width - 1, values),
-            )
+            Ratio(ratio=code, label=label, entities=list(entities), values=Grid(values, values))
         )
     return Comparison(periods=list(periods), blocks=blocks, ratios=ratios)
 
@@ -236,12 +199,8 @@ def _rate_text(rate: Decimal | None) -> str:
     return format(rate, "f") if "E" in text else text
 
 
-def _split(flat: list[T], width: int, rows: int) -> list[list[T]]:
-    return [flat[start : start + width] for start in range(0, rows * width, width)]
-
-
 def _totals(
-    eur: list[str | None],
+    missing: list[list[int]],
     figures: list[str],
     sums: list[str | None],
     width: int,
@@ -252,12 +211,14 @@ def _totals(
 ) -> tuple[Row, Row, Row, list[list[str]]]:
     """The network's total per period in EUR (the kernel's sums), its change and change %, and
     per period the entities it leaves out and why."""
-    missing: list[list[int]] = [[] for _ in span]
-    for at in compress(range(len(eur)), map(is_, eur, itertools.repeat(None))):
-        e, j = divmod(at, width)
-        missing[j].append(e)
-    totals: Row = [None if t is None else Decimal(t) for t in sums]
-    changes, percents = _changes(totals)
+    # the totals' row as a block of its own: its changes are exact, its change % to the cent
+    _, _, _, (change_texts,), _, (percent_texts,), _, _, _ = kernel.block(
+        [t or "NaN" for t in sums], None, width
+    )
+    totals, changes, percents = (
+        [None if t is None else Decimal(t) for t in texts]
+        for texts in (sums, change_texts, percent_texts)
+    )
     # A total only compares with one over the same entities.
     for index, (then, now) in enumerate(itertools.pairwise(missing)):
         if then != now:

@@ -14,7 +14,7 @@ import strawberry
 import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
 from graphql import GraphQLError
 from hub.board import calc, service
-from hub.board.grid import NAN, Grid, Row, cents
+from hub.board.grid import NAN, Row, cents
 from hub.board.service import ComparisonError
 from hub.context import Info
 from hub.registry.model import KpiKind, KpiUnit
@@ -30,15 +30,6 @@ StringMatrix = NewType("StringMatrix", list[list[str | None]])
 def _cents(values: Row | None) -> DecimalList:
     """A row of totals to the cent: the grids' own formatting (hub.board.grid.cents)."""
     return DecimalList(cents([NAN if v is None else v for v in values or []]))
-
-
-def _rates(grid: Grid, memo: dict[int, tuple[Grid, DecimalMatrix]]) -> DecimalMatrix:
-    """Every KPI of a rate type shares its grid of rates (calc.compare): each is formatted
-    once per answer, `memo` keyed by the grid object, alive for the answer."""
-    found = memo.get(id(grid))
-    if found is None:
-        found = memo[id(grid)] = (grid, DecimalMatrix(grid.exact()))
-    return found[1]
 
 
 @strawberry.type
@@ -139,7 +130,6 @@ class Comparison:
 
     @strawberry.field(description="The figures per KPI, as matrices: the shape for bulk reads.")
     def blocks(self) -> list[KpiBlock]:
-        memo: dict[int, tuple[Grid, DecimalMatrix]] = {}
         return [
             KpiBlock(
                 kpi=b.kpi,
@@ -148,7 +138,7 @@ class Comparison:
                 currencies=StringList(b.currencies),
                 values=DecimalMatrix(b.values.exact()),
                 values_eur=DecimalMatrix(b.values_eur.cents()),
-                rates=_rates(b.rates, memo),
+                rates=DecimalMatrix(b.rates.exact()),
                 changes=DecimalMatrix(b.changes.cents()),
                 change_percents=DecimalMatrix(b.change_percents.cents()),
                 ranks=IntMatrix(b.ranks),
@@ -177,10 +167,9 @@ class Comparison:
 
     @strawberry.field(description="The same figures per entity and KPI.")
     def series(self) -> list[KpiSeries]:
-        memo: dict[int, tuple[Grid, DecimalMatrix]] = {}
         found: list[KpiSeries] = []
         for b in self.result.blocks:
-            values, rates = b.values.exact(), _rates(b.rates, memo)
+            values, rates = b.values.exact(), b.rates.exact()
             eur, changes, percents = (
                 b.values_eur.cents(),
                 b.changes.cents(),

@@ -1,10 +1,10 @@
-"""A matrix of figures (a row per entity, a column per period) kept as one flat list of their
-exact texts, None where there is no figure.
+"""A matrix of figures (a row per entity, a column per period) as their exact texts, None
+where there is no figure.
 
-The comparison's arithmetic (hub.board.kernel) answers in text, as the answer shows it: a grid
-holds those texts, and its figures to the cent when the arithmetic gave them too, so that the
-answer is the texts as they are. Decimals are made only for readers that ask for them
-(`rows()`, `grid[row]`: the board pack, the tests).
+The comparison's arithmetic (hub.board.kernel) answers in text, as the answer shows it, and in
+rows, as the answer is shaped: a grid holds those rows, and its figures to the cent when the
+arithmetic gave them too, so that the answer is the rows as they are. Decimals are made only
+for readers that ask for them (`rows()`, `grid[row]`: the board pack, the tests).
 """
 
 from __future__ import annotations
@@ -25,43 +25,31 @@ CENT = Decimal("0.01")
 NOTHING: dict[str, None] = {"NaN": None, "-NaN": None, "Infinity": None, "-Infinity": None}
 
 
-def _split(flat: list[str | None], width: int) -> list[TextRow]:
-    return [flat[start : start + width] for start in range(0, len(flat), width)] if width else []
-
-
 def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
 class Grid:
-    """`width` columns per row; `texts` holds the rows one after the other."""
+    """`texts`: a row per entity of each figure's exact text, without an exponent; `given_cents`:
+    the same to the cent, when the arithmetic gave them (else computed when asked for). The
+    rows are the answer's: read them, do not change them."""
 
-    __slots__ = ("_cents", "texts", "width")
+    __slots__ = ("_cents", "texts")
 
-    def __init__(
-        self, texts: list[str | None], width: int, cents: list[str | None] | None = None
-    ) -> None:
-        """`texts`: each figure exactly, without an exponent; `cents`: each to the cent, when
-        the arithmetic gave them (else they are computed when asked for)."""
+    def __init__(self, texts: list[TextRow], given_cents: list[TextRow] | None = None) -> None:
         self.texts = texts
-        self.width = width
-        self._cents = cents
+        self._cents = given_cents
 
     @classmethod
-    def of_decimals(cls, flat: list[Decimal], width: int) -> Grid:
+    def of_rows(cls, rows: Sequence[Sequence[Decimal | None]]) -> Grid:
         """NaN and infinities are no figure."""
-        return cls(exact(flat), width)
-
-    @classmethod
-    def of_rows(cls, rows: Sequence[Sequence[Decimal | None]], width: int) -> Grid:
-        return cls.of_decimals([NAN if v is None else v for row in rows for v in row], width)
+        return cls([exact([NAN if v is None else v for v in row]) for row in rows])
 
     def __len__(self) -> int:
-        return len(self.texts) // self.width if self.width else 0
+        return len(self.texts)
 
     def __getitem__(self, row: int) -> Row:
-        start = row * self.width
-        return list(map(_decimal, self.texts[start : start + self.width]))
+        return list(map(_decimal, self.texts[row]))
 
     def __iter__(self) -> Iterator[Row]:
         return (self[row] for row in range(len(self)))
@@ -73,7 +61,7 @@ class Grid:
         """Equal when the figures are (12.5 equals 12.50)."""
         if not isinstance(other, Grid):
             return NotImplemented
-        return self.width == other.width and self.rows() == other.rows()
+        return self.rows() == other.rows()
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -83,13 +71,14 @@ class Grid:
     def cents(self) -> list[TextRow]:
         """Each figure to the cent, half-even, as text ("1234.50", "0.00"); None for none."""
         if self._cents is None:
-            decimals = [NAN if t is None else Decimal(t) for t in self.texts]
-            self._cents = cents(decimals)
-        return _split(self._cents, self.width)
+            self._cents = [
+                cents([NAN if t is None else Decimal(t) for t in row]) for row in self.texts
+            ]
+        return self._cents
 
     def exact(self) -> list[TextRow]:
         """Each figure exactly as it is, without an exponent; None for none."""
-        return _split(self.texts, self.width)
+        return self.texts
 
 
 def cents(values: Iterable[Decimal]) -> list[str | None]:

@@ -29,15 +29,19 @@ from functools import reduce
 from itertools import compress, repeat
 from operator import sub
 from types import ModuleType
-from typing import cast
+from typing import TypeVar, cast
 
 from hub.board.grid import CENT, NAN, exact
 
+T = TypeVar("T")
+
 Texts = list[str | None]
-Ranks = list[int | None]
-# eur (every column), eur to the cent, changes, changes to the cent, change % to the cent
-# (these four without the first column), ranks (without it) and the sum of each column.
-BlockResult = tuple[Texts, Texts, Texts, Texts, Texts, Ranks, Texts]
+Matrix = list[Texts]
+Ranks = list[list[int | None]]
+# A row per entity, the periods compared (not the one before): the amounts as given, in EUR,
+# in EUR to the cent, changes, changes to the cent, change % to the cent, ranks. Per period,
+# the one before included: the sum, and the entities with no figure in EUR (their indices).
+BlockResult = tuple[Matrix, Matrix, Matrix, Matrix, Matrix, Matrix, Ranks, Texts, list[list[int]]]
 
 # Exact for any figure a numeric column holds: +, - and x never round.
 EXACT = decimal.Context(prec=100_000, rounding=decimal.ROUND_HALF_EVEN, traps=[])
@@ -77,7 +81,7 @@ def _decimals(texts: list[str]) -> list[Decimal]:
     return list(map(Decimal, texts))
 
 
-def _ranks(column: list[Decimal]) -> Ranks:
+def _ranks(column: list[Decimal]) -> list[int | None]:
     """Competition ranking, highest first: 1, 2, 2, 4; None where there is no figure."""
     finite = list(map(Decimal.is_finite, column))
     present = column if all(finite) else list(compress(column, finite))
@@ -88,47 +92,66 @@ def _ranks(column: list[Decimal]) -> Ranks:
     return [next(ranks) if ok else None for ok in finite]
 
 
+def _rows(flat: list[T], width: int, count: int) -> list[list[T]]:
+    return [flat[row * width : (row + 1) * width] for row in range(count)]
+
+
 def python_block(texts: list[str], rates: list[str] | None, width: int) -> BlockResult:
     """`block` on `decimal`: the same rules, the same texts."""
     figures = _decimals(texts)
     eur = figures if rates is None else _rounded_quotients(figures, _decimals(rates))
     starts = range(0, len(eur), width)
+    entities = len(starts)
     now = [v for start in starts for v in eur[start + 1 : start + width]]
     then = [v for start in starts for v in eur[start : start + width - 1]]
+    given = [t for start in starts for t in texts[start + 1 : start + width]]
     changes = list(map(EXACT.subtract, now, then))
     hundredfold = list(map(EXACT.multiply, changes, repeat(HUNDRED)))
     percents = _rounded_quotients(hundredfold, list(map(EXACT.abs, then)))
     shown = width - 1
     rank_columns = [_ranks(now[j::shown]) for j in range(shown)]
-    ranks: Ranks = [None] * len(now)
-    for j, column in enumerate(rank_columns):
-        ranks[j::shown] = column
+    ranks: list[int | None] = [None] * len(now)
+    for j, ranked in enumerate(rank_columns):
+        ranks[j::shown] = ranked
     sums: list[Decimal] = []
+    missing: list[list[int]] = []
     for j in range(width):
-        present = [v for v in eur[j::width] if v.is_finite()]
+        every = eur[j::width]
+        present = [v for v in every if v.is_finite()]
         sums.append(EXACT.plus(reduce(EXACT.add, present, Decimal(0))) if present else NAN)
+        missing.append([e for e, v in enumerate(every) if not v.is_finite()])
     return (
-        exact(eur),
-        exact(_to_cents(now)),
-        exact(changes),
-        exact(_to_cents(changes)),
-        exact(percents),
-        ranks,
+        _rows([None if t == "NaN" else t for t in given], shown, entities),
+        _rows(exact(now), shown, entities),
+        _rows(exact(_to_cents(now)), shown, entities),
+        _rows(exact(changes), shown, entities),
+        _rows(exact(_to_cents(changes)), shown, entities),
+        _rows(exact(percents), shown, entities),
+        _rows(ranks, shown, entities),
         exact(sums),
+        missing,
     )
 
 
-def python_quotients(tops: Texts, bottoms: Texts, factor: str) -> Texts:
+def python_quotients(tops: Matrix, bottoms: Matrix, factor: str) -> Matrix:
     """`quotients` on `decimal`."""
-    top = [NAN if t is None else EXACT.multiply(Decimal(t), Decimal(factor)) for t in tops]
-    bottom = [NAN if b is None else Decimal(b) for b in bottoms]
-    return exact(_rounded_quotients(top, bottom))
+    multiple = Decimal(factor)
+    top = [NAN if t is None else EXACT.multiply(Decimal(t), multiple) for row in tops for t in row]
+    bottom = [NAN if b is None else Decimal(b) for row in bottoms for b in row]
+    found = exact(_rounded_quotients(top, bottom))
+    widths = [len(row) for row in tops]
+    rows, at = [], 0
+    for width in widths:
+        rows.append(found[at : at + width])
+        at += width
+    return rows
 
 
 def block(texts: list[str], rates: list[str] | None, width: int) -> BlockResult:
     """One KPI's block: `texts` holds each entity's row of `width` amounts ("NaN": no figure),
     the first column being the period before the comparison. `rates`, for money only, holds the
-    rate of each cell ("NaN": none; "1" in the group currency); None for other figures."""
+    rate of each cell ("NaN": none; "1" in the group currency); None for other figures.
+    The matrices are fresh lists (the caller may keep them); texts may be shared."""
     if COMPILED is not None:
         found = cast(BlockResult | None, COMPILED.block(texts, rates, width))
         if found is not None:
@@ -136,11 +159,11 @@ def block(texts: list[str], rates: list[str] | None, width: int) -> BlockResult:
     return python_block(texts, rates, width)
 
 
-def quotients(tops: Texts, bottoms: Texts, factor: str) -> Texts:
+def quotients(tops: Matrix, bottoms: Matrix, factor: str) -> Matrix:
     """top x factor / bottom to the cent, half-even, per pair; None where either is None or
-    the bottom is zero. `tops` and `bottoms` are exact texts (a block's `eur`)."""
+    the bottom is zero. `tops` and `bottoms` are rows of exact texts (a block's `eur`)."""
     if COMPILED is not None:
-        found = cast(Texts | None, COMPILED.quotients(tops, bottoms, factor))
+        found = cast(Matrix | None, COMPILED.quotients(tops, bottoms, factor))
         if found is not None:
             return found
     return python_quotients(tops, bottoms, factor)

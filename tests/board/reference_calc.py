@@ -149,11 +149,11 @@ def compare(
                 rate_type=kind,
                 entities=list(entities),
                 currencies=[currencies[e] if kind is not None else None for e in entities],
-                values=Grid.of_rows([row[1:] for row in grid], width - 1),
-                values_eur=Grid.of_rows(shown, width - 1),
-                rates=Grid.of_rows([row[1:] for row in rows], width - 1),
-                changes=Grid.of_rows([c for c, _ in change_rows], width - 1),
-                change_percents=Grid.of_rows([p for _, p in change_rows], width - 1),
+                values=Grid.of_rows([row[1:] for row in grid]),
+                values_eur=Grid.of_rows(shown),
+                rates=Grid.of_rows([row[1:] for row in rows]),
+                changes=Grid.of_rows([c for c, _ in change_rows]),
+                change_percents=Grid.of_rows([p for _, p in change_rows]),
                 ranks=[list(r) for r in zip(*rank_columns, strict=True)]
                 if rank_columns
                 else [[] for _ in entities],
@@ -182,8 +182,7 @@ def compare(
                             for n, d in zip(nums[1:], dens[1:], strict=True)
                         ]
                         for nums, dens in zip(eur_of[top], eur_of[bottom], strict=True)
-                    ],
-                    width - 1,
+                    ]
                 ),
             )
         )

@@ -16,8 +16,9 @@ def test_rows_and_text_read_nan_and_infinities_as_no_figure() -> None:
     # 1 / 0 and 0 / 0 with nothing trapped: an infinity and NaN
     infinity = QUIET.divide(Decimal(1), Decimal(0))
     undefined = QUIET.divide(Decimal(0), Decimal(0))
-    flat = [Decimal("10.125"), NAN, infinity, undefined, Decimal("-0.004"), Decimal(3)]
-    grid = Grid.of_decimals(flat, 3)
+    grid = Grid.of_rows(
+        [[Decimal("10.125"), NAN, infinity], [undefined, Decimal("-0.004"), Decimal(3)]]
+    )
     assert grid.rows() == [[Decimal("10.125"), None, None], [None, Decimal("-0.004"), Decimal(3)]]
     assert grid[1] == [None, Decimal("-0.004"), Decimal(3)]
     # half-even: 10.125 -> 10.12; -0.004 -> 0.00, a zero without a sign
@@ -26,21 +27,20 @@ def test_rows_and_text_read_nan_and_infinities_as_no_figure() -> None:
 
 
 def test_exact_text_never_has_an_exponent_or_a_negative_zero() -> None:
-    flat = [Decimal("5.00E+6"), Decimal("1E-7"), Decimal("12.50"), Decimal("-0.00")]
-    grid = Grid.of_decimals(flat, 4)
+    grid = Grid.of_rows([[Decimal("5.00E+6"), Decimal("1E-7"), Decimal("12.50"), Decimal("-0.00")]])
     assert grid.exact() == [["5000000", "0.0000001", "12.50", "0.00"]]
     assert grid.cents() == [["5000000.00", "0.00", "12.50", "0.00"]]
 
 
 def test_cents_keep_every_digit_of_a_long_number() -> None:
     # 31 digits: beyond the 28 of Python's default context, still to the cent
-    assert Grid.of_decimals([Decimal("123456789012345678901234567.895")], 1).cents() == [
+    assert Grid.of_rows([[Decimal("123456789012345678901234567.895")]]).cents() == [
         ["123456789012345678901234567.90"]
     ]
 
 
 def test_cents_given_by_the_arithmetic_are_the_answer() -> None:
-    grid = Grid(["12.5", None, "7.125"], 3, ["12.50", None, "7.12"])
+    grid = Grid([["12.5", None, "7.125"]], [["12.50", None, "7.12"]])
     assert grid.cents() == [["12.50", None, "7.12"]]
     assert grid.exact() == [["12.5", None, "7.125"]]
     assert grid.rows() == [[Decimal("12.5"), None, Decimal("7.125")]]
@@ -48,8 +48,8 @@ def test_cents_given_by_the_arithmetic_are_the_answer() -> None:
 
 def test_grids_are_equal_when_their_figures_are() -> None:
     # NaN is never equal to itself; two grids with no figure in the same place are
-    assert Grid.of_decimals([NAN, Decimal(1)], 2) == Grid.of_rows([[None, Decimal("1.0")]], 2)
-    assert Grid(["12.5"], 1) == Grid(["12.50"], 1)
-    assert Grid([None, "1"], 2) != Grid(["0", "1"], 2)
-    assert Grid([], 0).rows() == []
-    assert Grid([], 0).cents() == []
+    assert Grid.of_rows([[NAN, Decimal(1)]]) == Grid.of_rows([[None, Decimal("1.0")]])
+    assert Grid([["12.5"]]) == Grid([["12.50"]])
+    assert Grid([[None, "1"]]) != Grid([["0", "1"]])
+    assert Grid([]).rows() == []
+    assert Grid([]).cents() == []
