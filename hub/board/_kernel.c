@@ -74,8 +74,30 @@ static int mul(i128 a, i128 b, i128 *r) { return !__builtin_mul_overflow(a, b, r
 /* `v` at scale `from` written at scale `to` >= from. */
 static int rescale(i128 v, int from, int to, i128 *r) { return mul(v, P10[to - from], r); }
 
+static int fits64(i128 v) { return v >= INT64_MIN && v <= INT64_MAX; }
+
+/* n / d rounded half-even, d != 0, both within 64 bits (a 128-bit division costs several
+   times more, and most figures fit). */
+static i128 divide64(int64_t n, int64_t d) {
+    if (d < 0) {
+        n = -n;
+        d = -d;
+    }
+    int64_t quotient = n / d, rest = n % d;
+    if (rest != 0) {
+        uint64_t twice = (uint64_t)(rest < 0 ? -rest : rest) * 2;
+        if (twice > (uint64_t)d || (twice == (uint64_t)d && (quotient & 1)))
+            quotient += n < 0 ? -1 : 1;
+    }
+    return quotient;
+}
+
 /* n / d rounded half-even; d != 0. */
 static int divide(i128 n, i128 d, i128 *q) {
+    if (fits64(n) && fits64(d) && n != INT64_MIN && d != INT64_MIN) {
+        *q = divide64((int64_t)n, (int64_t)d);
+        return 1;
+    }
     if (d < 0) {
         if (!mul(n, -1, &n)) return 0;
         d = -d;
@@ -429,12 +451,90 @@ shape:
     return NULL;
 }
 
+/* Index `i` of a cell (a tuple or a database record) as an integer in [0, bound). */
+static int cell_index(PyObject *cell, Py_ssize_t i, Py_ssize_t bound, Py_ssize_t *out) {
+    PyObject *item = PySequence_GetItem(cell, i);
+    if (item == NULL) return -1;
+    Py_ssize_t v = PyLong_AsSsize_t(item);
+    Py_DECREF(item);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    if (v < 0 || v >= bound) {
+        PyErr_Format(PyExc_ValueError, "cell index %zd out of range [0, %zd)", v, bound);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static PyObject *place(PyObject *module, PyObject *args) {
+    PyObject *cells, *nan = NULL, *texts = NULL, *marks = NULL, *iterator = NULL, *cell = NULL;
+    Py_ssize_t kpis, rows, width;
+    if (!PyArg_ParseTuple(args, "Onnn", &cells, &kpis, &rows, &width)) return NULL;
+    if (kpis < 0 || rows < 0 || width < 1) {
+        PyErr_SetString(PyExc_ValueError, "kpis, rows >= 0 and width >= 1");
+        return NULL;
+    }
+    if ((nan = PyUnicode_FromString("NaN")) == NULL || (texts = PyList_New(kpis)) == NULL ||
+        (marks = PyList_New(kpis)) == NULL)
+        goto fail;
+    for (Py_ssize_t k = 0; k < kpis; k++) {
+        PyObject *flat = PyList_New(rows * width), *grid = matrix(rows, width - 1);
+        if (flat == NULL || grid == NULL) {
+            Py_XDECREF(flat);
+            Py_XDECREF(grid);
+            goto fail;
+        }
+        for (Py_ssize_t i = 0; i < rows * width; i++) {
+            Py_INCREF(nan);
+            PyList_SET_ITEM(flat, i, nan);
+        }
+        PyList_SET_ITEM(texts, k, flat);
+        PyList_SET_ITEM(marks, k, grid);
+    }
+    if ((iterator = PyObject_GetIter(cells)) == NULL) goto fail;
+    while ((cell = PyIter_Next(iterator)) != NULL) {
+        Py_ssize_t k, e, column;
+        if (cell_index(cell, 0, kpis, &k) < 0 || cell_index(cell, 1, rows, &e) < 0 ||
+            cell_index(cell, 2, width, &column) < 0)
+            goto fail;
+        PyObject *amount = PySequence_GetItem(cell, 3), *provenance = PySequence_GetItem(cell, 4);
+        if (amount == NULL || provenance == NULL || !PyUnicode_Check(amount)) {
+            Py_XDECREF(amount);
+            Py_XDECREF(provenance);
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a cell's amount: text");
+            goto fail;
+        }
+        put(PyList_GET_ITEM(texts, k), e * width + column, amount);
+        if (column > 0)
+            put_at(PyList_GET_ITEM(marks, k), e, column - 1, provenance);
+        else
+            Py_DECREF(provenance);
+        Py_CLEAR(cell);
+    }
+    if (PyErr_Occurred()) goto fail;
+    Py_DECREF(iterator);
+    Py_DECREF(nan);
+    PyObject *result = PyTuple_Pack(2, texts, marks);
+    Py_DECREF(texts);
+    Py_DECREF(marks);
+    return result;
+fail:
+    Py_XDECREF(cell);
+    Py_XDECREF(iterator);
+    Py_XDECREF(nan);
+    Py_XDECREF(texts);
+    Py_XDECREF(marks);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"block", block, METH_VARARGS,
      "block(texts, rates, width) -> (values, eur, eur_cents, changes, change_cents, percents, "
      "ranks, sums, missing) or None: see hub/board/kernel.py's block"},
     {"quotients", quotients, METH_VARARGS,
      "quotients(tops, bottoms, factor) -> rows or None: see hub/board/kernel.py's quotients"},
+    {"place", place, METH_VARARGS,
+     "place(cells, kpis, rows, width) -> (texts, provenances): see hub/board/kernel.py's place"},
     {NULL, NULL, 0, NULL},
 };
 

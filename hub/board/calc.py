@@ -124,12 +124,7 @@ def compare(
     def rows(flat: list[T]) -> list[list[T]]:
         return [flat[start + 1 : start + width] for start in starts]
 
-    texts: list[list[str]] = [["NaN"] * size for _ in kpis]
-    marks: list[list[str | None]] = [[None] * size for _ in kpis]
-    for k, e, column, amount, provenance in cells:
-        at = e * width + column
-        texts[k][at] = amount
-        marks[k][at] = provenance
+    texts, marks = kernel.place(cells, len(kpis), len(entities), width)
     own = [currencies[e] for e in entities]
     listed: list[str | None] = list(own)
     rate_texts: dict[str, list[str]] = {}
@@ -173,7 +168,7 @@ def compare(
                 changes=Grid(changes, change_cents),
                 change_percents=Grid(percents, percents),
                 ranks=ranks,
-                provenances=rows(mark),
+                provenances=mark,
                 total_eur=total,
                 total_changes=total_changes,
                 total_change_percents=total_percents,

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import decimal
 from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import reduce
 from itertools import compress, repeat
 from operator import sub
 from types import ModuleType
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from hub.board.grid import CENT, NAN, exact
 
@@ -145,6 +146,30 @@ def python_quotients(tops: Matrix, bottoms: Matrix, factor: str) -> Matrix:
         rows.append(found[at : at + width])
         at += width
     return rows
+
+
+def python_place(
+    cells: Iterable[Sequence[Any]], kpis: int, rows: int, width: int
+) -> tuple[list[list[str]], list[Matrix]]:
+    """`place` in Python."""
+    texts: list[list[str]] = [["NaN"] * (rows * width) for _ in range(kpis)]
+    marks: list[Matrix] = [[[None] * (width - 1) for _ in range(rows)] for _ in range(kpis)]
+    for k, e, column, amount, provenance in cells:  # indices from SQL: in range
+        texts[k][e * width + column] = amount
+        if column:
+            marks[k][e][column - 1] = provenance
+    return texts, marks
+
+
+def place(
+    cells: Iterable[Sequence[Any]], kpis: int, rows: int, width: int
+) -> tuple[list[list[str]], list[Matrix]]:
+    """Each cell (KPI index, row, column, amount as text, provenance) put in its KPI's grid:
+    per KPI, the amounts of every row one after the other, `width` columns ("NaN" where there
+    is none: `block`'s `texts`), and the provenances as rows without the first column."""
+    if COMPILED is not None:
+        return cast(tuple[list[list[str]], list[Matrix]], COMPILED.place(cells, kpis, rows, width))
+    return python_place(cells, kpis, rows, width)
 
 
 def block(texts: list[str], rates: list[str] | None, width: int) -> BlockResult:

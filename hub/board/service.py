@@ -7,6 +7,8 @@ import asyncio
 from collections.abc import Sequence
 from typing import cast
 
+import asyncpg
+
 from hub.auth.policy import Action, Principal, authorize
 from hub.board.calc import Cell, Comparison, compare, rate_type
 from hub.board.pack import board_pack
@@ -58,14 +60,6 @@ async def comparison(
         if code not in hub.registry.kpis:
             raise ComparisonError(f"kpis: unknown KPI {code!r}")
     definitions = [hub.registry.kpis[code] for code in wanted]
-    async with hub.db.pool.acquire() as connection:
-        cells = await repository.figures_for_comparison(
-            connection,
-            scope,
-            [] if published_only else drafts_for(hub, principal),
-            [previous, *ordered],
-            wanted,
-        )
     currencies = {code: hub.registry.entities[code].currency for code in scope}
     group = hub.registry.group_currency
     kinds = {kind for kind in (rate_type(k) for k in definitions) if kind is not None}
@@ -75,7 +69,19 @@ async def comparison(
         for kind in kinds
         for period in [previous, *ordered]
     ]
-    found = await rates_for(hub, keys)
+
+    async def figures() -> list[asyncpg.Record]:
+        async with hub.db.pool.acquire() as connection:
+            return await repository.figures_for_comparison(
+                connection,
+                scope,
+                [] if published_only else drafts_for(hub, principal),
+                [previous, *ordered],
+                wanted,
+            )
+
+    # the figures and the rates at once, each on a connection of its own
+    cells, found = await asyncio.gather(figures(), rates_for(hub, keys))
     rates = {(key.currency, key.type.value, key.period or ""): rate for key, rate in found.items()}
     # Records unpack as the (KPI, entity, column, amount, provenance) tuples compare reads.
     placed = cast(list[Cell], cells)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -176,3 +177,43 @@ def test_figures_that_are_not_money_stay_exact() -> None:
             assert ranks == [[1], [2]]
             assert sums == ["24.689", "25.844"]
             assert missing == [[], []]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=4),
+    st.integers(min_value=0, max_value=5),
+    st.integers(min_value=1, max_value=4),
+    st.data(),
+)
+def test_c_and_python_place_cells_alike(
+    kpis: int, rows: int, width: int, data: st.DataObject
+) -> None:
+    cells = data.draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, kpis - 1) if kpis else st.nothing(),
+                st.integers(0, rows - 1) if rows else st.nothing(),
+                st.integers(0, width - 1),
+                decimal_texts(),
+                st.sampled_from(["reported", "derived"]),
+            ),
+            max_size=20,
+        )
+        if kpis and rows
+        else st.just([])
+    )
+    assert needs_compiled is not None
+    assert needs_compiled.place(cells, kpis, rows, width) == kernel.python_place(
+        cells, kpis, rows, width
+    )
+
+
+def test_a_cell_out_of_the_grid_is_refused_not_written_elsewhere() -> None:
+    assert needs_compiled is not None
+    with pytest.raises(ValueError, match=r"cell index 3 out of range \[0, 3\)"):
+        needs_compiled.place([(0, 0, 3, "1", "reported")], 1, 1, 3)
+    with pytest.raises(ValueError, match=r"cell index -1 out of range"):
+        needs_compiled.place([(0, -1, 0, "1", "reported")], 1, 1, 3)
+    with pytest.raises(TypeError, match="a cell's amount: text"):
+        needs_compiled.place([(0, 0, 0, 1, "reported")], 1, 1, 3)
