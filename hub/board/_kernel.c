@@ -117,9 +117,9 @@ static int to_cents(i128 v, int from, i128 *r) {
     return divide(v, P10[from - 2], r);
 }
 
-static PyObject *text(i128 v, int scale) {
-    char buffer[64];
-    char *end = buffer + sizeof buffer, *p = end;
+/* Writes `v` at `scale` ("-12.50") to end at `end`; returns where it starts. */
+static char *digits(i128 v, int scale, char *end) {
+    char *p = end;
     u128 u = v < 0 ? -(u128)v : (u128)v;
     int k = 0;
     for (; u > UINT64_MAX; k++) { /* beyond 64 bits: the slow division, rarely */
@@ -138,10 +138,79 @@ static PyObject *text(i128 v, int scale) {
         w /= 10;
     } while (w);
     if (v < 0) *--p = '-';
+    return p;
+}
+
+static PyObject *text(i128 v, int scale) {
+    char buffer[64];
+    char *end = buffer + sizeof buffer, *p = digits(v, scale, end);
     Py_ssize_t length = end - p;
     PyObject *s = PyUnicode_New(length, 127);
     if (s != NULL) memcpy(PyUnicode_DATA(s), p, (size_t)length);
     return s;
+}
+
+/* A row of the answer as JSON, written as it is computed: ["1.50",null,"-2.00"]. */
+typedef struct {
+    char *data;
+    size_t length, capacity;
+} Row;
+
+static int reserve(Row *r, size_t more) {
+    if (r->length + more <= r->capacity) return 0;
+    size_t capacity = (r->capacity ? r->capacity * 2 : 256) + more;
+    char *data = PyMem_Realloc(r->data, capacity);
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    r->data = data;
+    r->capacity = capacity;
+    return 0;
+}
+
+static int row_start(Row *r) {
+    r->length = 0;
+    if (reserve(r, 1) < 0) return -1;
+    r->data[r->length++] = '[';
+    return 0;
+}
+
+static int row_item(Row *r, int first, const char *item, size_t length, int quoted) {
+    if (reserve(r, length + 3) < 0) return -1;
+    if (!first) r->data[r->length++] = ',';
+    if (quoted) r->data[r->length++] = '"';
+    memcpy(r->data + r->length, item, length);
+    r->length += length;
+    if (quoted) r->data[r->length++] = '"';
+    return 0;
+}
+
+static int row_value(Row *r, int first, i128 v, int scale) {
+    char buffer[64];
+    char *end = buffer + sizeof buffer, *p = digits(v, scale, end);
+    return row_item(r, first, p, (size_t)(end - p), 1);
+}
+
+static int row_null(Row *r, int first) { return row_item(r, first, "null", 4, 0); }
+
+/* The row as bytes, appended to `rows`; the same bytes object as `same`'s last when equal. */
+static int row_end(Row *r, PyObject *rows, PyObject *same) {
+    if (reserve(r, 1) < 0) return -1;
+    r->data[r->length++] = ']';
+    PyObject *b = NULL;
+    if (same != NULL) {
+        PyObject *other = PyList_GET_ITEM(same, PyList_GET_SIZE(same) - 1);
+        if ((size_t)PyBytes_GET_SIZE(other) == r->length &&
+            memcmp(PyBytes_AS_STRING(other), r->data, r->length) == 0) {
+            b = Py_NewRef(other);
+        }
+    }
+    if (b == NULL && (b = PyBytes_FromStringAndSize(r->data, (Py_ssize_t)r->length)) == NULL)
+        return -1;
+    int failed = PyList_Append(rows, b);
+    Py_DECREF(b);
+    return failed;
 }
 
 /* Fast decimal-to-text for the common case: a 64-bit mantissa at scale 2. */
@@ -200,18 +269,24 @@ static void put_at(PyObject *m, Py_ssize_t e, Py_ssize_t j, PyObject *item) {
 
 #define OUTPUTS 9
 
-/* values, eur, eur_cents, changes, change_cents, percents, ranks: a row per entity, the shown
-   columns; sums and missing: per column, every column. */
+/* values and ranks: a row per entity of the shown columns, as lists; eur, eur_cents, changes,
+   change_cents and percents: a JSON row (bytes) per entity of the shown columns; sums and
+   missing: per column, every column. */
 enum { VALUES, EUR, EUR_CENTS, CHANGES, CHANGE_CENTS, PERCENTS, RANKS, SUMS, MISSING };
+#define JSON_ROWS 5 /* EUR .. PERCENTS */
 
 /* 0 done, -1 Python error set, LEAVE_TO_PYTHON. */
 static int compute(PyObject *texts, Value *eur, Py_ssize_t rows, Py_ssize_t width,
-                   PyObject **o, i128 *column) {
+                   PyObject **o, i128 *column, Row *row) {
     Py_ssize_t shown = width - 1;
-    for (int k = VALUES; k <= RANKS; k++)
-        if ((o[k] = matrix(rows, shown)) == NULL) return -1;
+    if ((o[VALUES] = matrix(rows, shown)) == NULL || (o[RANKS] = matrix(rows, shown)) == NULL)
+        return -1;
+    for (int k = EUR; k <= PERCENTS; k++)
+        if ((o[k] = PyList_New(0)) == NULL) return -1;
     if ((o[SUMS] = nones(width)) == NULL || (o[MISSING] = matrix(width, 0)) == NULL) return -1;
     for (Py_ssize_t e = 0; e < rows; e++) {
+        for (int k = 0; k < JSON_ROWS; k++)
+            if (row_start(&row[k]) < 0) return -1;
         for (Py_ssize_t j = 0; j < width; j++) {
             Value *now = &eur[e * width + j];
             if (!now->present) {
@@ -221,55 +296,57 @@ static int compute(PyObject *texts, Value *eur, Py_ssize_t rows, Py_ssize_t widt
                 if (failed) return -1;
             }
             if (j == 0) continue;
+            int first = j == 1;
+            Row *r_eur = &row[0], *r_cents = &row[1], *r_change = &row[2],
+                *r_change_cents = &row[3], *r_percent = &row[4];
             PyObject *given = PyList_GET_ITEM(texts, e * width + j);
             if (PyUnicode_GET_LENGTH(given) != 3 || PyUnicode_READ_CHAR(given, 0) != 'N') {
                 Py_INCREF(given);
                 put_at(o[VALUES], e, j - 1, given);
             }
-            if (!now->present) continue;
-            PyObject *t = text(now->m, now->scale);
-            if (t == NULL) return -1;
-            put_at(o[EUR], e, j - 1, t);
-            i128 c;
-            if (now->scale == 2) {
-                Py_INCREF(t);
-                put_at(o[EUR_CENTS], e, j - 1, t);
-            } else {
-                if (!to_cents(now->m, now->scale, &c)) return LEAVE_TO_PYTHON;
-                PyObject *u = cents_text(c);
-                if (u == NULL) return -1;
-                put_at(o[EUR_CENTS], e, j - 1, u);
-            }
             Value *then = &eur[e * width + j - 1];
-            if (!then->present) continue;
+            if (!now->present) {
+                if (row_null(r_eur, first) < 0 || row_null(r_cents, first) < 0 ||
+                    row_null(r_change, first) < 0 || row_null(r_change_cents, first) < 0 ||
+                    row_null(r_percent, first) < 0)
+                    return -1;
+                continue;
+            }
+            i128 c;
+            if (row_value(r_eur, first, now->m, now->scale) < 0) return -1;
+            if (!to_cents(now->m, now->scale, &c)) return LEAVE_TO_PYTHON;
+            if (row_value(r_cents, first, c, 2) < 0) return -1;
+            if (!then->present) {
+                if (row_null(r_change, first) < 0 || row_null(r_change_cents, first) < 0 ||
+                    row_null(r_percent, first) < 0)
+                    return -1;
+                continue;
+            }
             int scale = now->scale > then->scale ? now->scale : then->scale;
             i128 a, b, change;
             if (!rescale(now->m, now->scale, scale, &a) || !rescale(then->m, then->scale, scale, &b))
                 return LEAVE_TO_PYTHON;
             if (__builtin_sub_overflow(a, b, &change)) return LEAVE_TO_PYTHON;
-            t = text(change, scale);
-            if (t == NULL) return -1;
-            put_at(o[CHANGES], e, j - 1, t);
-            if (scale == 2) {
-                Py_INCREF(t);
-                put_at(o[CHANGE_CENTS], e, j - 1, t);
-            } else {
-                if (!to_cents(change, scale, &c)) return LEAVE_TO_PYTHON;
-                PyObject *u = cents_text(c);
-                if (u == NULL) return -1;
-                put_at(o[CHANGE_CENTS], e, j - 1, u);
+            if (row_value(r_change, first, change, scale) < 0) return -1;
+            if (!to_cents(change, scale, &c)) return LEAVE_TO_PYTHON;
+            if (row_value(r_change_cents, first, c, 2) < 0) return -1;
+            if (then->m == 0) {
+                if (row_null(r_percent, first) < 0) return -1;
+                continue;
             }
-            if (then->m == 0) continue;
             /* change % to the cent: change * 100 * 100 * 10^then.scale / (|then| * 10^scale) */
             i128 numerator, denominator, percent;
             if (!mul(change, P10[4 + then->scale], &numerator) ||
                 !mul(then->m < 0 ? -then->m : then->m, P10[scale], &denominator))
                 return LEAVE_TO_PYTHON;
             if (!divide(numerator, denominator, &percent)) return LEAVE_TO_PYTHON;
-            PyObject *p = cents_text(percent);
-            if (p == NULL) return -1;
-            put_at(o[PERCENTS], e, j - 1, p);
+            if (row_value(r_percent, first, percent, 2) < 0) return -1;
         }
+        if (row_end(&row[0], o[EUR], NULL) < 0 || row_end(&row[1], o[EUR_CENTS], o[EUR]) < 0 ||
+            row_end(&row[2], o[CHANGES], NULL) < 0 ||
+            row_end(&row[3], o[CHANGE_CENTS], o[CHANGES]) < 0 ||
+            row_end(&row[4], o[PERCENTS], NULL) < 0)
+            return -1;
     }
     /* Ranks per shown column: 1 + how many present values are higher. */
     for (Py_ssize_t j = 1; j < width; j++) {
@@ -376,7 +453,9 @@ static PyObject *block(PyObject *module, PyObject *args) {
             }
         }
     }
-    if (status == 0) status = compute(texts, values, count / width, width, o, column);
+    Row row[JSON_ROWS] = {{0}};
+    if (status == 0) status = compute(texts, values, count / width, width, o, column, row);
+    for (int k = 0; k < JSON_ROWS; k++) PyMem_Free(row[k].data);
     if (status == LEAVE_TO_PYTHON) {
         result = Py_NewRef(Py_None);
     } else if (status == 0) {

@@ -139,18 +139,18 @@ def compare(
             )
         ]
     shown_rates = {
-        kind: Grid([[None if r == "NaN" else r for r in row] for row in rows(flat)])
+        kind: Grid.of_texts([[None if r == "NaN" else r for r in row] for row in rows(flat)])
         for kind, flat in rate_texts.items()
     }
-    no_rates = Grid([[None] * (width - 1) for _ in entities])
-    eur_of: dict[str, list[list[str | None]]] = {}
+    no_rates = Grid.of_texts([[None] * (width - 1) for _ in entities])
+    eur_of: dict[str, Grid] = {}
     blocks = []
     for kpi, text, mark in zip(kpis, texts, marks, strict=True):
         kind = rate_type(kpi)
         values, eur, eur_cents, changes, change_cents, percents, ranks, sums, missing = (
             kernel.block(text, None if kind is None else rate_texts[kind], width)
         )
-        eur_of[kpi.code] = eur
+        values_eur = eur_of[kpi.code] = Grid(eur, eur_cents)
         total = total_changes = total_percents = left_out = None
         if kpi.unit in SUMMABLE:
             total, total_changes, total_percents, left_out = _totals(
@@ -162,8 +162,8 @@ def compare(
                 rate_type=kind,
                 entities=list(entities),
                 currencies=listed if kind is not None else [None] * len(entities),
-                values=Grid(values),
-                values_eur=Grid(eur, eur_cents),
+                values=Grid.of_texts(values),
+                values_eur=values_eur,
                 rates=no_rates if kind is None else shown_rates[kind],
                 changes=Grid(changes, change_cents),
                 change_percents=Grid(percents, percents),
@@ -179,9 +179,14 @@ def compare(
     for code, label, top, bottom, factor in RATIOS:
         if top not in eur_of or bottom not in eur_of:
             continue
-        values = kernel.quotients(eur_of[top], eur_of[bottom], str(factor))
+        quotients = kernel.quotients(eur_of[top].exact(), eur_of[bottom].exact(), str(factor))
         ratios.append(
-            Ratio(ratio=code, label=label, entities=list(entities), values=Grid(values, values))
+            Ratio(
+                ratio=code,
+                label=label,
+                entities=list(entities),
+                values=Grid.of_texts(quotients),
+            )
         )
     return Comparison(periods=list(periods), blocks=blocks, ratios=ratios)
 
@@ -207,9 +212,10 @@ def _totals(
     """The network's total per period in EUR (the kernel's sums), its change and change %, and
     per period the entities it leaves out and why."""
     # the totals' row as a block of its own: its changes are exact, its change % to the cent
-    _, _, _, (change_texts,), _, (percent_texts,), _, _, _ = kernel.block(
+    _, _, _, (change_json,), _, (percent_json,), _, _, _ = kernel.block(
         [t or "NaN" for t in sums], None, width
     )
+    change_texts, percent_texts = Grid([change_json]).exact()[0], Grid([percent_json]).exact()[0]
     totals, changes, percents = (
         [None if t is None else Decimal(t) for t in texts]
         for texts in (sums, change_texts, percent_texts)

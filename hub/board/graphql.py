@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import NewType
 
 import strawberry
+from msgspec import Raw
+from msgspec.json import encode
 
 import hub.reporting.graphql_enums  # noqa: F401  (registers the enums)
 from graphql import GraphQLError
@@ -19,9 +21,10 @@ from hub.board.service import ComparisonError
 from hub.context import Info
 from hub.registry.model import KpiKind, KpiUnit
 
-DecimalList = NewType("DecimalList", list[str | None])
+# Decimal figures come as their answer's JSON, written once (hub.board.grid).
+DecimalList = NewType("DecimalList", Raw)
 IntList = NewType("IntList", list[int | None])
-DecimalMatrix = NewType("DecimalMatrix", list[list[str | None]])
+DecimalMatrix = NewType("DecimalMatrix", Raw)
 IntMatrix = NewType("IntMatrix", list[list[int | None]])
 StringList = NewType("StringList", list[str | None])
 StringMatrix = NewType("StringMatrix", list[list[str | None]])
@@ -29,7 +32,7 @@ StringMatrix = NewType("StringMatrix", list[list[str | None]])
 
 def _cents(values: Row | None) -> DecimalList:
     """A row of totals to the cent: the grids' own formatting (hub.board.grid.cents)."""
-    return DecimalList(cents([NAN if v is None else v for v in values or []]))
+    return DecimalList(Raw(encode(cents([NAN if v is None else v for v in values or []]))))
 
 
 @strawberry.type
@@ -136,11 +139,11 @@ class Comparison:
                 rate_type=b.rate_type,
                 entities=StringList(list(b.entities)),
                 currencies=StringList(b.currencies),
-                values=DecimalMatrix(b.values.exact()),
-                values_eur=DecimalMatrix(b.values_eur.cents()),
-                rates=DecimalMatrix(b.rates.exact()),
-                changes=DecimalMatrix(b.changes.cents()),
-                change_percents=DecimalMatrix(b.change_percents.cents()),
+                values=DecimalMatrix(b.values.exact_json()),
+                values_eur=DecimalMatrix(b.values_eur.cents_json()),
+                rates=DecimalMatrix(b.rates.exact_json()),
+                changes=DecimalMatrix(b.changes.cents_json()),
+                change_percents=DecimalMatrix(b.change_percents.cents_json()),
                 ranks=IntMatrix(b.ranks),
                 provenances=StringMatrix(b.provenances),
                 total_eur=None if b.total_eur is None else _cents(b.total_eur),
@@ -160,7 +163,7 @@ class Comparison:
                 ratio=r.ratio,
                 label=r.label,
                 entities=StringList(list(r.entities)),
-                values=DecimalMatrix(r.values.cents()),
+                values=DecimalMatrix(r.values.cents_json()),
             )
             for r in self.result.ratios
         ]
@@ -169,24 +172,18 @@ class Comparison:
     def series(self) -> list[KpiSeries]:
         found: list[KpiSeries] = []
         for b in self.result.blocks:
-            values, rates = b.values.exact(), b.rates.exact()
-            eur, changes, percents = (
-                b.values_eur.cents(),
-                b.changes.cents(),
-                b.change_percents.cents(),
-            )
             rate_types = [b.rate_type] * len(self.periods)
             found.extend(
                 KpiSeries(
                     entity=entity,
                     kpi=b.kpi,
                     currency=b.currencies[i],
-                    values=DecimalList(values[i]),
-                    values_eur=DecimalList(eur[i]),
-                    rates=DecimalList(rates[i]),
+                    values=DecimalList(b.values.row_exact_json(i)),
+                    values_eur=DecimalList(b.values_eur.row_cents_json(i)),
+                    rates=DecimalList(b.rates.row_exact_json(i)),
                     rate_types=StringList(list(rate_types)),
-                    changes=DecimalList(changes[i]),
-                    change_percents=DecimalList(percents[i]),
+                    changes=DecimalList(b.changes.row_cents_json(i)),
+                    change_percents=DecimalList(b.change_percents.row_cents_json(i)),
                     ranks=IntList(b.ranks[i]),
                     provenances=StringList(b.provenances[i]),
                 )
@@ -212,10 +209,14 @@ class Comparison:
     def ratios(self) -> list[RatioSeries]:
         found: list[RatioSeries] = []
         for r in self.result.ratios:
-            values = r.values.cents()
             found.extend(
-                RatioSeries(entity=entity, ratio=r.ratio, label=r.label, values=DecimalList(row))
-                for entity, row in zip(r.entities, values, strict=True)
+                RatioSeries(
+                    entity=entity,
+                    ratio=r.ratio,
+                    label=r.label,
+                    values=DecimalList(r.values.row_cents_json(i)),
+                )
+                for i, entity in enumerate(r.entities)
             )
         return found
 

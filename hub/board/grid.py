@@ -1,10 +1,10 @@
-"""A matrix of figures (a row per entity, a column per period) as their exact texts, None
-where there is no figure.
+"""A matrix of figures (a row per entity, a column per period) as the answer carries them: a
+row is the JSON of its figures' exact texts, b'["1.50",null,"-2.00"]' (null: no figure).
 
-The comparison's arithmetic (hub.board.kernel) answers in text, as the answer shows it, and in
-rows, as the answer is shaped: a grid holds those rows, and its figures to the cent when the
-arithmetic gave them too, so that the answer is the rows as they are. Decimals are made only
-for readers that ask for them (`rows()`, `grid[row]`: the board pack, the tests).
+The comparison's arithmetic (hub.board.kernel) writes its results that way, and the GraphQL
+answer embeds them as they are (`msgspec.Raw`): thousands of figures are never made into Python
+strings only to be encoded again. Readers that want values get them decoded: `exact()` and
+`cents()` as texts, `rows()` and `grid[row]` as decimals (the board pack, the tests).
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ import decimal
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import repeat
+
+from msgspec import Raw
+from msgspec.json import Decoder, encode
 
 Row = list[Decimal | None]
 TextRow = list[str | None]
@@ -29,27 +32,35 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+def _json(rows: list[bytes]) -> Raw:
+    return Raw(b"[" + b",".join(rows) + b"]")
+
+
 class Grid:
-    """`texts`: a row per entity of each figure's exact text, without an exponent; `given_cents`:
-    the same to the cent, when the arithmetic gave them (else computed when asked for). The
-    rows are the answer's: read them, do not change them."""
+    """`rows`: a JSON row per entity of each figure's exact text, without an exponent;
+    `cents_rows`: the same to the cent, when the arithmetic wrote them (else computed when asked
+    for)."""
 
-    __slots__ = ("_cents", "texts")
+    __slots__ = ("_cents", "json_rows")
 
-    def __init__(self, texts: list[TextRow], given_cents: list[TextRow] | None = None) -> None:
-        self.texts = texts
-        self._cents = given_cents
+    def __init__(self, rows: list[bytes], cents_rows: list[bytes] | None = None) -> None:
+        self.json_rows = rows
+        self._cents = cents_rows
+
+    @classmethod
+    def of_texts(cls, rows: Sequence[Sequence[str | None]]) -> Grid:
+        return cls(list(map(encode, rows)))
 
     @classmethod
     def of_rows(cls, rows: Sequence[Sequence[Decimal | None]]) -> Grid:
         """NaN and infinities are no figure."""
-        return cls([exact([NAN if v is None else v for v in row]) for row in rows])
+        return cls.of_texts([exact([NAN if v is None else v for v in row]) for row in rows])
 
     def __len__(self) -> int:
-        return len(self.texts)
+        return len(self.json_rows)
 
     def __getitem__(self, row: int) -> Row:
-        return list(map(_decimal, self.texts[row]))
+        return list(map(_decimal, _TEXTS.decode(self.json_rows[row])))
 
     def __iter__(self) -> Iterator[Row]:
         return (self[row] for row in range(len(self)))
@@ -68,17 +79,38 @@ class Grid:
     def __repr__(self) -> str:
         return f"Grid({self.rows()!r})"
 
-    def cents(self) -> list[TextRow]:
-        """Each figure to the cent, half-even, as text ("1234.50", "0.00"); None for none."""
+    def _cents_rows(self) -> list[bytes]:
         if self._cents is None:
             self._cents = [
-                cents([NAN if t is None else Decimal(t) for t in row]) for row in self.texts
+                encode(cents([NAN if t is None else Decimal(t) for t in row]))
+                for row in self.exact()
             ]
         return self._cents
 
     def exact(self) -> list[TextRow]:
         """Each figure exactly as it is, without an exponent; None for none."""
-        return self.texts
+        return list(map(_TEXTS.decode, self.json_rows))
+
+    def cents(self) -> list[TextRow]:
+        """Each figure to the cent, half-even, as text ("1234.50", "0.00"); None for none."""
+        return list(map(_TEXTS.decode, self._cents_rows()))
+
+    def exact_json(self) -> Raw:
+        """`exact()` as the answer's JSON."""
+        return _json(self.json_rows)
+
+    def cents_json(self) -> Raw:
+        """`cents()` as the answer's JSON."""
+        return _json(self._cents_rows())
+
+    def row_exact_json(self, row: int) -> Raw:
+        return Raw(self.json_rows[row])
+
+    def row_cents_json(self, row: int) -> Raw:
+        return Raw(self._cents_rows()[row])
+
+
+_TEXTS = Decoder(list[str | None])
 
 
 def cents(values: Iterable[Decimal]) -> list[str | None]:

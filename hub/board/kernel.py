@@ -32,6 +32,8 @@ from operator import sub
 from types import ModuleType
 from typing import Any, TypeVar, cast
 
+from msgspec.json import encode
+
 from hub.board.grid import CENT, NAN, exact
 
 T = TypeVar("T")
@@ -39,10 +41,16 @@ T = TypeVar("T")
 Texts = list[str | None]
 Matrix = list[Texts]
 Ranks = list[list[int | None]]
-# A row per entity, the periods compared (not the one before): the amounts as given, in EUR,
-# in EUR to the cent, changes, changes to the cent, change % to the cent, ranks. Per period,
-# the one before included: the sum, and the entities with no figure in EUR (their indices).
-BlockResult = tuple[Matrix, Matrix, Matrix, Matrix, Matrix, Matrix, Ranks, Texts, list[list[int]]]
+# A row as the answer's JSON, b'["1.50",null,"-2.00"]': the figures the arithmetic makes are
+# written once, as the answer carries them, not made into thousands of Python strings first.
+JsonRows = list[bytes]
+# A row per entity, the periods compared (not the one before): the amounts as given; in EUR,
+# in EUR to the cent, changes, changes to the cent and change % to the cent as JSON rows; ranks.
+# Per period, the one before included: the sum, and the entities with no figure in EUR (their
+# indices).
+BlockResult = tuple[
+    Matrix, JsonRows, JsonRows, JsonRows, JsonRows, JsonRows, Ranks, Texts, list[list[int]]
+]
 
 # Exact for any figure a numeric column holds: +, - and x never round.
 EXACT = decimal.Context(prec=100_000, rounding=decimal.ROUND_HALF_EVEN, traps=[])
@@ -121,13 +129,17 @@ def python_block(texts: list[str], rates: list[str] | None, width: int) -> Block
         present = [v for v in every if v.is_finite()]
         sums.append(EXACT.plus(reduce(EXACT.add, present, Decimal(0))) if present else NAN)
         missing.append([e for e, v in enumerate(every) if not v.is_finite()])
+
+    def json(values: list[Decimal]) -> JsonRows:
+        return list(map(encode, _rows(exact(values), shown, entities)))
+
     return (
         _rows([None if t == "NaN" else t for t in given], shown, entities),
-        _rows(exact(now), shown, entities),
-        _rows(exact(_to_cents(now)), shown, entities),
-        _rows(exact(changes), shown, entities),
-        _rows(exact(_to_cents(changes)), shown, entities),
-        _rows(exact(percents), shown, entities),
+        json(now),
+        json(_to_cents(now)),
+        json(changes),
+        json(_to_cents(changes)),
+        json(percents),
         _rows(ranks, shown, entities),
         exact(sums),
         missing,

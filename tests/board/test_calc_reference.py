@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -106,10 +107,10 @@ def test_cents_are_decimals_own_formatting(value: Decimal) -> None:
     # half-even: 0.125 -> 0.12, 0.135 -> 0.14, -0.125 -> -0.12; -0.004 -> 0.00, where format
     # writes "-0.00": a zero has no sign in the answer
     written = format(value, ".2f")
-    assert _cents([value]) == ["0.00" if written == "-0.00" else written]
+    assert msgspec.json.decode(_cents([value])) == ["0.00" if written == "-0.00" else written]
 
 
 def test_cents_beyond_quantize_precision_still_format() -> None:
     # 30 digits: quantize's 28-digit context refuses it; the fallback formats it exactly
     big = Decimal("123456789012345678901234567.891")
-    assert _cents([big]) == ["123456789012345678901234567.89"]
+    assert msgspec.json.decode(_cents([big])) == ["123456789012345678901234567.89"]

@@ -40,16 +40,19 @@ def test_cents_keep_every_digit_of_a_long_number() -> None:
 
 
 def test_cents_given_by_the_arithmetic_are_the_answer() -> None:
-    grid = Grid([["12.5", None, "7.125"]], [["12.50", None, "7.12"]])
+    grid = Grid([b'["12.5",null,"7.125"]'], [b'["12.50",null,"7.12"]'])
     assert grid.cents() == [["12.50", None, "7.12"]]
     assert grid.exact() == [["12.5", None, "7.125"]]
     assert grid.rows() == [[Decimal("12.5"), None, Decimal("7.125")]]
+    # as the answer carries them: the JSON written once
+    assert bytes(grid.cents_json()) == b'[["12.50",null,"7.12"]]'
+    assert bytes(grid.row_exact_json(0)) == b'["12.5",null,"7.125"]'
 
 
 def test_grids_are_equal_when_their_figures_are() -> None:
     # NaN is never equal to itself; two grids with no figure in the same place are
     assert Grid.of_rows([[NAN, Decimal(1)]]) == Grid.of_rows([[None, Decimal("1.0")]])
-    assert Grid([["12.5"]]) == Grid([["12.50"]])
-    assert Grid([[None, "1"]]) != Grid([["0", "1"]])
+    assert Grid.of_texts([["12.5"]]) == Grid.of_texts([["12.50"]])
+    assert Grid.of_texts([[None, "1"]]) != Grid.of_texts([["0", "1"]])
     assert Grid([]).rows() == []
     assert Grid([]).cents() == []
