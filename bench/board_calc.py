@@ -1,7 +1,8 @@
 """The board's comparison arithmetic alone, in process, no database: `hub.board.calc.compare`
-(the grid placed by indices, plain loops) against the straightforward version it replaced
-(tests/board/reference_calc.py, the tests' oracle), interleaved on the same 30 entities x
-11 periods x 20 KPIs, and the blocks' formatting as strings.
+on the C kernel (hub/board/_kernel.c) and on the same rules in Python (hub.board.kernel, what
+runs without a compiler), against the plain version in fractions (tests/board/reference_calc.py,
+the tests' oracle), interleaved on the same 30 entities x 11 periods x 20 KPIs, and the blocks
+as the answer carries them.
 
     python -m bench.board_calc [--runs 30]
 """
@@ -14,7 +15,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
-from hub.board import calc
+from hub.board import calc, kernel
 from hub.board.graphql import Comparison as Answer
 from hub.registry.model import KpiDefinition, KpiKind, KpiUnit
 from tests.board import reference_calc
@@ -69,21 +70,40 @@ def main(runs: int) -> None:
             periods, previous, ENTITIES, CURRENCIES, KPIS, figures, RATES, "EUR"
         )
 
-    assert fast() == reference()
+    compiled = kernel.COMPILED
+
+    def in_python() -> calc.Comparison:
+        kernel.COMPILED = None
+        try:
+            return fast()
+        finally:
+            kernel.COMPILED = compiled
+
+    if compiled is None:
+        raise SystemExit("the C kernel is not compiled: pip install -e . with a C compiler")
+    assert fast() == reference() == in_python()
     answer = Answer(periods=periods, currency="EUR", entities=[], kpis=[], result=fast())
-    times: dict[str, list[float]] = {"reference": [], "compare": [], "blocks as text": []}
+    times: dict[str, list[float]] = {
+        "reference": [],
+        "compare, Python": [],
+        "compare, C": [],
+        "blocks answer": [],
+    }
     for _ in range(runs):
         times["reference"].append(timed(reference))
-        times["compare"].append(timed(fast))
-        times["blocks as text"].append(timed(answer.blocks))
+        times["compare, Python"].append(timed(in_python))
+        times["compare, C"].append(timed(fast))
+        times["blocks answer"].append(timed(answer.blocks))
     print(f"{len(placed):,} figures, {runs} interleaved runs, ms min/median/max:")
     for name, found in times.items():
         print(
             f"  {name:15} {min(found) * 1000:6.2f} / {statistics.median(found) * 1000:6.2f}"
             f" / {max(found) * 1000:6.2f}"
         )
-    ratio = statistics.median(times["compare"]) / statistics.median(times["reference"])
-    print(f"compare / reference (medians): {ratio:.2f}x")
+    medians = {name: statistics.median(found) for name, found in times.items()}
+    print(
+        f"compare C / Python (medians): {medians['compare, C'] / medians['compare, Python']:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from hub.limits.config import check_coordinates, load_limits
 from hub.limits.http import bounded
 from hub.monitoring.http import MonitoringController
 from hub.services import Hub, load_network, open_hub
+from hub.serving.recycle import ConnectionRecycler
 from hub.settings import Settings
 from hub.web.auth_http import AUTH_ROUTES
 from hub.web.graphiql import graphiql_page
@@ -133,7 +134,7 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
         ],
         lifespan=[lifespan],
         state=State({"graphiql": settings.graphiql, "web": web}),
-        middleware=web.middleware,
+        middleware=[ConnectionRecycler().middleware, *web.middleware],
         stores={STORE_NAME: web.store},
         # Failures are logged by hub.api.failures: one line for a client's mistake, one
         # traceback for a bug; Litestar's own traceback for every exception would repeat them.

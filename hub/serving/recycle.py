@@ -1,0 +1,65 @@
+"""Keep-alive connections recycled after a number of requests, so that the workers of
+`hub serve --workers N` share the load.
+
+The workers accept connections from one socket: whichever is idle when connections arrive takes
+them, often all at once (32 connections opened together all went to one of four workers; 8 all
+to one of two, which then served alone while the other idled), and a keep-alive client (a load
+balancer, a proxy, a busy browser) stays with that worker for as long as it keeps the
+connection. Answering `Connection: close` every `REQUESTS` requests on a connection makes the
+client open a new one, which an idle worker tends to accept first; the cost is one TCP connect
+per `REQUESTS` requests. Measured in docs/performance.md ("Workers").
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUESTS = 10
+# Connections that end before their last request leave their count behind: forgotten all at
+# once past this many (a connection then serves up to REQUESTS more before it is recycled).
+KEPT = 10_000
+
+
+class ConnectionRecycler:
+    """Counts the requests of each connection over every route of an app (Litestar builds its
+    middleware once per route: `middleware` wraps each with the same counts)."""
+
+    def __init__(self, requests: int = REQUESTS) -> None:
+        self.requests = requests
+        self.served: dict[tuple[object, ...], int] = {}
+
+    def last_of(self, scope: Scope) -> bool:
+        """Whether this request is the last its connection gets."""
+        client = scope.get("client")
+        if scope["type"] != ScopeType.HTTP or client is None:
+            return False
+        key = (*client, *(scope.get("server") or ()))
+        count = self.served.get(key, 0) + 1
+        if count >= self.requests:
+            self.served.pop(key, None)
+            return True
+        if len(self.served) >= KEPT:
+            self.served.clear()
+        self.served[key] = count
+        return False
+
+    def middleware(self, app: ASGIApp) -> ASGIApp:
+        async def recycled(scope: Scope, receive: Receive, send: Send) -> None:
+            if not self.last_of(scope):
+                await app(scope, receive, send)
+                return
+
+            async def closing(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    kept = [h for h in message.get("headers", []) if h[0].lower() != b"connection"]
+                    message = cast(
+                        Message, {**message, "headers": [*kept, (b"connection", b"close")]}
+                    )
+                await send(message)
+
+            await app(scope, receive, closing)
+
+        return recycled
