@@ -4,7 +4,7 @@ sign-in (sessions and CSRF: hub/web/sessions.py)."""
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from typing import Any
@@ -13,6 +13,7 @@ import msgspec
 from litestar import Controller, Litestar, Request, Response, get
 from litestar.datastructures import State
 from litestar.logging import LoggingConfig
+from litestar.types import Middleware
 from strawberry.litestar import make_graphql_controller
 
 from hub.api.answer_json import encode_answer
@@ -33,7 +34,6 @@ from hub.limits.config import check_coordinates, load_limits
 from hub.limits.http import bounded
 from hub.monitoring.http import MonitoringController
 from hub.services import Hub, load_network, open_hub
-from hub.serving.recycle import ConnectionRecycler
 from hub.settings import Settings
 from hub.web.auth_http import AUTH_ROUTES
 from hub.web.graphiql import graphiql_page
@@ -88,8 +88,12 @@ def _graphql_controller(schema: HubSchema, graphiql: bool) -> type[Controller]:
     return GraphQLController
 
 
-def create_app(settings: Settings, database_url: str) -> Litestar:
-    """The app opens the hub (pool, migrations, registry sync) on start and closes it on stop."""
+def create_app(
+    settings: Settings, database_url: str, *, outer: Sequence[Middleware] = ()
+) -> Litestar:
+    """The app opens the hub (pool, migrations, registry sync) on start and closes it on stop.
+    `outer`: middleware of the serving layer, around everything else (a worker of `hub serve
+    --workers N` recycles its connections: hub/serving/recycle.py)."""
 
     network = load_network(settings)
     web = WebSecurity.make(
@@ -134,7 +138,7 @@ def create_app(settings: Settings, database_url: str) -> Litestar:
         ],
         lifespan=[lifespan],
         state=State({"graphiql": settings.graphiql, "web": web}),
-        middleware=[ConnectionRecycler().middleware, *web.middleware],
+        middleware=[*outer, *web.middleware],
         stores={STORE_NAME: web.store},
         # Failures are logged by hub.api.failures: one line for a client's mistake, one
         # traceback for a bug; Litestar's own traceback for every exception would repeat them.

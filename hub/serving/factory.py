@@ -7,6 +7,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from hub.assembly.app import create_app
+from hub.serving.recycle import ConnectionRecycler
 from hub.settings import Settings
 
 IMPORT_STRING = "hub.serving.factory:app_from_env"
@@ -16,4 +17,5 @@ def app_from_env() -> Litestar:
     settings = Settings.from_env()
     if settings.database_url is None:
         raise RuntimeError("a worker of `hub serve` is started with HUB_DATABASE_URL set")
-    return create_app(settings, settings.database_url)
+    # the workers share the load: keep-alive connections are recycled
+    return create_app(settings, settings.database_url, outer=[ConnectionRecycler().middleware])

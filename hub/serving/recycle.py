@@ -1,5 +1,6 @@
 """Keep-alive connections recycled after a number of requests, so that the workers of
-`hub serve --workers N` share the load.
+`hub serve --workers N` share the load (a single process, with nobody to share with, keeps
+its connections).
 
 The workers accept connections from one socket: whichever is idle when connections arrive takes
 them, often all at once (32 connections opened together all went to one of four workers; 8 all

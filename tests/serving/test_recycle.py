@@ -21,12 +21,13 @@ def local_port(response: httpx.Response) -> int:
     return port
 
 
-def test_every_tenth_answer_on_a_connection_closes_it(database_url: str, tmp_path: Path) -> None:
+def served(database_url: str, log: Path, workers: int) -> tuple[list[httpx.Response], list[int]]:
+    """2 x REQUESTS + 5 answers over one keep-alive client, and the port of each's connection."""
     port = free_port()
     hub = RunningHub(
-        ["serve", "--port", str(port), "--workers", "2"],
+        ["serve", "--port", str(port), "--workers", str(workers)],
         env(HUB_DATABASE_URL=database_url),
-        tmp_path / "serve.log",
+        log,
     )
     try:
         hub.wait_for("is running at")
@@ -37,15 +38,27 @@ def test_every_tenth_answer_on_a_connection_closes_it(database_url: str, tmp_pat
             event_hooks={"response": [lambda answer: ports.append(local_port(answer))]},
         ) as one:
             answers = [one.get("/health") for _ in range(2 * REQUESTS + 5)]
-        assert all(a.status_code == 200 for a in answers)
-        closing = [i + 1 for i, a in enumerate(answers) if a.headers.get("connection") == "close"]
-        assert closing == [REQUESTS, 2 * REQUESTS]
-        # the client opened a new connection after each: three in all, in order
-        assert len(set(ports)) == 3
-        assert ports[:REQUESTS] == [ports[0]] * REQUESTS
-        assert ports[REQUESTS] != ports[REQUESTS - 1]
     finally:
         hub.interrupt()
+    assert all(a.status_code == 200 for a in answers)
+    return answers, ports
+
+
+def test_every_tenth_answer_on_a_connection_closes_it(database_url: str, tmp_path: Path) -> None:
+    answers, ports = served(database_url, tmp_path / "serve.log", workers=2)
+    closing = [i + 1 for i, a in enumerate(answers) if a.headers.get("connection") == "close"]
+    assert closing == [REQUESTS, 2 * REQUESTS]
+    # the client opened a new connection after each: three in all, in order
+    assert len(set(ports)) == 3
+    assert ports[:REQUESTS] == [ports[0]] * REQUESTS
+    assert ports[REQUESTS] != ports[REQUESTS - 1]
+
+
+def test_a_single_process_keeps_its_connections(database_url: str, tmp_path: Path) -> None:
+    # nobody to share the load with: no connection is closed
+    answers, ports = served(database_url, tmp_path / "serve.log", workers=1)
+    assert not any(a.headers.get("connection") == "close" for a in answers)
+    assert len(set(ports)) == 1
 
 
 def scope(port: int | None, kind: str = "http") -> Scope:
