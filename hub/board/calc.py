@@ -180,12 +180,13 @@ def compare(
         if top not in eur_of or bottom not in eur_of:
             continue
         quotients = kernel.quotients(eur_of[top].exact(), eur_of[bottom].exact(), str(factor))
+        ratio_rows = Grid.of_texts(quotients).json_rows  # to the cent already
         ratios.append(
             Ratio(
                 ratio=code,
                 label=label,
                 entities=list(entities),
-                values=Grid.of_texts(quotients),
+                values=Grid(ratio_rows, ratio_rows),
             )
         )
     return Comparison(periods=list(periods), blocks=blocks, ratios=ratios)

@@ -16,8 +16,8 @@ below on `decimal`, which runs where the extension is missing and for any block 
 leaves alone (it returns None for an exponent, more than 36 digits or a result beyond 38).
 tests/board/test_kernel.py holds them to the same text, value by value.
 
-Every input and output is text: the amounts as PostgreSQL writes a numeric, the results as the
-answer shows them (no exponent, no negative zero).
+Every input is text, the amounts as PostgreSQL writes a numeric; every result is text as the
+answer shows it (no exponent, no negative zero), the matrices as the answer's JSON rows.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ BlockResult = tuple[
     Matrix, JsonRows, JsonRows, JsonRows, JsonRows, JsonRows, Ranks, Texts, list[list[int]]
 ]
 
-# Exact for any figure a numeric column holds: +, - and x never round.
+# +, - and x never round for figures of up to 100,000 digits (the API takes at most 28).
 EXACT = decimal.Context(prec=100_000, rounding=decimal.ROUND_HALF_EVEN, traps=[])
 # A quotient truncated with the last digit made odd-like when inexact ("round for reround"):
 # rounded again to the cent, half-even, it gives the correctly rounded quotient, as long as it
