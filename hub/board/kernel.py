@@ -34,7 +34,7 @@ from typing import Any, TypeVar, cast
 
 from msgspec.json import encode
 
-from hub.board.grid import CENT, NAN, exact
+from hub.board.grid import CENT, NAN, TO_CENTS, exact
 
 T = TypeVar("T")
 
@@ -59,7 +59,6 @@ EXACT = decimal.Context(prec=100_000, rounding=decimal.ROUND_HALF_EVEN, traps=[]
 # holds a digit beyond the cent (checked: `_rounded_quotients`).
 REROUND = decimal.Context(prec=60, rounding=decimal.ROUND_05UP, traps=[])
 WIDE_REROUND = decimal.Context(prec=100_000, rounding=decimal.ROUND_05UP, traps=[])
-CENTS = decimal.Context(prec=100_000, rounding=decimal.ROUND_HALF_EVEN, traps=[])
 HUNDRED = Decimal(100)
 
 
@@ -75,7 +74,7 @@ COMPILED = _compiled()
 
 
 def _to_cents(values: list[Decimal]) -> list[Decimal]:
-    return list(map(EXACT.plus, map(CENTS.quantize, values, repeat(CENT))))
+    return list(map(EXACT.plus, map(TO_CENTS.quantize, values, repeat(CENT))))
 
 
 def _rounded_quotients(tops: list[Decimal], bottoms: list[Decimal]) -> list[Decimal]:
