@@ -530,33 +530,124 @@ shape:
     return NULL;
 }
 
-/* Index `i` of a cell (a tuple or a database record) as an integer in [0, bound). */
-static int cell_index(PyObject *cell, Py_ssize_t i, Py_ssize_t bound, Py_ssize_t *out) {
-    PyObject *item = PySequence_GetItem(cell, i);
-    if (item == NULL) return -1;
-    Py_ssize_t v = PyLong_AsSsize_t(item);
-    Py_DECREF(item);
+/* The index `dict` gives `key`, in [0, bound); a ValueError naming `what` when there is none. */
+static int index_of(PyObject *dict, PyObject *key, Py_ssize_t bound, const char *what,
+                    Py_ssize_t *out) {
+    PyObject *found = PyDict_GetItemWithError(dict, key);
+    if (found == NULL) {
+        if (!PyErr_Occurred()) PyErr_Format(PyExc_ValueError, "unknown %s %R", what, key);
+        return -1;
+    }
+    Py_ssize_t v = PyLong_AsSsize_t(found);
     if (v == -1 && PyErr_Occurred()) return -1;
     if (v < 0 || v >= bound) {
-        PyErr_Format(PyExc_ValueError, "cell index %zd out of range [0, %zd)", v, bound);
+        PyErr_Format(PyExc_ValueError, "%s %R: index %zd out of range [0, %zd)", what, key, v,
+                     bound);
         return -1;
     }
     *out = v;
     return 0;
 }
 
+#define PROVENANCES 8
+
+/* The provenances met so far (a handful of words), made into Python text once each. */
+typedef struct {
+    PyObject *text[PROVENANCES];
+    int count;
+} Words;
+
+static PyObject *word(Words *words, const char *s, Py_ssize_t n) {
+    for (int i = 0; i < words->count; i++) {
+        Py_ssize_t size;
+        const char *known = PyUnicode_AsUTF8AndSize(words->text[i], &size);
+        if (known != NULL && size == n && memcmp(known, s, (size_t)n) == 0) {
+            Py_INCREF(words->text[i]);
+            return words->text[i];
+        }
+    }
+    PyObject *made = PyUnicode_FromStringAndSize(s, n);
+    if (made != NULL && words->count < PROVENANCES) {
+        Py_INCREF(made);
+        words->text[words->count++] = made;
+    }
+    return made;
+}
+
+/* One block's lines ("kpi<TAB>amount<TAB>provenance" each) into the grids at row `e`, `column`. */
+static int place_lines(PyObject *lines, PyObject *kpis, Py_ssize_t e, Py_ssize_t column,
+                       Py_ssize_t width, PyObject *texts, PyObject *marks, Words *words) {
+    if (!PyUnicode_Check(lines)) {
+        PyErr_SetString(PyExc_TypeError, "a block's lines: text");
+        return -1;
+    }
+    Py_ssize_t n, count = PyList_GET_SIZE(texts);
+    const char *s = PyUnicode_AsUTF8AndSize(lines, &n);
+    if (s == NULL) return -1;
+    const char *end = s + n;
+    while (s < end) {
+        const char *eol = memchr(s, '\n', (size_t)(end - s));
+        if (eol == NULL) eol = end;
+        if (eol == s) {
+            s = eol + 1;
+            continue;
+        }
+        const char *tab = memchr(s, '\t', (size_t)(eol - s));
+        const char *tab2 = tab == NULL ? NULL : memchr(tab + 1, '\t', (size_t)(eol - tab - 1));
+        if (tab2 == NULL || memchr(tab2 + 1, '\t', (size_t)(eol - tab2 - 1)) != NULL) {
+            PyObject *line = PyUnicode_FromStringAndSize(s, eol - s);
+            if (line != NULL) {
+                PyErr_Format(PyExc_ValueError,
+                             "a figure's line is not kpi<TAB>amount<TAB>provenance: %R", line);
+                Py_DECREF(line);
+            }
+            return -1;
+        }
+        PyObject *code = PyUnicode_FromStringAndSize(s, tab - s);
+        if (code == NULL) return -1;
+        PyObject *found = PyDict_GetItemWithError(kpis, code);
+        Py_DECREF(code);
+        if (found == NULL) {
+            if (PyErr_Occurred()) return -1;
+            s = eol + 1; /* a KPI the comparison does not show */
+            continue;
+        }
+        Py_ssize_t k = PyLong_AsSsize_t(found);
+        if (k == -1 && PyErr_Occurred()) return -1;
+        if (k < 0 || k >= count) {
+            PyErr_Format(PyExc_ValueError, "KPI index %zd out of range [0, %zd)", k, count);
+            return -1;
+        }
+        PyObject *amount = PyUnicode_FromStringAndSize(tab + 1, tab2 - tab - 1);
+        if (amount == NULL) return -1;
+        put(PyList_GET_ITEM(texts, k), e * width + column, amount);
+        if (column > 0) {
+            PyObject *provenance = word(words, tab2 + 1, eol - tab2 - 1);
+            if (provenance == NULL) return -1;
+            put_at(PyList_GET_ITEM(marks, k), e, column - 1, provenance);
+        }
+        s = eol + 1;
+    }
+    return 0;
+}
+
 static PyObject *place(PyObject *module, PyObject *args) {
-    PyObject *cells, *nan = NULL, *texts = NULL, *marks = NULL, *iterator = NULL, *cell = NULL;
-    Py_ssize_t kpis, rows, width;
-    if (!PyArg_ParseTuple(args, "Onnn", &cells, &kpis, &rows, &width)) return NULL;
-    if (kpis < 0 || rows < 0 || width < 1) {
-        PyErr_SetString(PyExc_ValueError, "kpis, rows >= 0 and width >= 1");
+    PyObject *blocks, *kpis, *entities, *columns;
+    PyObject *nan = NULL, *texts = NULL, *marks = NULL, *iterator = NULL, *item = NULL;
+    Words words = {{NULL}, 0};
+    if (!PyArg_ParseTuple(args, "OO!O!O!", &blocks, &PyDict_Type, &kpis, &PyDict_Type, &entities,
+                          &PyDict_Type, &columns))
+        return NULL;
+    Py_ssize_t count = PyDict_GET_SIZE(kpis), rows = PyDict_GET_SIZE(entities),
+               width = PyDict_GET_SIZE(columns);
+    if (width < 1) {
+        PyErr_SetString(PyExc_ValueError, "columns: at least one");
         return NULL;
     }
-    if ((nan = PyUnicode_FromString("NaN")) == NULL || (texts = PyList_New(kpis)) == NULL ||
-        (marks = PyList_New(kpis)) == NULL)
+    if ((nan = PyUnicode_FromString("NaN")) == NULL || (texts = PyList_New(count)) == NULL ||
+        (marks = PyList_New(count)) == NULL)
         goto fail;
-    for (Py_ssize_t k = 0; k < kpis; k++) {
+    for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *flat = PyList_New(rows * width), *grid = matrix(rows, width - 1);
         if (flat == NULL || grid == NULL) {
             Py_XDECREF(flat);
@@ -570,27 +661,25 @@ static PyObject *place(PyObject *module, PyObject *args) {
         PyList_SET_ITEM(texts, k, flat);
         PyList_SET_ITEM(marks, k, grid);
     }
-    if ((iterator = PyObject_GetIter(cells)) == NULL) goto fail;
-    while ((cell = PyIter_Next(iterator)) != NULL) {
-        Py_ssize_t k, e, column;
-        if (cell_index(cell, 0, kpis, &k) < 0 || cell_index(cell, 1, rows, &e) < 0 ||
-            cell_index(cell, 2, width, &column) < 0)
-            goto fail;
-        PyObject *amount = PySequence_GetItem(cell, 3), *provenance = PySequence_GetItem(cell, 4);
-        if (amount == NULL || provenance == NULL || !PyUnicode_Check(amount)) {
-            Py_XDECREF(amount);
-            Py_XDECREF(provenance);
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a cell's amount: text");
-            goto fail;
-        }
-        put(PyList_GET_ITEM(texts, k), e * width + column, amount);
-        if (column > 0)
-            put_at(PyList_GET_ITEM(marks, k), e, column - 1, provenance);
-        else
-            Py_DECREF(provenance);
-        Py_CLEAR(cell);
+    if ((iterator = PyObject_GetIter(blocks)) == NULL) goto fail;
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        PyObject *entity = PySequence_GetItem(item, 0), *period = PySequence_GetItem(item, 1),
+                 *lines = PySequence_GetItem(item, 2);
+        Py_ssize_t e, column;
+        int status = (entity == NULL || period == NULL || lines == NULL ||
+                      index_of(entities, entity, rows, "entity", &e) < 0 ||
+                      index_of(columns, period, width, "period", &column) < 0 ||
+                      place_lines(lines, kpis, e, column, width, texts, marks, &words) < 0)
+                         ? -1
+                         : 0;
+        Py_XDECREF(entity);
+        Py_XDECREF(period);
+        Py_XDECREF(lines);
+        Py_CLEAR(item);
+        if (status < 0) goto fail;
     }
     if (PyErr_Occurred()) goto fail;
+    for (int i = 0; i < words.count; i++) Py_DECREF(words.text[i]);
     Py_DECREF(iterator);
     Py_DECREF(nan);
     PyObject *result = PyTuple_Pack(2, texts, marks);
@@ -598,7 +687,8 @@ static PyObject *place(PyObject *module, PyObject *args) {
     Py_DECREF(marks);
     return result;
 fail:
-    Py_XDECREF(cell);
+    for (int i = 0; i < words.count; i++) Py_DECREF(words.text[i]);
+    Py_XDECREF(item);
     Py_XDECREF(iterator);
     Py_XDECREF(nan);
     Py_XDECREF(texts);
@@ -613,7 +703,8 @@ static PyMethodDef methods[] = {
     {"quotients", quotients, METH_VARARGS,
      "quotients(tops, bottoms, factor) -> rows or None: see hub/board/kernel.py's quotients"},
     {"place", place, METH_VARARGS,
-     "place(cells, kpis, rows, width) -> (texts, provenances): see hub/board/kernel.py's place"},
+     "place(blocks, kpis, entities, columns) -> (texts, provenances): see hub/board/kernel.py's "
+     "place"},
     {NULL, NULL, 0, NULL},
 };
 

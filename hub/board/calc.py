@@ -43,9 +43,10 @@ RATIOS: tuple[tuple[str, str, str, str, Decimal], ...] = (
     ),
 )
 
-# (KPI index, entity index, column, amount, provenance): a figure placed in the grid, its
-# amount as the exact text PostgreSQL writes of a numeric ("5000000.00", never an exponent)
-Cell = tuple[int, int, int, str, str]
+# (entity, period, lines): the figures of one version, a line each, "kpi<TAB>amount<TAB>
+# provenance", the amount as the exact text PostgreSQL writes of a numeric ("5000000.00", never
+# an exponent): a row of the database's kpi_block (repository.figures_for_comparison)
+Figures = tuple[str, str, str]
 
 
 class Block(msgspec.Struct, frozen=True, kw_only=True):
@@ -104,13 +105,13 @@ def compare(
     entities: Sequence[str],
     currencies: Mapping[str, str],
     kpis: Sequence[KpiDefinition],
-    cells: Iterable[Cell],
+    figures: Iterable[Figures],
     rates: Mapping[tuple[str, str, str], Decimal],
     group_currency: str,
 ) -> Comparison:
     """`previous` is the period before the first one, read only for the first change.
-    `cells`: (KPI index, entity index, column, amount as text, provenance), column 0 being
-    `previous`.
+    `figures`: (entity, period, lines) per version shown, `previous` among the periods (see
+    `Figures`); the KPIs not in `kpis` are left out.
     `rates`: (currency, rate type, period) -> units of currency per unit of group currency.
 
     Thousands of values pass through here per request: each KPI's block goes through
@@ -124,7 +125,12 @@ def compare(
     def rows(flat: list[T]) -> list[list[T]]:
         return [flat[start + 1 : start + width] for start in starts]
 
-    texts, marks = kernel.place(cells, len(kpis), len(entities), width)
+    texts, marks = kernel.place(
+        figures,
+        {k.code: i for i, k in enumerate(kpis)},
+        {code: i for i, code in enumerate(entities)},
+        {period: i for i, period in enumerate(span)},
+    )
     own = [currencies[e] for e in entities]
     listed: list[str | None] = list(own)
     rate_texts: dict[str, list[str]] = {}

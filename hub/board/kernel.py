@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import decimal
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import reduce
 from itertools import compress, repeat
@@ -160,27 +160,61 @@ def python_quotients(tops: Matrix, bottoms: Matrix, factor: str) -> Matrix:
 
 
 def python_place(
-    cells: Iterable[Sequence[Any]], kpis: int, rows: int, width: int
+    blocks: Iterable[Sequence[Any]],
+    kpis: Mapping[str, int],
+    entities: Mapping[str, int],
+    columns: Mapping[str, int],
 ) -> tuple[list[list[str]], list[Matrix]]:
     """`place` in Python."""
-    texts: list[list[str]] = [["NaN"] * (rows * width) for _ in range(kpis)]
-    marks: list[Matrix] = [[[None] * (width - 1) for _ in range(rows)] for _ in range(kpis)]
-    for k, e, column, amount, provenance in cells:  # indices from SQL: in range
-        texts[k][e * width + column] = amount
-        if column:
-            marks[k][e][column - 1] = provenance
+    rows, width = len(entities), len(columns)
+    if width < 1:
+        raise ValueError("columns: at least one")
+    texts: list[list[str]] = [["NaN"] * (rows * width) for _ in range(len(kpis))]
+    marks: list[Matrix] = [[[None] * (width - 1) for _ in range(rows)] for _ in range(len(kpis))]
+    for entity, period, lines in blocks:
+        if entity not in entities:
+            raise ValueError(f"unknown entity {entity!r}")
+        if period not in columns:
+            raise ValueError(f"unknown period {period!r}")
+        if not isinstance(lines, str):
+            raise TypeError("a block's lines: text")
+        e, column = entities[entity], columns[period]
+        for line in lines.split("\n"):
+            if not line:
+                continue
+            fields = line.split("\t")
+            if len(fields) != 3:
+                raise ValueError(f"a figure's line is not kpi<TAB>amount<TAB>provenance: {line!r}")
+            code, amount, provenance = fields
+            k = kpis.get(code)
+            if k is None:  # a KPI the comparison does not show
+                continue
+            texts[k][e * width + column] = amount
+            if column:
+                marks[k][e][column - 1] = provenance
     return texts, marks
 
 
+def _dict(mapping: Mapping[str, int]) -> dict[str, int]:
+    return mapping if isinstance(mapping, dict) else dict(mapping)
+
+
 def place(
-    cells: Iterable[Sequence[Any]], kpis: int, rows: int, width: int
+    blocks: Iterable[Sequence[Any]],
+    kpis: Mapping[str, int],
+    entities: Mapping[str, int],
+    columns: Mapping[str, int],
 ) -> tuple[list[list[str]], list[Matrix]]:
-    """Each cell (KPI index, row, column, amount as text, provenance) put in its KPI's grid:
-    per KPI, the amounts of every row one after the other, `width` columns ("NaN" where there
-    is none: `block`'s `texts`), and the provenances as rows without the first column."""
+    """Each block (entity, period, lines) put in the grids: `lines` holds one figure a line,
+    "kpi<TAB>amount<TAB>provenance" (the database's kpi_block), the amount as text. The
+    mappings give each KPI, entity and period its index (KPIs not in `kpis` are left out).
+    Per KPI: the amounts of every entity's row one after the other, a column per period ("NaN"
+    where there is none: `block`'s `texts`), and the provenances as rows without the first
+    column."""
     if COMPILED is not None:
-        return cast(tuple[list[list[str]], list[Matrix]], COMPILED.place(cells, kpis, rows, width))
-    return python_place(cells, kpis, rows, width)
+        placed = COMPILED.place(blocks, _dict(kpis), _dict(entities), _dict(columns))
+        return cast(tuple[list[list[str]], list[Matrix]], placed)
+    return python_place(blocks, kpis, entities, columns)
 
 
 def block(texts: list[str], rates: list[str] | None, width: int) -> BlockResult:

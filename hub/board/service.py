@@ -1,5 +1,6 @@
 """The comparison for the board: what the caller may see (published figures; finance and a
-national team's own entity also see drafts), in two SQL statements whatever the size."""
+national team's own entity also see drafts), in two SQL statements whatever the size: the
+figures (a row per version, kpi_block) and the rates."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import cast
 import asyncpg
 
 from hub.auth.policy import Action, Principal, authorize
-from hub.board.calc import Cell, Comparison, compare, rate_type
+from hub.board.calc import Comparison, Figures, compare, rate_type
 from hub.board.pack import board_pack
 from hub.fx.model import RateKey, RateType
 from hub.fx.service import rates_for
@@ -77,15 +78,14 @@ async def comparison(
                 scope,
                 [] if published_only else drafts_for(hub, principal),
                 [previous, *ordered],
-                wanted,
             )
 
     # the figures and the rates at once, each on a connection of its own
-    cells, found = await asyncio.gather(figures(), rates_for(hub, keys))
+    blocks, found = await asyncio.gather(figures(), rates_for(hub, keys))
     rates = {(key.currency, key.type.value, key.period or ""): rate for key, rate in found.items()}
-    # Records unpack as the (KPI, entity, column, amount, provenance) tuples compare reads.
-    placed = cast(list[Cell], cells)
-    return compare(ordered, previous, scope, currencies, definitions, placed, rates, group)
+    # Records unpack as the (entity, period, lines) tuples compare reads.
+    shown = cast(list[Figures], blocks)
+    return compare(ordered, previous, scope, currencies, definitions, shown, rates, group)
 
 
 PACK_YEARS = 10

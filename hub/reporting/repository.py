@@ -671,31 +671,27 @@ async def figures_for_comparison(
     entities: Sequence[str],
     drafts: Sequence[str],
     periods: Sequence[str],
-    kpis: Sequence[str],
 ) -> list[asyncpg.Record]:
-    """(KPI index, entity index, period index, amount, provenance) of the versions the caller
-    sees, indices into the lists given: the lean read behind the board's comparison, thousands
-    of values at a time, placed in its grid without a look-up per value. The amount comes as
-    PostgreSQL's text of the numeric (exact, no exponent): cheaper to decode than the numeric,
-    and what the answer shows."""
+    """(entity, period, lines) of each version the caller sees among `entities` x `periods`:
+    the lean read behind the board's comparison, thousands of figures at a time, one row per
+    submission. `lines` holds each figure of the version as "kpi<TAB>amount<TAB>provenance", one
+    a line (kpi_block, migration 0020), the amount as PostgreSQL's text of the numeric (exact,
+    no exponent): what the answer shows."""
     query = f"""
-        select k.i - 1, e.i - 1, p.i - 1, v.amount::text, v.provenance
+        select r.entity_code, r.period, b.lines
         from report r
         join submission s
           on (s.entity_code, s.period, s.dataset) = (r.entity_code, r.period, r.dataset)
          and s.version = {DEFAULT_VERSION}
-        join kpi_value v on v.submission_id = s.id
-        join unnest($entities::text[]) with ordinality e(code, i) on e.code = r.entity_code
-        join unnest($periods::text[]) with ordinality p(code, i) on p.code = r.period
-        join unnest($kpis::text[]) with ordinality k(code, i) on k.code = v.kpi_code
+        join kpi_block b on b.submission_id = s.id
         where r.dataset = 'kpi'
+          and r.entity_code = any($entities::text[]) and r.period = any($periods::text[])
     """
     rows: list[asyncpg.Record] = await connection.fetch(
-        numbered(query, "entities", "drafts", "periods", "kpis"),
+        numbered(query, "entities", "drafts", "periods"),
         list(entities),
         list(drafts),
         list(periods),
-        list(kpis),
     )
     return rows
 

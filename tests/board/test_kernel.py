@@ -208,41 +208,98 @@ def test_figures_that_are_not_money_stay_exact() -> None:
             assert missing == [[], []]
 
 
+KPI_CODES = ["turnover", "members", "staff", "equity"]
+ENTITY_CODES = ["BE", "DE", "AT", "IT", "SE"]
+PERIOD_CODES = ["2020", "2021", "2022", "2023"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
-    st.integers(min_value=0, max_value=4),
-    st.integers(min_value=0, max_value=5),
-    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=0, max_value=len(KPI_CODES)),
+    st.integers(min_value=0, max_value=len(ENTITY_CODES)),
+    st.integers(min_value=1, max_value=len(PERIOD_CODES)),
     st.data(),
 )
-def test_c_and_python_place_cells_alike(
+def test_c_and_python_place_figures_alike(
     kpis: int, rows: int, width: int, data: st.DataObject
 ) -> None:
-    cells = data.draw(
+    """Blocks as kpi_block holds them: a line a figure; lines of KPIs not asked for (here the
+    KPI codes past `kpis`, and "unasked") are left out; a later line or block wins."""
+    line = st.tuples(
+        st.sampled_from([*KPI_CODES, "unasked"]),
+        decimal_texts(),
+        st.sampled_from(["reported", "derived", "published"]),
+    ).map("\t".join)
+    blocks = data.draw(
         st.lists(
             st.tuples(
-                st.integers(0, kpis - 1) if kpis else st.nothing(),
-                st.integers(0, rows - 1) if rows else st.nothing(),
-                st.integers(0, width - 1),
-                decimal_texts(),
-                st.sampled_from(["reported", "derived"]),
+                st.sampled_from(ENTITY_CODES[:rows]),
+                st.sampled_from(PERIOD_CODES[:width]),
+                st.lists(line, max_size=6).map("\n".join),
             ),
-            max_size=20,
+            max_size=12,
         )
-        if kpis and rows
+        if rows
         else st.just([])
     )
-    needs_compiled = require_kernel()
-    assert needs_compiled.place(cells, kpis, rows, width) == kernel.python_place(
-        cells, kpis, rows, width
+    mappings = (
+        {code: i for i, code in enumerate(KPI_CODES[:kpis])},
+        {code: i for i, code in enumerate(ENTITY_CODES[:rows])},
+        {code: i for i, code in enumerate(PERIOD_CODES[:width])},
     )
-
-
-def test_a_cell_out_of_the_grid_is_refused_not_written_elsewhere() -> None:
     needs_compiled = require_kernel()
-    with pytest.raises(ValueError, match=r"cell index 3 out of range \[0, 3\)"):
-        needs_compiled.place([(0, 0, 3, "1", "reported")], 1, 1, 3)
-    with pytest.raises(ValueError, match=r"cell index -1 out of range"):
-        needs_compiled.place([(0, -1, 0, "1", "reported")], 1, 1, 3)
-    with pytest.raises(TypeError, match="a cell's amount: text"):
-        needs_compiled.place([(0, 0, 0, 1, "reported")], 1, 1, 3)
+    assert needs_compiled.place(blocks, *mappings) == kernel.python_place(blocks, *mappings)
+
+
+def test_figures_land_in_their_cells() -> None:
+    blocks = [
+        ("SE", "2023", "turnover\t10.50\treported\nstaff\t3\tderived\nunasked\t1\treported"),
+        ("DE", "2024", "turnover\t-1\tpublished\n"),  # a trailing newline is no figure
+    ]
+    mappings = ({"turnover": 0, "staff": 1}, {"DE": 0, "SE": 1}, {"2023": 0, "2024": 1})
+    # per KPI: DE 2023, DE 2024, SE 2023, SE 2024; provenances without the first column
+    expected = (
+        [["NaN", "-1", "10.50", "NaN"], ["NaN", "NaN", "3", "NaN"]],
+        [[["published"], [None]], [[None], [None]]],
+    )
+    assert kernel.python_place(blocks, *mappings) == expected
+    assert require_kernel().place(blocks, *mappings) == expected
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["C kernel", "Python kernel"])
+@pytest.mark.parametrize(
+    ("blocks", "error", "message"),
+    [
+        ([("XX", "2023", "")], ValueError, "unknown entity 'XX'"),
+        ([("SE", "2025", "")], ValueError, "unknown period '2025'"),
+        (
+            [("SE", "2023", "turnover\t1")],
+            ValueError,
+            "a figure's line is not kpi<TAB>amount<TAB>provenance: 'turnover\\t1'",
+        ),
+        (
+            [("SE", "2023", "turnover\t1\treported\tmore")],
+            ValueError,
+            "a figure's line is not kpi<TAB>amount<TAB>provenance",
+        ),
+        ([("SE", "2023", 5)], TypeError, "a block's lines: text"),
+    ],
+)
+def test_a_block_that_does_not_fit_is_refused_not_written_elsewhere(
+    compiled: bool, blocks: list[tuple[str, str, object]], error: type[Exception], message: str
+) -> None:
+    place = require_kernel().place if compiled else kernel.python_place
+    mappings = ({"turnover": 0}, {"SE": 0}, {"2023": 0, "2024": 1})
+    with pytest.raises(error) as raised:
+        place(blocks, *mappings)
+    assert message in str(raised.value)
+
+
+def test_an_index_out_of_the_grid_is_refused() -> None:
+    needs_compiled = require_kernel()
+    with pytest.raises(ValueError, match=r"period '2024': index 2 out of range \[0, 2\)"):
+        needs_compiled.place([("SE", "2024", "")], {}, {"SE": 0}, {"2023": 0, "2024": 2})
+    with pytest.raises(ValueError, match=r"KPI index 1 out of range \[0, 1\)"):
+        needs_compiled.place(
+            [("SE", "2023", "turnover\t1\tr")], {"turnover": 1}, {"SE": 0}, {"2023": 0}
+        )
