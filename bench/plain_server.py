@@ -1,6 +1,7 @@
 """The baseline of the board rows: a plain Litestar app whose one endpoint fetches the approved
-KPI values of some periods with one SQL statement (bench/board.py's PLAIN_SQL) and encodes them
-with msgspec, served by uvicorn with the options `hub serve` uses (hub/serving/options.py).
+KPI figures of some periods with one SQL statement (bench/board.py's PLAIN_SQL: the rows of
+kpi_block the hub's comparison reads) and encodes a record per figure with msgspec, served by
+uvicorn with the options `hub serve` uses (hub/serving/options.py).
 
     HUB_BENCH_DATABASE_URL=postgresql://... python -m bench.plain_server --port 8001
 """
@@ -14,11 +15,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-import msgspec
 import uvicorn
 from litestar import Litestar, Request, get
 
-from bench.board import PLAIN_SQL, PlainValue
+from bench.board import PLAIN_SQL, plain_answer
 from hub.serving.options import server_options
 
 
@@ -27,7 +27,7 @@ async def values(request: Request[Any, Any, Any], periods: list[str]) -> bytes:
     pool: asyncpg.Pool[asyncpg.Record] = request.app.state.pool
     async with pool.acquire() as connection:
         rows = await connection.fetch(PLAIN_SQL, periods)
-    return msgspec.json.encode([PlainValue(*row) for row in rows])
+    return plain_answer(rows)
 
 
 @get("/health", media_type="text/plain")

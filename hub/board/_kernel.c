@@ -574,17 +574,87 @@ static PyObject *word(Words *words, const char *s, Py_ssize_t n) {
     return made;
 }
 
+/* The KPIs asked for, as UTF-8 names sorted by name: a figure's line is matched against them
+   without making its name into Python text. Lines come sorted by KPI, so the entry after the
+   last one matched is tried first. */
+typedef struct {
+    const char *name;
+    Py_ssize_t size;
+    Py_ssize_t index;
+} Kpi;
+
+typedef struct {
+    Kpi *kpis;
+    Py_ssize_t count;
+    Py_ssize_t next;
+} Kpis;
+
+static int by_name(const void *a, const void *b) {
+    const Kpi *x = a, *y = b;
+    Py_ssize_t n = x->size < y->size ? x->size : y->size;
+    int order = memcmp(x->name, y->name, (size_t)n);
+    return order ? order : (x->size > y->size) - (x->size < y->size);
+}
+
+/* -1 with an exception set when `dict` is not names to indices in [0, len(dict)). */
+static int kpis_of(PyObject *dict, Kpis *out) {
+    out->count = PyDict_GET_SIZE(dict);
+    out->next = 0;
+    out->kpis = PyMem_Malloc(sizeof(Kpi) * (size_t)(out->count ? out->count : 1));
+    if (out->kpis == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyObject *key, *value;
+    Py_ssize_t at = 0, i = 0;
+    while (PyDict_Next(dict, &at, &key, &value)) {
+        Kpi *kpi = &out->kpis[i++];
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "kpis: names (text) to indices");
+            return -1;
+        }
+        if ((kpi->name = PyUnicode_AsUTF8AndSize(key, &kpi->size)) == NULL) return -1;
+        kpi->index = PyLong_AsSsize_t(value);
+        if (kpi->index == -1 && PyErr_Occurred()) return -1;
+        if (kpi->index < 0 || kpi->index >= out->count) {
+            PyErr_Format(PyExc_ValueError, "KPI index %zd out of range [0, %zd)", kpi->index,
+                         out->count);
+            return -1;
+        }
+    }
+    qsort(out->kpis, (size_t)out->count, sizeof(Kpi), by_name);
+    return 0;
+}
+
+static int is_kpi(const Kpi *kpi, const char *name, Py_ssize_t size) {
+    return kpi->size == size && memcmp(kpi->name, name, (size_t)size) == 0;
+}
+
+/* The index of the KPI named `name`, -1 when it is not asked for. */
+static Py_ssize_t kpi_index(Kpis *kpis, const char *name, Py_ssize_t size) {
+    if (kpis->next < kpis->count && is_kpi(&kpis->kpis[kpis->next], name, size))
+        return kpis->kpis[kpis->next++].index;
+    for (Py_ssize_t i = 0; i < kpis->count; i++) {
+        if (is_kpi(&kpis->kpis[i], name, size)) {
+            kpis->next = i + 1;
+            return kpis->kpis[i].index;
+        }
+    }
+    return -1;
+}
+
 /* One block's lines ("kpi<TAB>amount<TAB>provenance" each) into the grids at row `e`, `column`. */
-static int place_lines(PyObject *lines, PyObject *kpis, Py_ssize_t e, Py_ssize_t column,
+static int place_lines(PyObject *lines, Kpis *kpis, Py_ssize_t e, Py_ssize_t column,
                        Py_ssize_t width, PyObject *texts, PyObject *marks, Words *words) {
     if (!PyUnicode_Check(lines)) {
         PyErr_SetString(PyExc_TypeError, "a block's lines: text");
         return -1;
     }
-    Py_ssize_t n, count = PyList_GET_SIZE(texts);
+    Py_ssize_t n;
     const char *s = PyUnicode_AsUTF8AndSize(lines, &n);
     if (s == NULL) return -1;
     const char *end = s + n;
+    kpis->next = 0;
     while (s < end) {
         const char *eol = memchr(s, '\n', (size_t)(end - s));
         if (eol == NULL) eol = end;
@@ -603,20 +673,10 @@ static int place_lines(PyObject *lines, PyObject *kpis, Py_ssize_t e, Py_ssize_t
             }
             return -1;
         }
-        PyObject *code = PyUnicode_FromStringAndSize(s, tab - s);
-        if (code == NULL) return -1;
-        PyObject *found = PyDict_GetItemWithError(kpis, code);
-        Py_DECREF(code);
-        if (found == NULL) {
-            if (PyErr_Occurred()) return -1;
+        Py_ssize_t k = kpi_index(kpis, s, tab - s);
+        if (k < 0) {
             s = eol + 1; /* a KPI the comparison does not show */
             continue;
-        }
-        Py_ssize_t k = PyLong_AsSsize_t(found);
-        if (k == -1 && PyErr_Occurred()) return -1;
-        if (k < 0 || k >= count) {
-            PyErr_Format(PyExc_ValueError, "KPI index %zd out of range [0, %zd)", k, count);
-            return -1;
         }
         PyObject *amount = PyUnicode_FromStringAndSize(tab + 1, tab2 - tab - 1);
         if (amount == NULL) return -1;
@@ -635,6 +695,7 @@ static PyObject *place(PyObject *module, PyObject *args) {
     PyObject *blocks, *kpis, *entities, *columns;
     PyObject *nan = NULL, *texts = NULL, *marks = NULL, *iterator = NULL, *item = NULL;
     Words words = {{NULL}, 0};
+    Kpis table = {NULL, 0, 0};
     if (!PyArg_ParseTuple(args, "OO!O!O!", &blocks, &PyDict_Type, &kpis, &PyDict_Type, &entities,
                           &PyDict_Type, &columns))
         return NULL;
@@ -644,8 +705,8 @@ static PyObject *place(PyObject *module, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "columns: at least one");
         return NULL;
     }
-    if ((nan = PyUnicode_FromString("NaN")) == NULL || (texts = PyList_New(count)) == NULL ||
-        (marks = PyList_New(count)) == NULL)
+    if (kpis_of(kpis, &table) < 0 || (nan = PyUnicode_FromString("NaN")) == NULL ||
+        (texts = PyList_New(count)) == NULL || (marks = PyList_New(count)) == NULL)
         goto fail;
     for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *flat = PyList_New(rows * width), *grid = matrix(rows, width - 1);
@@ -669,7 +730,7 @@ static PyObject *place(PyObject *module, PyObject *args) {
         int status = (entity == NULL || period == NULL || lines == NULL ||
                       index_of(entities, entity, rows, "entity", &e) < 0 ||
                       index_of(columns, period, width, "period", &column) < 0 ||
-                      place_lines(lines, kpis, e, column, width, texts, marks, &words) < 0)
+                      place_lines(lines, &table, e, column, width, texts, marks, &words) < 0)
                          ? -1
                          : 0;
         Py_XDECREF(entity);
@@ -680,6 +741,7 @@ static PyObject *place(PyObject *module, PyObject *args) {
     }
     if (PyErr_Occurred()) goto fail;
     for (int i = 0; i < words.count; i++) Py_DECREF(words.text[i]);
+    PyMem_Free(table.kpis);
     Py_DECREF(iterator);
     Py_DECREF(nan);
     PyObject *result = PyTuple_Pack(2, texts, marks);
@@ -688,6 +750,7 @@ static PyObject *place(PyObject *module, PyObject *args) {
     return result;
 fail:
     for (int i = 0; i < words.count; i++) Py_DECREF(words.text[i]);
+    PyMem_Free(table.kpis);
     Py_XDECREF(item);
     Py_XDECREF(iterator);
     Py_XDECREF(nan);
