@@ -169,9 +169,9 @@ def python_place(
     rows, width = len(entities), len(columns)
     if width < 1:
         raise ValueError("columns: at least one")
-    for k in kpis.values():
-        if not 0 <= k < len(kpis):
-            raise ValueError(f"KPI index {k} out of range [0, {len(kpis)})")
+    for index in kpis.values():
+        if not 0 <= index < len(kpis):
+            raise ValueError(f"KPI index {index} out of range [0, {len(kpis)})")
     texts: list[list[str]] = [["NaN"] * (rows * width) for _ in range(len(kpis))]
     marks: list[Matrix] = [[[None] * (width - 1) for _ in range(rows)] for _ in range(len(kpis))]
     for entity, period, lines in blocks:
