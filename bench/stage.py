@@ -30,7 +30,7 @@ class Options:
     def make(cls, quick: bool, runs: int | None) -> Options:
         if quick:
             return cls(True, runs or 3, 6, 5, 10, 3_000, 1_000, 24, 32)
-        return cls(False, runs or 7, 30, 10, 30, 100_000, 5_000, 120, 192)
+        return cls(False, runs or 7, 30, 10, 30, 100_000, 5_000, 1_200, 960)
 
 
 class Stage:

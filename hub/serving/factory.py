@@ -7,6 +7,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from hub.assembly.app import create_app
+from hub.serving.balance import from_env
 from hub.serving.recycle import ConnectionRecycler
 from hub.settings import Settings
 
@@ -17,5 +18,7 @@ def app_from_env() -> Litestar:
     settings = Settings.from_env()
     if settings.database_url is None:
         raise RuntimeError("a worker of `hub serve` is started with HUB_DATABASE_URL set")
-    # the workers share the load: keep-alive connections are recycled
-    return create_app(settings, settings.database_url, outer=[ConnectionRecycler().middleware])
+    # the workers share the load: keep-alive connections are recycled, and handed on by a
+    # worker that carries more than its share
+    recycler = ConnectionRecycler(loads=from_env())
+    return create_app(settings, settings.database_url, outer=[recycler.middleware])

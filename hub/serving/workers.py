@@ -18,6 +18,8 @@ from uvicorn.supervisors import Multiprocess
 from hub.db.embedded import EmbeddedPostgres
 from hub.db.errors import DatabaseUnavailable
 from hub.db.supervise import supervise
+from hub.serving import balance
+from hub.serving.balance import shared_loads
 from hub.serving.factory import IMPORT_STRING
 from hub.serving.options import server_config
 from hub.settings import Settings
@@ -45,7 +47,17 @@ def serve_workers(
     config = server_config(
         IMPORT_STRING, factory=True, workers=workers, forwarded_allow_ips=forwarded_allow_ips
     )
-    supervisor = Multiprocess(config, sockets=[sock])
+    with shared_loads(workers) as loads:
+        os.environ[balance.ENV] = str(loads)
+        _supervise(Multiprocess(config, sockets=[sock]), sock, listening, embedded)
+
+
+def _supervise(
+    supervisor: Multiprocess,
+    sock: socket.socket,
+    listening: Callable[[], None],
+    embedded: EmbeddedPostgres | None,
+) -> None:
     stopped: list[str] = []
     beside = threading.Thread(
         target=_beside,
