@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import mmap
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 ENV = "HUB_WORKER_LOADS"
 COUNTS = "loads"
@@ -93,6 +96,18 @@ class Loads:
 
 
 def from_env() -> Loads | None:
-    """The loads of the workers this process is one of (None outside `hub serve --workers`)."""
+    """The loads of the workers this process is one of: None outside `hub serve --workers`, and
+    when they cannot be read (the worker then serves, recycling its connections by count only,
+    and says so)."""
     folder = os.environ.get(ENV)
-    return Loads(Path(folder)) if folder else None
+    if not folder:
+        return None
+    try:
+        return Loads(Path(folder))
+    except (OSError, ValueError) as error:
+        log.warning(
+            "the workers' loads at %s cannot be read (%s): connections are handed on by count only",
+            folder,
+            error,
+        )
+        return None

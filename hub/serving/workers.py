@@ -49,7 +49,10 @@ def serve_workers(
     )
     with shared_loads(workers) as loads:
         os.environ[balance.ENV] = str(loads)
-        _supervise(Multiprocess(config, sockets=[sock]), sock, listening, embedded)
+        try:
+            _supervise(Multiprocess(config, sockets=[sock]), sock, listening, embedded)
+        finally:
+            os.environ.pop(balance.ENV, None)
 
 
 def _supervise(

@@ -12,9 +12,10 @@ from typing import cast
 
 import httpx
 import psutil
+import pytest
 from litestar.types import Message, Receive, ReceiveMessage, Scope, Send
 
-from hub.serving.balance import SLACK, Loads, shared_loads
+from hub.serving.balance import ENV, SLACK, Loads, from_env, shared_loads
 from hub.serving.recycle import ConnectionRecycler
 from tests.serving.test_recycle import scope
 from tests.test_cli import RunningHub, env, free_port
@@ -36,6 +37,16 @@ def test_each_worker_claims_a_slot_of_its_own_and_a_dead_ones_slot_is_taken_agai
         assert not second.crowded()  # its count was reset: 0 and 0
         for loads in (second, replacement, beyond):
             loads.close()
+
+
+def test_loads_that_cannot_be_read_leave_the_worker_serving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv(ENV, str(tmp_path / "gone"))
+    assert from_env() is None
+    assert "connections are handed on by count only" in caplog.text
+    monkeypatch.delenv(ENV)
+    assert from_env() is None
 
 
 def test_a_worker_is_crowded_above_its_share_plus_one_request() -> None:
