@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NewType
 
 import pytest
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 
 from graphql import ExecutionResult
 from hub.api import execution
@@ -124,7 +125,11 @@ def refuse_thirteen(value: int) -> int:
     return value
 
 
-Lucky = strawberry.scalar(int, name="Lucky", serialize=refuse_thirteen, parse_value=int)
+Lucky = NewType("Lucky", int)
+# as the hub declares its scalars (hub/assembly/schema.py): by a map in the schema's config
+CONFIG = StrawberryConfig(
+    scalar_map={Lucky: strawberry.scalar(name="Lucky", serialize=refuse_thirteen, parse_value=int)}
+)
 
 
 @strawberry.type
@@ -132,7 +137,7 @@ class Row:
     name: str  # non-null: a None here is an error that nulls the item
     note: str | None
     colour: Colour
-    lucky: Lucky  # type: ignore[valid-type]
+    lucky: Lucky
 
 
 @dataclass
@@ -166,15 +171,15 @@ class Query:
     def own_rows(self) -> list[Row | None]:
         """Items of the type's own class: the path that completes a field at a time."""
         return [
-            Row(name="a", note=None, colour=Colour.RED, lucky=1),
-            Row(name="b", note="n", colour=Colour.BLUE, lucky=2),
+            Row(name="a", note=None, colour=Colour.RED, lucky=Lucky(1)),
+            Row(name="b", note="n", colour=Colour.BLUE, lucky=Lucky(2)),
         ]
 
     @strawberry.field
     def own_odd_rows(self, odd: str) -> list[Row | None]:
         """Own-class items with one odd value each: a null where none may be, a value the
         enum or the scalar refuses, a number where text is expected."""
-        rows = [Row(name="a", note=None, colour=Colour.RED, lucky=1)]
+        rows = [Row(name="a", note=None, colour=Colour.RED, lucky=Lucky(1))]
         oddity: dict[str, Any] = {
             "null name": {"name": None},
             "colour": {"colour": "not a colour"},
@@ -204,8 +209,8 @@ class Query:
 async def test_nulls_and_refused_values_give_graphql_cores_errors(
     query: str, fast_lists: list[int]
 ) -> None:
-    fast = strawberry.Schema(query=Query, execution_context_class=FastListExecutor)
-    slow = strawberry.Schema(query=Query)
+    fast = strawberry.Schema(query=Query, execution_context_class=FastListExecutor, config=CONFIG)
+    slow = strawberry.Schema(query=Query, config=CONFIG)
     answers = [comparable(await schema.execute(query)) for schema in (fast, slow)]
     assert answers[0] == answers[1]
     assert fast_lists  # the fast path was taken, and left the odd items to graphql-core
@@ -237,8 +242,8 @@ async def test_own_class_items_answer_as_graphql_core_does(
         return found
 
     monkeypatch.setattr(execution, "_by_columns", watched)
-    fast = strawberry.Schema(query=Query, execution_context_class=FastListExecutor)
-    slow = strawberry.Schema(query=Query)
+    fast = strawberry.Schema(query=Query, execution_context_class=FastListExecutor, config=CONFIG)
+    slow = strawberry.Schema(query=Query, config=CONFIG)
     answers = [comparable(await schema.execute(query)) for schema in (fast, slow)]
     assert answers[0] == answers[1]
     assert len(answers[0][1]) == errors
