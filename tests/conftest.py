@@ -9,6 +9,7 @@ import tempfile
 import urllib.parse
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from hub.assembly.app import create_app
 from hub.auth.policy import Role
 from hub.auth.users import upsert_user
 from hub.db.embedded import EmbeddedPostgres
+from hub.db.migrate import available_migrations
 from hub.services import Hub, open_hub
 from hub.settings import Settings
 
@@ -31,6 +33,26 @@ def with_database(url: str, name: str) -> str:
     head, sep, query = url.partition("?")
     base = head.rsplit("/", 1)[0]
     return f"{base}/{name}{sep}{query}"
+
+
+@asynccontextmanager
+async def migrated_before(server_url: str, version: int) -> AsyncIterator[asyncpg.Connection[Any]]:
+    """A connection to a new database with every migration before `version` applied, and
+    nothing else (not even their record): a migration's test applies `version` itself. The
+    database is dropped on exit."""
+    name = f"hub_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(server_url)
+    await admin.execute(f'create database "{name}"')
+    connection = await asyncpg.connect(with_database(server_url, name))
+    try:
+        for migration in available_migrations():
+            if migration.version < version:
+                await connection.execute(migration.sql)
+        yield connection
+    finally:
+        await connection.close()
+        await admin.execute(f'drop database if exists "{name}" with (force)')
+        await admin.close()
 
 
 def database_name(url: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 
 from hub.auth.tokens import authenticate_token, digest, new_token
 from hub.db.migrate import available_migrations
-from tests.conftest import with_database
+from tests.conftest import migrated_before
 
 USERS = 7
 
@@ -20,19 +19,8 @@ USERS = 7
 @pytest.fixture
 async def before_0007(server_url: str) -> AsyncIterator[asyncpg.Connection[Any]]:
     """A database with every migration before 0007 applied, and nothing else."""
-    name = f"hub_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_url)
-    await admin.execute(f'create database "{name}"')
-    connection = await asyncpg.connect(with_database(server_url, name))
-    try:
-        for migration in available_migrations():
-            if migration.version < USERS:
-                await connection.execute(migration.sql)
+    async with migrated_before(server_url, USERS) as connection:
         yield connection
-    finally:
-        await connection.close()
-        await admin.execute(f'drop database if exists "{name}" with (force)')
-        await admin.close()
 
 
 async def test_each_users_token_moves_to_the_token_table_and_expires_in_90_days(

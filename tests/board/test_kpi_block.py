@@ -4,7 +4,6 @@ a trigger in the statement that inserts them, what the board's comparison reads.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -18,7 +17,7 @@ from hub.db.migrate import available_migrations
 from hub.db.pool import Connection
 from hub.demo.load import load_demo
 from hub.services import Hub
-from tests.conftest import with_database
+from tests.conftest import migrated_before
 
 BLOCKS = 20
 
@@ -151,19 +150,8 @@ async def test_the_block_cannot_be_written_directly(hub: Hub, statement: str) ->
 @pytest.fixture
 async def before_0020(server_url: str) -> AsyncIterator[asyncpg.Connection[Any]]:
     """A database with every migration before 0020 applied, and nothing else."""
-    name = f"hub_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server_url)
-    await admin.execute(f'create database "{name}"')
-    connection = await asyncpg.connect(with_database(server_url, name))
-    try:
-        for migration in available_migrations():
-            if migration.version < BLOCKS:
-                await connection.execute(migration.sql)
+    async with migrated_before(server_url, BLOCKS) as connection:
         yield connection
-    finally:
-        await connection.close()
-        await admin.execute(f'drop database if exists "{name}" with (force)')
-        await admin.close()
 
 
 async def test_migration_0020_makes_the_block_of_every_earlier_submission(
